@@ -1,0 +1,4 @@
+from mutual_detector.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""The ``mutual-detector`` app, its error guard and ``--version``.
+
+Heavy modules (pydantic, rich, questionary) are imported inside the commands
+that need them, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, RESULT_FORMAT, __version__
+from mutual_detector.errors import EXIT_INTERRUPTED, MutualDetectorError
+
+EXIT_CODES_HELP = """\
+Exit codes: 0 ok · 1 findings, or an assessment below --min-band/--min-score ·
+2 usage error · 3 an input file could not be read, parsed or validated ·
+4 an output could not be written · 5 answers missing and prompting impossible ·
+130 interrupted (work so far saved)."""
+
+app = typer.Typer(
+    name="mutual-detector",
+    help=(
+        "Diagnose whether a UK public service could spin out as a public service mutual, "
+        "what legal form and governance it should take, and how ready it is.\n\n" + EXIT_CODES_HELP
+    ),
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    rich_markup_mode=None,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def guarded(fn: F) -> F:
+    """Run a command so that every known error is one line on stderr and an exit code."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except MutualDetectorError as exc:
+            _print_error(exc)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("mutual-detector: interrupted\n")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _print_error(exc: MutualDetectorError) -> None:
+    findings = getattr(exc, "findings", None) or []
+    if findings:
+        for f in findings:
+            if f.level == "error":
+                sys.stderr.write(f.one_line() + "\n")
+    else:
+        sys.stderr.write(f"mutual-detector: error: {exc.message}\n")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mutual-detector {__version__}")
+        typer.echo(f"reads {QUESTIONNAIRE_FORMAT}, {ANSWERS_FORMAT}; writes {RESULT_FORMAT}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    if ctx.invoked_subcommand is None:
+        # The main job with no arguments: check the built-in questionnaires and
+        # show how to assess a service.
+        from mutual_detector.cli import validate
+
+        ctx.invoke(guarded(validate.validate), paths=[])
+        typer.echo("\nNext: mutual-detector assess   (asks the questions; --help for options)")
+
+
+def _register() -> None:
+    from mutual_detector.cli import schema, validate
+
+    app.command("validate")(guarded(validate.validate))
+    app.command("schema")(guarded(schema.schema))
+
+
+_register()
+
+
+def main() -> None:
+    app()

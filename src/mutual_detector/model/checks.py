@@ -1,0 +1,461 @@
+"""Whole-questionnaire lint rules and answer validation.
+
+Every check returns :class:`~mutual_detector.model.findings.Finding` objects
+located by a path into the data (``questions[3].when``); the loader turns the
+path into ``file:line:column``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile
+from mutual_detector.model.expr import (
+    MISSING,
+    Environment,
+    Expression,
+    ExpressionError,
+    Literal_,
+    RefInfo,
+    Value,
+    _walk,
+    check,
+)
+from mutual_detector.model.findings import Finding, Path, dotted, finding
+from mutual_detector.model.questionnaire import Question, Questionnaire
+
+_MAX_UNREACHABLE_CASES: Final = 4096
+
+
+# --------------------------------------------------------------------------- questionnaire
+
+
+def lint(q: Questionnaire) -> list[Finding]:
+    """Every lint finding for ``q`` (errors and warnings)."""
+    out: list[Finding] = []
+    out += _duplicates(q)
+    out += _references(q)
+    out += _conditions(q)
+    out += _scoring(q)
+    out += _bands(q)
+    out += _content(q)
+    return out
+
+
+def _dupes(items: Iterable[tuple[str, Path]], what: str) -> Iterator[Finding]:
+    seen: dict[str, Path] = {}
+    for ident, path in items:
+        if ident in seen:
+            yield finding("Q101", f"duplicate {what} id {ident!r} (first used at {_p(seen[ident])})", path)
+        else:
+            seen[ident] = path
+
+
+def _p(path: Path) -> str:
+    return dotted(path)
+
+
+def _duplicates(q: Questionnaire) -> list[Finding]:
+    out: list[Finding] = []
+    for name in ("sources", "topics", "sections", "questions", "flags", "recommendations"):
+        items = getattr(q, name)
+        out += _dupes(((it.id, (name, i, "id")) for i, it in enumerate(items)), name[:-1])
+    out += _dupes(((b.id, ("scoring", "bands", i, "id")) for i, b in enumerate(q.scoring.bands)), "band")
+    for qi, question in enumerate(q.questions):
+        out += _dupes(
+            ((o.value, ("questions", qi, "options", oi, "value")) for oi, o in enumerate(question.options)),
+            "option",
+        )
+    return out
+
+
+def _citations(cites: Sequence[str], sources: set[str], path: Path) -> Iterator[Finding]:
+    for i, cite in enumerate(cites):
+        if cite not in sources:
+            yield finding("Q107", f"unknown source {cite!r}; add it under sources:", (*path, "cite", i))
+
+
+def _references(q: Questionnaire) -> list[Finding]:
+    out: list[Finding] = []
+    topics = {t.id for t in q.topics}
+    sections = set(q.section_index)
+    sources = {s.id for s in q.sources}
+    bands = {b.id for b in q.scoring.bands}
+    for i, s in enumerate(q.sections):
+        if s.topic not in topics:
+            out.append(finding("Q102", f"unknown topic {s.topic!r}", ("sections", i, "topic")))
+    for i, question in enumerate(q.questions):
+        if question.section not in sections:
+            out.append(finding("Q102", f"unknown section {question.section!r}", ("questions", i, "section")))
+        out += _citations(question.cite, sources, ("questions", i))
+    for i, flag in enumerate(q.flags):
+        out += _citations(flag.cite, sources, ("flags", i))
+        if flag.cap is not None and flag.cap not in bands:
+            out.append(finding("Q102", f"unknown band {flag.cap!r}", ("flags", i, "cap")))
+        if flag.cap is not None and flag.severity != "blocker":
+            out.append(finding("Q102", "only a blocker can cap the verdict", ("flags", i, "cap"), "warning"))
+    for i, rec in enumerate(q.recommendations):
+        out += _citations(rec.cite, sources, ("recommendations", i))
+        if rec.kind == "next_step" and rec.stage is None:
+            out.append(finding("Q116", f"next step {rec.id!r} has no stage", ("recommendations", i)))
+        for j, rule in enumerate(rec.rules):
+            out += _citations(rule.cite, sources, ("recommendations", i, "rules", j))
+    return out
+
+
+def ref_infos(q: Questionnaire) -> dict[str, RefInfo]:
+    return {
+        question.id: RefInfo(question.kind, frozenset(o.value for o in question.options))
+        for question in q.questions
+    }
+
+
+def _expr_findings(errors: list[ExpressionError], path: Path) -> Iterator[Finding]:
+    for err in errors:
+        rule = "Q102" if err.message.startswith("unknown") else "Q106"
+        yield finding(rule, f"{err.message} (at character {err.offset + 1})", path)
+
+
+def _conditions(q: Questionnaire) -> list[Finding]:
+    out: list[Finding] = []
+    infos = ref_infos(q)
+    sections = frozenset(q.section_index)
+    order = {question.id: n for n, question in enumerate(q.ordered_questions)}
+    index = {question.id: i for i, question in enumerate(q.questions)}
+    for i, question in enumerate(q.questions):
+        if question.when is None:
+            continue
+        path: Path = ("questions", i, "when")
+        out += _expr_findings(check(question.when, infos, sections, allow_scores=False), path)
+        for ref in sorted(question.when.refs):
+            if ref == question.id:
+                out.append(finding("Q104", f"{ref!r} is shown only if its own answer holds (a cycle)", path))
+            elif ref in order and order[ref] > order[question.id]:
+                cyc = q.questions[index[ref]].when
+                if cyc is not None and question.id in cyc.refs:
+                    out.append(finding("Q104", f"{question.id!r} and {ref!r} depend on each other", path))
+                else:
+                    out.append(finding("Q103", f"{ref!r} is asked after {question.id!r}", path))
+        if not any(f.path == path for f in out) and not _can_hold(question.when, q):
+            out.append(finding("Q111", f"the condition of {question.id!r} can never hold", path))
+    for i, flag in enumerate(q.flags):
+        path = ("flags", i, "when")
+        out += _expr_findings(check(flag.when, infos, sections), path)
+        if not any(f.path == path for f in out) and not _can_hold(flag.when, q):
+            out.append(finding("Q111", f"flag {flag.id!r} can never be raised", path))
+    for i, rec in enumerate(q.recommendations):
+        if rec.when is not None:
+            out += _expr_findings(check(rec.when, infos, sections), ("recommendations", i, "when"))
+        for j, rule in enumerate(rec.rules):
+            path = ("recommendations", i, "rules", j, "when")
+            out += _expr_findings(check(rule.when, infos, sections), path)
+    return out
+
+
+def _domain(question: Question, literals: list[Value]) -> list[Value]:
+    values: list[Value] = [MISSING]
+    if question.kind == "single":
+        values += [o.value for o in question.options]
+    elif question.kind == "multi":
+        values += [[], [o.value for o in question.options]] + [[o.value] for o in question.options]
+    elif question.kind == "yes_no":
+        values += [True, False]
+    elif question.kind == "scale" and question.scale is not None:
+        values += list(range(question.scale.min, question.scale.max + 1))
+    elif question.kind == "number":
+        nums = [float(v) for v in literals if isinstance(v, int | float) and not isinstance(v, bool)]
+        values += sorted({x + d for x in nums for d in (-1.0, 0.0, 1.0)} | {0.0})
+    else:
+        values += ["text", *[v for v in literals if isinstance(v, str)]]
+    return values
+
+
+def _can_hold(expr: Expression, q: Questionnaire) -> bool:
+    """Whether some combination of answers makes ``expr`` true (True if too many to try)."""
+    if expr.functions & {"score", "section_score"}:
+        return True
+    literals = [n.value for n in _walk(expr.tree) if isinstance(n, Literal_)]
+    refs = sorted(r for r in expr.refs if r in q.question_index)
+    domains = [_domain(q.question_index[r], literals) for r in refs]
+    total = 1
+    for d in domains:
+        total *= len(d)
+        if total > _MAX_UNREACHABLE_CASES:
+            return True
+    for combo in itertools.product(*domains):
+        answers = {r: v for r, v in zip(refs, combo, strict=True) if v is not MISSING}
+        for dont_know in (frozenset(), frozenset(r for r in refs if r not in answers)):
+            if expr.evaluate(Environment(answers, dont_know)):
+                return True
+    return False
+
+
+def _scoring(q: Questionnaire) -> list[Finding]:
+    out: list[Finding] = []
+    scored_sections = [s for s in q.sections if s.scored]
+    if not scored_sections:
+        out.append(finding("Q109", "no section is scored, so no verdict can be given", ("sections",)))
+    for i, s in enumerate(q.sections):
+        if s.scored and s.weight == 0:
+            out.append(finding("Q109", f"scored section {s.id!r} has weight 0", ("sections", i, "weight")))
+    for i, question in enumerate(q.questions):
+        path: Path = ("questions", i)
+        if question.kind == "scale" and question.scale is not None:
+            scale = question.scale
+            for key in (*scale.labels, *(scale.scores or {})):
+                if not scale.min <= key <= scale.max:
+                    out.append(finding("Q114", f"scale point {key} is outside {scale.min}..{scale.max}", (*path, "scale")))
+        for j, option in enumerate(question.options):
+            if option.value == DONT_KNOW:
+                out.append(finding("Q114", f"option value {DONT_KNOW!r} is reserved for \"don't know\"", (*path, "options", j, "value")))
+        if question.kind == "number":
+            out += _number_bands(question, path, q.is_scored(question))
+        if not q.is_scored(question):
+            continue
+        if question.weight == 0:
+            out.append(finding("Q109", f"scored question {question.id!r} has weight 0", (*path, "weight")))
+        for j, option in enumerate(question.options):
+            if option.score is None:
+                out.append(finding("Q108", f"option {option.value!r} has no score", (*path, "options", j)))
+        if question.kind == "yes_no" and (question.yes_score is None or question.no_score is None):
+            out.append(finding("Q108", "a scored yes/no question needs yes_score and no_score", path))
+        if question.kind in ("single", "multi") and all(o.score == 0 for o in question.options):
+            out.append(finding("Q109", "every option scores 0, so the question cannot earn points", (*path, "options")))
+    return out
+
+
+def _number_bands(question: Question, path: Path, scored: bool) -> list[Finding]:
+    spec = question.number_spec
+    out: list[Finding] = []
+    if scored and not spec.bands:
+        out.append(finding("Q108", "a scored number question needs score bands", (*path, "number")))
+    bands = sorted(enumerate(spec.bands), key=lambda ib: ib[1].min)
+    for (i, band), nxt in itertools.zip_longest(bands, bands[1:], fillvalue=None):
+        assert band is not None
+        bpath: Path = (*path, "number", "bands", i)
+        if band.max <= band.min:
+            out.append(finding("Q113", f"band [{band.min}, {band.max}) is empty", bpath))
+        if nxt is not None and nxt[1].min < band.max:
+            out.append(finding("Q113", f"band [{band.min}, {band.max}) overlaps [{nxt[1].min}, {nxt[1].max})", bpath))
+        if (spec.min is not None and band.min < spec.min) or (spec.max is not None and band.max > spec.max):
+            out.append(finding("Q113", "band falls outside the number's min..max", bpath))
+    return out
+
+
+def _bands(q: Questionnaire) -> list[Finding]:
+    out: list[Finding] = []
+    bands = q.scoring.bands
+    for i, band in enumerate(bands):
+        path: Path = ("scoring", "bands", i)
+        if band.max <= band.min:
+            out.append(finding("Q110", f"band {band.id!r} is empty ({band.min}-{band.max})", path))
+        if i == 0 and band.max != 100:
+            out.append(finding("Q110", f"the best band {band.id!r} must reach 100 (max: {band.max})", (*path, "max")))
+        if i == len(bands) - 1 and band.min != 0:
+            out.append(finding("Q110", f"the lowest band {band.id!r} must start at 0 (min: {band.min})", (*path, "min")))
+        if i > 0:
+            above = bands[i - 1]
+            if band.max < above.min:
+                out.append(finding("Q110", f"gap between {band.id!r} (to {band.max}) and {above.id!r} (from {above.min})", (*path, "max")))
+            elif band.max > above.min:
+                out.append(finding("Q110", f"{band.id!r} (to {band.max}) overlaps {above.id!r} (from {above.min}); list bands best first", (*path, "max")))
+    return out
+
+
+def _content(q: Questionnaire) -> list[Finding]:
+    out: list[Finding] = []
+    for i, question in enumerate(q.questions):
+        if not q.is_scored(question):
+            continue
+        missing = [n for n in ("help", "why") if getattr(question, n) is None]
+        if not question.cite:
+            missing.append("cite")
+        if missing:
+            out.append(finding("Q112", f"scored question {question.id!r} has no {', '.join(missing)}", ("questions", i)))
+    used_sections = Counter(question.section for question in q.questions)
+    for i, s in enumerate(q.sections):
+        if not used_sections[s.id]:
+            out.append(finding("Q115", f"section {s.id!r} has no questions", ("sections", i)))
+    used_topics = {s.topic for s in q.sections}
+    for i, t in enumerate(q.topics):
+        if t.id not in used_topics:
+            out.append(finding("Q115", f"topic {t.id!r} has no sections", ("topics", i)))
+    return out
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class AnswerState:
+    """Answers after validation against a questionnaire.
+
+    ``values`` holds the usable answers of applicable questions (``dont_know``
+    and not-applicable ones excluded); ``dont_know`` the ids answered "don't
+    know"; ``applicable`` the ids whose ``when:`` holds, in asking order.
+    """
+
+    values: dict[str, Value]
+    dont_know: frozenset[str]
+    applicable: tuple[str, ...]
+    findings: tuple[Finding, ...] = field(default=())
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+
+def check_answer(question: Question, value: object) -> tuple[str, str] | None:
+    """Validate one answer; return ``(rule, message)`` or None if it is fine."""
+    if value == DONT_KNOW:
+        return None if question.dont_know else ("A208", f"{question.id!r} does not allow \"don't know\"")
+    kind = question.kind
+    if kind == "single":
+        if not isinstance(value, str):
+            return ("A202", f"expected one option value, got {_show(value)}")
+        if question.option(value) is None:
+            return ("A204", f"{value!r} is not an option (choose from {_options(question)})")
+    elif kind == "multi":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return ("A202", f"expected a list of option values, got {_show(value)}")
+        for v in value:
+            if question.option(v) is None:
+                return ("A204", f"{v!r} is not an option (choose from {_options(question)})")
+        if len(set(value)) != len(value):
+            return ("A202", "an option is listed twice")
+    elif kind == "yes_no":
+        if not isinstance(value, bool):
+            return ("A202", f"expected true or false, got {_show(value)}")
+    elif kind in ("scale", "number"):
+        return _check_number(question, value)
+    elif not isinstance(value, str):
+        return ("A202", f"expected text, got {_show(value)}")
+    elif len(value) > question.max_length:
+        return ("A203", f"text longer than {question.max_length} characters")
+    return None
+
+
+def _check_number(question: Question, value: object) -> tuple[str, str] | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ("A202", f"expected a number, got {_show(value)}")
+    if value != value or value in (float("inf"), float("-inf")):
+        return ("A202", "expected a finite number")
+    if question.kind == "scale" and question.scale is not None:
+        lo, hi = question.scale.min, question.scale.max
+        if not float(value).is_integer():
+            return ("A202", f"expected a whole number from {lo} to {hi}, got {value}")
+        if not lo <= value <= hi:
+            return ("A203", f"{value} is outside the scale {lo}..{hi}")
+        return None
+    spec = question.number_spec
+    if spec.integer and not float(value).is_integer():
+        return ("A202", f"expected a whole number, got {value}")
+    if spec.min is not None and value < spec.min:
+        return ("A203", f"{value} is below the minimum {spec.min:g}")
+    if spec.max is not None and value > spec.max:
+        return ("A203", f"{value} is above the maximum {spec.max:g}")
+    return None
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f"text {value[:40]!r}"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)[:40]
+
+
+def _options(question: Question) -> str:
+    return ", ".join(o.value for o in question.options)
+
+
+def resolve(
+    q: Questionnaire, answers: Mapping[str, Answer], *, warn_missing: bool = False
+) -> AnswerState:
+    """Validate ``answers`` against ``q`` and work out which questions apply."""
+    findings: list[Finding] = []
+    for qid in sorted(answers):
+        if qid not in q.question_index:
+            findings.append(finding("A201", f"unknown question id {qid!r}", ("answers", qid)))
+    values: dict[str, Value] = {}
+    dont_know: set[str] = set()
+    applicable: list[str] = []
+    for question in q.ordered_questions:
+        qid = question.id
+        answer = answers.get(qid)
+        shown = question.when is None or question.when.evaluate(Environment(values, dont_know))
+        if not shown:
+            if answer is not None and answer.value is not None:
+                findings.append(finding("A205", f"{qid!r} is not asked: its condition is false", ("answers", qid)))
+            continue
+        applicable.append(qid)
+        if answer is None or answer.value is None:
+            if warn_missing and question.required:
+                findings.append(finding("A207", f"required question {qid!r} is not answered", ("answers",)))
+            continue
+        problem = check_answer(question, answer.value)
+        if problem is not None:
+            rule, message = problem
+            findings.append(finding(rule, f"{qid}: {message}", ("answers", qid, "value")))
+            continue
+        if answer.value == DONT_KNOW:
+            dont_know.add(qid)
+        else:
+            values[qid] = _normalise(question, answer.value)
+    return AnswerState(values, frozenset(dont_know), tuple(applicable), tuple(findings))
+
+
+def _normalise(question: Question, value: object) -> Value:
+    if question.kind == "multi" and isinstance(value, list):
+        order = {o.value: i for i, o in enumerate(question.options)}
+        return sorted((str(v) for v in value), key=lambda v: order.get(v, 0))
+    if question.kind in ("scale", "number") and isinstance(value, int | float) and not isinstance(value, bool):
+        return int(value) if float(value).is_integer() and question.kind == "scale" else value
+    assert isinstance(value, bool | int | float | str)
+    return value
+
+
+def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
+    """Findings for an answers file against its questionnaire."""
+    out: list[Finding] = []
+    if answers.questionnaire != q.id:
+        out.append(finding("A206", f"answers are for {answers.questionnaire!r}, not {q.id!r}", ("questionnaire",)))
+        return out
+    if answers.questionnaire_version not in (None, q.version):
+        out.append(
+            finding(
+                "A206",
+                f"answers are for version {answers.questionnaire_version}, the questionnaire is {q.version}",
+                ("questionnaire_version",),
+                "warning",
+            )
+        )
+    state = resolve(q, answers.answers, warn_missing=answers.status == "complete")
+    out += state.findings
+    return out
+
+
+def condition_holds(expr: Expression | None, state: AnswerState, scores: Mapping[str, float] | None = None,
+                    sections: Mapping[str, float] | None = None) -> bool:
+    if expr is None:
+        return True
+    return expr.evaluate(Environment(state.values, state.dont_know, scores, sections))
+
+
+__all__ = [
+    "AnswerState",
+    "check_answer",
+    "check_answers_file",
+    "condition_holds",
+    "lint",
+    "ref_infos",
+    "resolve",
+]

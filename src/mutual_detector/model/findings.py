@@ -1,0 +1,120 @@
+"""Findings: problems found in a questionnaire or answers file, with stable rule ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Final, Literal
+
+Level = Literal["error", "warning"]
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    level: Level
+    summary: str
+    hint: str
+
+
+_RULES: Final = [
+    # Reading and parsing: the file could not be turned into data.
+    Rule("E001", "yaml-syntax", "error", "The file is not valid YAML or JSON.", "Fix the syntax at the position shown."),
+    Rule("E002", "duplicate-key", "error", "A mapping has the same key twice.", "Remove or rename one of the keys."),
+    Rule("E003", "alias-bomb", "error", "YAML aliases or nesting expand beyond the safe bound.", "Write the data out without anchors and aliases."),
+    Rule("E004", "file-too-large", "error", "The file is larger than the size limit.", "Split it, or raise MUTUAL_DETECTOR_MAX_BYTES."),
+    Rule("E005", "not-utf8", "error", "The file is not UTF-8 text.", "Save the file as UTF-8."),
+    Rule("E006", "not-a-mapping", "error", "The document's top level is not a mapping.", "Start the file with `format: ...` and key: value lines."),
+    Rule("E007", "unknown-format", "error", "The `format:` line is missing or not one this version reads.", "Use `format: mutual-detector/questionnaire@1` or `mutual-detector/answers@1`."),
+    Rule("E008", "unreadable", "error", "The file could not be read.", "Check that the path exists, is a file and is readable."),
+    Rule("E009", "bad-tag", "error", "The YAML uses a tag that could build an object.", "Remove the `!!tag`; only plain data is allowed."),
+    Rule("E010", "schema", "error", "A field does not match the format.", "Correct the field as the message says (see `mutual-detector schema`)."),
+    Rule("E011", "include", "error", "An included part file is missing, repeated or outside the questionnaire's folder.", "Fix the path in `include:`."),
+    # Questionnaire lint rules.
+    Rule("Q101", "duplicate-id", "error", "Two items of the same kind share an id.", "Give each item a unique id."),
+    Rule("Q102", "unknown-reference", "error", "A reference names an id that does not exist.", "Correct the id, or add the missing item."),
+    Rule("Q103", "forward-reference", "error", "A `when:` reads a question asked later (or itself).", "Move the question after the ones its `when:` reads."),
+    Rule("Q104", "cycle", "error", "Conditions depend on each other in a cycle.", "Break the cycle so each `when:` reads only earlier questions."),
+    Rule("Q105", "expression-syntax", "error", "A condition cannot be parsed.", "See docs/expressions.md for the condition language."),
+    Rule("Q106", "type-mismatch", "error", "A condition compares an answer with a value of the wrong type or a missing option.", "Compare with a value the question can have."),
+    Rule("Q107", "unknown-source", "error", "A citation names a source id that is not in `sources:`.", "Add the source, or correct the id."),
+    Rule("Q108", "unscored-option", "error", "A scored question has an option, band or answer without a score.", "Give every option a `score:`, or mark the question `scored: false`."),
+    Rule("Q109", "bad-weight", "error", "A weight is zero, or the weights of scored items sum to nothing.", "Use a positive weight, or mark the item `scored: false`."),
+    Rule("Q110", "band-coverage", "error", "Verdict bands leave a gap, overlap, or do not cover 0-100.", "Make the bands meet end to end from 0 to 100, best first."),
+    Rule("Q111", "unreachable", "warning", "A `when:` can never hold, so the question is never asked.", "Correct the condition or remove the question."),
+    Rule("Q112", "missing-help", "warning", "A scored question lacks help text, a why note or a citation.", "Add `help:`, `why:` and `cite:`."),
+    Rule("Q113", "number-bands", "error", "A number question's score bands overlap, are empty, or fall outside its range.", "Make the bands [min, max) meet without overlapping."),
+    Rule("Q114", "bad-option", "error", "An option value is reserved or a scale label is outside the scale.", "Rename the option (not `dont_know`) or fix the label."),
+    Rule("Q115", "empty-section", "warning", "A section or topic has no questions.", "Add questions or remove it."),
+    Rule("Q116", "missing-stage", "error", "A next step has no `stage:`.", "Set `stage:` to explore, business_case, spin_out or after_spin_out."),
+    # Answers rules.
+    Rule("A201", "unknown-question", "error", "An answer names a question the questionnaire does not have.", "Correct the id; `mutual-detector template` lists them."),
+    Rule("A202", "wrong-kind", "error", "An answer has the wrong type for its question.", "Answer as the question's kind expects."),
+    Rule("A203", "out-of-range", "error", "A number or scale answer is outside the allowed range.", "Use a value within the range shown."),
+    Rule("A204", "unknown-option", "error", "An answer is not one of the question's options.", "Use one of the option values listed."),
+    Rule("A205", "not-applicable", "warning", "An answer is given to a question whose `when:` is false.", "Remove the answer, or change the earlier answer it depends on."),
+    Rule("A206", "questionnaire-mismatch", "error", "The answers are for another questionnaire or version.", "Pass the right --questionnaire, or correct `questionnaire:`."),
+    Rule("A207", "missing-required", "warning", "A required question has no answer.", "Answer it, or answer `dont_know`."),
+    Rule("A208", "dont-know-not-allowed", "error", "`dont_know` is given where the question does not allow it.", "Give a real answer."),
+]
+
+RULES: Final[dict[str, Rule]] = {r.id: r for r in _RULES}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, located by a path into the file's data (and later a line)."""
+
+    rule: str
+    message: str
+    path: Path = ()
+    level: Level = "error"
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def hint(self) -> str:
+        return RULES[self.rule].hint
+
+    @property
+    def name(self) -> str:
+        return RULES[self.rule].name
+
+    @property
+    def dotted_path(self) -> str:
+        return dotted(self.path)
+
+    def located(self, file: str | None, line: int | None, column: int | None) -> Finding:
+        return replace(self, file=file, line=line, column=column)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.file or "", self.line or 0, self.column or 0, self.rule, self.message)
+
+    def one_line(self) -> str:
+        """``file:line:col: path: message [rule name]``"""
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        field = f"{self.dotted_path}: " if self.path else ""
+        return f"{where}: {self.level}: {field}{self.message} [{self.rule} {self.name}]"
+
+
+def finding(rule: str, message: str, path: Path = (), level: Level | None = None) -> Finding:
+    return Finding(rule, message, path, level or RULES[rule].level)
+
+
+def dotted(path: Path) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+__all__ = ["RULES", "Finding", "Level", "Path", "Rule", "dotted", "finding"]

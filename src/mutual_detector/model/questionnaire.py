@@ -1,0 +1,385 @@
+"""Pydantic models of a questionnaire (format ``mutual-detector/questionnaire@1``).
+
+The models check the shape of each field. Checks that need the whole
+questionnaire (references between ids, expression types, band coverage) live
+in :mod:`mutual_detector.model.checks`, so that each problem is reported as a
+located finding with a stable rule id rather than as one exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+
+from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
+from mutual_detector.model.expr import Expression, ExpressionError, parse
+
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_-]{0,63}$",
+        description="An identifier: lower-case letters, digits, '_' or '-', starting with a letter.",
+    ),
+]
+
+Text = Annotated[
+    str | dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")], str],
+    Field(description="Plain text, or a map of language code to text, e.g. {en: ..., cy: ...}."),
+]
+
+
+def text(value: str | dict[str, str] | None, lang: str = "en", fallback: str = "en") -> str:
+    """The text of ``value`` in ``lang``, falling back to ``fallback`` then any language."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    for key in (lang, fallback):
+        if key in value:
+            return value[key]
+    return next(iter(value.values()), "")
+
+
+def _parse_condition(value: Any) -> Expression:
+    if isinstance(value, Expression):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be an expression in a string, e.g. \"q1 == 'yes'\"")
+    try:
+        return parse(value)
+    except ExpressionError as exc:
+        raise ValueError(f"{exc.message} (at character {exc.offset + 1} of the expression)") from None
+
+
+Condition = Annotated[
+    Expression,
+    PlainValidator(_parse_condition),
+    PlainSerializer(lambda e: e.source, return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 2000,
+            "description": "A condition over earlier answers, e.g. \"staff_appetite in ['most', 'all']\".",
+        }
+    ),
+]
+
+Score = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+Weight = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Source(_Model):
+    """A document or section that questions cite."""
+
+    id: Slug
+    title: Text
+    url: str | None = Field(default=None, description="Public address of the source, if any.")
+    note: Text | None = None
+
+
+class Topic(_Model):
+    """A group of sections asked together (eligibility, suitability, legal form, ...)."""
+
+    id: Slug
+    title: Text
+    intro: Text | None = None
+
+
+class Section(_Model):
+    id: Slug
+    topic: Slug
+    title: Text
+    intro: Text | None = None
+    weight: Weight = Field(default=1.0, description="Relative weight in the overall score.")
+    scored: bool = Field(
+        default=True,
+        description="False: the section informs recommendations only and is not scored.",
+    )
+
+
+class Option(_Model):
+    value: Slug = Field(description="What the answers file stores.")
+    label: Text
+    score: Score | None = Field(default=None, description="Points earned by choosing this option.")
+    help: Text | None = None
+
+
+class ScaleSpec(_Model):
+    min: int = Field(default=1, ge=-1000, le=1000)
+    max: int = Field(default=5, ge=-1000, le=1000)
+    labels: dict[int, Text] = Field(default_factory=dict)
+    scores: dict[int, Score] | None = Field(
+        default=None, description="Points per point on the scale; default: value - min."
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> ScaleSpec:
+        if self.max <= self.min:
+            raise ValueError("scale max must be greater than min")
+        if self.max - self.min > 100:
+            raise ValueError("a scale may have at most 101 points")
+        return self
+
+
+class NumberBand(_Model):
+    min: float = Field(allow_inf_nan=False)
+    max: float = Field(allow_inf_nan=False)
+    score: Score
+    label: Text | None = None
+
+
+class NumberSpec(_Model):
+    min: float | None = Field(default=None, allow_inf_nan=False)
+    max: float | None = Field(default=None, allow_inf_nan=False)
+    unit: str | None = None
+    integer: bool = False
+    bands: list[NumberBand] = Field(
+        default_factory=list,
+        description="Score bands [min, max); the last band includes its max.",
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> NumberSpec:
+        if self.min is not None and self.max is not None and self.max < self.min:
+            raise ValueError("number max must not be less than min")
+        return self
+
+
+QuestionKind = Literal["single", "multi", "scale", "yes_no", "number", "text"]
+KINDS: tuple[QuestionKind, ...] = ("single", "multi", "scale", "yes_no", "number", "text")
+
+
+class Question(_Model):
+    id: Slug
+    section: Slug
+    kind: QuestionKind
+    prompt: Text
+    help: Text | None = None
+    why: Text | None = Field(default=None, description="Why this question matters.")
+    cite: list[Slug] = Field(default_factory=list, description="Ids of sources this draws on.")
+    required: bool = True
+    dont_know: bool = Field(default=True, description="Whether \"don't know\" is allowed.")
+    weight: Weight = 1.0
+    scored: bool | None = Field(default=None, description="Default: the section's `scored`.")
+    when: Condition | None = None
+    options: list[Option] = Field(default_factory=list)
+    max_score: Score | None = Field(default=None, description="multi: cap on points.")
+    scale: ScaleSpec | None = None
+    number: NumberSpec | None = None
+    yes_score: Score | None = None
+    no_score: Score | None = None
+    max_length: int = Field(default=2000, ge=1, le=20000, description="text: longest answer.")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Question:
+        kind = self.kind
+        if kind in ("single", "multi"):
+            if len(self.options) < 2:
+                raise ValueError(f"a {kind} question needs at least two options")
+        elif self.options:
+            raise ValueError(f"options are only for single and multi questions, not {kind}")
+        if kind == "scale" and self.scale is None:
+            raise ValueError("a scale question needs `scale: {min: 1, max: 5}`")
+        if kind != "scale" and self.scale is not None:
+            raise ValueError(f"`scale` is only for scale questions, not {kind}")
+        if kind != "number" and self.number is not None:
+            raise ValueError(f"`number` is only for number questions, not {kind}")
+        if kind != "yes_no" and (self.yes_score is not None or self.no_score is not None):
+            raise ValueError(f"yes_score/no_score are only for yes_no questions, not {kind}")
+        if kind != "multi" and self.max_score is not None:
+            raise ValueError("max_score is only for multi questions")
+        return self
+
+    @property
+    def number_spec(self) -> NumberSpec:
+        return self.number or NumberSpec()
+
+    def option(self, value: str) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+
+Severity = Literal["blocker", "warning", "info"]
+
+
+class Band(_Model):
+    id: Slug
+    label: Text
+    min: float = Field(ge=0, le=100, allow_inf_nan=False)
+    max: float = Field(ge=0, le=100, allow_inf_nan=False)
+    meaning: Text | None = None
+
+
+class Scoring(_Model):
+    confidence_threshold: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Below this confidence the verdict is 'inconclusive'.",
+    )
+    bands: list[Band] = Field(min_length=1, description="Best first; together they cover 0-100.")
+
+
+class FlagRule(_Model):
+    """A red flag: a blocker caps the verdict; a warning becomes a named condition."""
+
+    id: Slug
+    when: Condition
+    severity: Severity
+    message: Text
+    cite: list[Slug] = Field(default_factory=list)
+    cap: Slug | None = Field(default=None, description="blocker: best band reachable.")
+
+
+class RecommendationRule(_Model):
+    when: Condition
+    points: float = Field(default=0, ge=-1000, le=1000, allow_inf_nan=False)
+    exclude: bool = Field(default=False, description="True: the candidate is ruled out.")
+    reason: Text
+    cite: list[Slug] = Field(default_factory=list)
+
+
+RecommendationKind = Literal["legal_form", "governance", "next_step"]
+Stage = Literal["explore", "business_case", "spin_out", "after_spin_out"]
+STAGES: tuple[Stage, ...] = ("explore", "business_case", "spin_out", "after_spin_out")
+
+
+class Recommendation(_Model):
+    id: Slug
+    kind: RecommendationKind
+    title: Text
+    summary: Text | None = None
+    stage: Stage | None = None
+    cite: list[Slug] = Field(default_factory=list)
+    base: float = Field(default=0, ge=-1000, le=1000, allow_inf_nan=False)
+    when: Condition | None = Field(default=None, description="Applies only if this holds.")
+    rules: list[RecommendationRule] = Field(default_factory=list)
+
+
+class _Lists(_Model):
+    sources: list[Source] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
+    flags: list[FlagRule] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+
+
+class QuestionnairePart(_Lists):
+    """A file included by a questionnaire: more of its lists."""
+
+    format: Literal["mutual-detector/questionnaire-part@1"] = QUESTIONNAIRE_PART_FORMAT
+
+
+class Questionnaire(_Lists):
+    """A whole questionnaire, after its included parts are merged in."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="mutual-detector questionnaire",
+        json_schema_extra={"$id": "https://mutual-detector.invalid/schema/questionnaire@1"},
+    )
+
+    format: Literal["mutual-detector/questionnaire@1"] = Field(
+        description="Format and version of this file."
+    )
+    id: Slug
+    title: Text
+    version: str = Field(min_length=1, max_length=64)
+    description: Text | None = None
+    language: str = Field(default="en", description="Default language of the text fields.")
+    include: list[str] = Field(
+        default_factory=list,
+        description="Part files (relative paths) whose lists are appended to this one's.",
+    )
+    scoring: Scoring
+
+    # ------------------------------------------------------------------ lookups
+    @cached_property
+    def question_index(self) -> dict[str, Question]:
+        return {q.id: q for q in self.questions}
+
+    @cached_property
+    def section_index(self) -> dict[str, Section]:
+        return {s.id: s for s in self.sections}
+
+    @cached_property
+    def ordered_questions(self) -> list[Question]:
+        """Questions in asking order: topics, then sections, then file order."""
+        topic_rank = {t.id: i for i, t in enumerate(self.topics)}
+        section_rank = {
+            s.id: (topic_rank.get(s.topic, len(topic_rank)), i) for i, s in enumerate(self.sections)
+        }
+        last = (len(topic_rank) + 1, len(section_rank))
+        indexed = list(enumerate(self.questions))
+        indexed.sort(key=lambda iq: (section_rank.get(iq[1].section, last), iq[0]))
+        return [q for _, q in indexed]
+
+    def is_scored(self, question: Question) -> bool:
+        if question.kind == "text":
+            return False
+        if question.scored is not None:
+            return question.scored
+        section = self.section_index.get(question.section)
+        return section.scored if section is not None else False
+
+    def band(self, band_id: str) -> Band | None:
+        return next((b for b in self.scoring.bands if b.id == band_id), None)
+
+    @cached_property
+    def canonical_json(self) -> str:
+        """A canonical JSON form: sorted keys, no whitespace, ``include`` dropped."""
+        data = self.model_dump(mode="json", exclude={"include"})
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @cached_property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json.encode("utf-8")).hexdigest()
+
+    def __hash__(self) -> int:
+        return hash(self.sha256)
+
+
+__all__ = [
+    "KINDS",
+    "STAGES",
+    "Band",
+    "Condition",
+    "FlagRule",
+    "NumberBand",
+    "NumberSpec",
+    "Option",
+    "Question",
+    "QuestionKind",
+    "Questionnaire",
+    "QuestionnairePart",
+    "Recommendation",
+    "RecommendationKind",
+    "RecommendationRule",
+    "ScaleSpec",
+    "Scoring",
+    "Section",
+    "Severity",
+    "Slug",
+    "Source",
+    "Stage",
+    "Text",
+    "Topic",
+    "text",
+]
