@@ -10,7 +10,9 @@ from pathlib import Path
 from mutual_detector.errors import OutputError
 
 
-def atomic_write(path: os.PathLike[str] | str, data: str | bytes, *, encoding: str = "utf-8") -> Path:
+def atomic_write(
+    path: os.PathLike[str] | str, data: str | bytes, *, encoding: str = "utf-8"
+) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Raises :class:`OutputError` (one line, with the path and the reason) on failure;
@@ -22,7 +24,9 @@ def atomic_write(path: os.PathLike[str] | str, data: str | bytes, *, encoding: s
     if target.is_dir():
         raise OutputError(f"{target}: is a directory; give a file name for the output")
     if not folder.is_dir():
-        raise OutputError(f"{target}: folder {folder} does not exist; create it or choose another --output")
+        raise OutputError(
+            f"{target}: folder {folder} does not exist; create it or choose another --output"
+        )
     fd = -1
     tmp = ""
     try:

@@ -128,14 +128,21 @@ def decode(raw: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            "", [finding("E005", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8").located(name, line, None)]
+            "",
+            [
+                finding(
+                    "E005", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+                ).located(name, line, None)
+            ],
         ) from None
     if "\x00" in text:
         raise _fail("E005", name, "file contains NUL bytes (binary data?)")
     return text
 
 
-def _fail(rule: str, name: str, message: str, line: int | None = None, col: int | None = None) -> InputError:
+def _fail(
+    rule: str, name: str, message: str, line: int | None = None, col: int | None = None
+) -> InputError:
     return InputError(message, [finding(rule, message).located(name, line, col)])
 
 
@@ -189,14 +196,19 @@ def parse_yaml(text: str, name: str) -> Document:
     builder = _Builder(loader, doc)
     doc.data = builder.build(node, (), 0)
     if not isinstance(doc.data, dict):
-        raise _fail("E006", name, "top level is not a mapping (key: value lines)", node.start_mark.line + 1, 1)
+        raise _fail(
+            "E006",
+            name,
+            "top level is not a mapping (key: value lines)",
+            node.start_mark.line + 1,
+            1,
+        )
     return doc
 
 
 def _yaml_problem(problem: str, text: str, mark: Any) -> str:
-    if mark is not None and "\t" in problem + _line(text, mark.line):
-        if "tab" in problem or "\t" in _line(text, mark.line)[: mark.column + 1]:
-            return f"{problem} (tabs cannot indent YAML; use spaces)"
+    if mark is not None and ("tab" in problem or "\t" in _line(text, mark.line)[: mark.column + 1]):
+        return f"{problem} (tabs cannot indent YAML; use spaces)"
     return problem
 
 
@@ -242,11 +254,17 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _SEQ_TAG:
-                    raise self._err("E009", f"tag {node.tag!r} is not allowed; use a plain list", node)
-                return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+                    raise self._err(
+                        "E009", f"tag {node.tag!r} is not allowed; use a plain list", node
+                    )
+                return [
+                    self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)
+                ]
             assert isinstance(node, yaml.MappingNode)
             if node.tag != _MAP_TAG:
-                raise self._err("E009", f"tag {node.tag!r} is not allowed; use a plain mapping", node)
+                raise self._err(
+                    "E009", f"tag {node.tag!r} is not allowed; use a plain mapping", node
+                )
             return self._mapping(node, path, depth)
         finally:
             self.active.discard(key)
@@ -298,10 +316,9 @@ def _trim_loc(data: Any, loc: tuple[Any, ...]) -> Path:
     out: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            out.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
             out.append(part)
             current = current[part]
         elif isinstance(current, dict) and isinstance(part, str) and not _is_union_tag(part):
@@ -313,7 +330,15 @@ def _trim_loc(data: Any, loc: tuple[Any, ...]) -> Path:
 
 
 def _is_union_tag(part: str) -> bool:
-    return any(ch in part for ch in "[]()") or part in {"str", "int", "float", "bool", "list", "dict", "none"}
+    return any(ch in part for ch in "[]()") or part in {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "list",
+        "dict",
+        "none",
+    }
 
 
 def _got(value: Any) -> str:
@@ -367,7 +392,11 @@ def _check_format(doc: Document, want: Iterable[Kind]) -> Kind:
     if kind is None or kind not in want:
         fmt = doc.data.get("format")
         wanted = " or ".join(k for k, v in FORMATS.items() if v in want)
-        message = f"format {fmt!r} is not one this version reads; expected {wanted}" if fmt else f"missing `format:` line; expected {wanted}"
+        message = (
+            f"format {fmt!r} is not one this version reads; expected {wanted}"
+            if fmt
+            else f"missing `format:` line; expected {wanted}"
+        )
         raise InputError(message, [doc.locate(finding("E007", message, ("format",)))])
     return kind
 
@@ -379,14 +408,19 @@ def merge_parts(doc: Document, base_dir: FsPath) -> tuple[Document, tuple[str, .
     files = [doc.file]
     includes = data.get("include") or []
     if not isinstance(includes, list) or not all(isinstance(i, str) for i in includes):
-        raise InputError("include must be a list of paths", [doc.locate(finding("E011", "include must be a list of file paths", ("include",)))])
+        raise InputError(
+            "include must be a list of paths",
+            [doc.locate(finding("E011", "include must be a list of file paths", ("include",)))],
+        )
     seen: set[FsPath] = set()
     root = base_dir.resolve()
     for n, rel in enumerate(includes):
         target = (base_dir / rel).resolve()
         located = doc.locate(finding("E011", "", ("include", n)))
         if not target.is_relative_to(root):
-            raise InputError("", [replace(located, message=f"{rel!r} is outside the questionnaire's folder")])
+            raise InputError(
+                "", [replace(located, message=f"{rel!r} is outside the questionnaire's folder")]
+            )
         if target in seen:
             raise InputError("", [replace(located, message=f"{rel!r} is included twice")])
         seen.add(target)
@@ -460,13 +494,19 @@ def resolve_questionnaire(ref: str | os.PathLike[str] | None) -> FsPath:
     if ref is None:
         ref = DEFAULT_QUESTIONNAIRE
     candidate = FsPath(ref)
-    if candidate.exists() or any(sep in str(ref) for sep in ("/", os.sep)) or str(ref).endswith((".yaml", ".yml", ".json")):
+    if (
+        candidate.exists()
+        or any(sep in str(ref) for sep in ("/", os.sep))
+        or str(ref).endswith((".yaml", ".yml", ".json"))
+    ):
         return candidate
     for p in builtin_paths():
         if p.stem == str(ref):
             return p
     known = ", ".join(p.stem for p in builtin_paths()) or "none"
-    raise InputError(f"no questionnaire {str(ref)!r}: not a file, nor a built-in id (built-ins: {known})")
+    raise InputError(
+        f"no questionnaire {str(ref)!r}: not a file, nor a built-in id (built-ins: {known})"
+    )
 
 
 @lru_cache(maxsize=16)

@@ -50,7 +50,9 @@ def _dupes(items: Iterable[tuple[str, Path]], what: str) -> Iterator[Finding]:
     seen: dict[str, Path] = {}
     for ident, path in items:
         if ident in seen:
-            yield finding("Q101", f"duplicate {what} id {ident!r} (first used at {_p(seen[ident])})", path)
+            yield finding(
+                "Q101", f"duplicate {what} id {ident!r} (first used at {_p(seen[ident])})", path
+            )
         else:
             seen[ident] = path
 
@@ -64,10 +66,15 @@ def _duplicates(q: Questionnaire) -> list[Finding]:
     for name in ("sources", "topics", "sections", "questions", "flags", "recommendations"):
         items = getattr(q, name)
         out += _dupes(((it.id, (name, i, "id")) for i, it in enumerate(items)), name[:-1])
-    out += _dupes(((b.id, ("scoring", "bands", i, "id")) for i, b in enumerate(q.scoring.bands)), "band")
+    out += _dupes(
+        ((b.id, ("scoring", "bands", i, "id")) for i, b in enumerate(q.scoring.bands)), "band"
+    )
     for qi, question in enumerate(q.questions):
         out += _dupes(
-            ((o.value, ("questions", qi, "options", oi, "value")) for oi, o in enumerate(question.options)),
+            (
+                (o.value, ("questions", qi, "options", oi, "value"))
+                for oi, o in enumerate(question.options)
+            ),
             "option",
         )
     return out
@@ -76,7 +83,9 @@ def _duplicates(q: Questionnaire) -> list[Finding]:
 def _citations(cites: Sequence[str], sources: set[str], path: Path) -> Iterator[Finding]:
     for i, cite in enumerate(cites):
         if cite not in sources:
-            yield finding("Q107", f"unknown source {cite!r}; add it under sources:", (*path, "cite", i))
+            yield finding(
+                "Q107", f"unknown source {cite!r}; add it under sources:", (*path, "cite", i)
+            )
 
 
 def _references(q: Questionnaire) -> list[Finding]:
@@ -90,18 +99,28 @@ def _references(q: Questionnaire) -> list[Finding]:
             out.append(finding("Q102", f"unknown topic {s.topic!r}", ("sections", i, "topic")))
     for i, question in enumerate(q.questions):
         if question.section not in sections:
-            out.append(finding("Q102", f"unknown section {question.section!r}", ("questions", i, "section")))
+            out.append(
+                finding(
+                    "Q102", f"unknown section {question.section!r}", ("questions", i, "section")
+                )
+            )
         out += _citations(question.cite, sources, ("questions", i))
     for i, flag in enumerate(q.flags):
         out += _citations(flag.cite, sources, ("flags", i))
         if flag.cap is not None and flag.cap not in bands:
             out.append(finding("Q102", f"unknown band {flag.cap!r}", ("flags", i, "cap")))
         if flag.cap is not None and flag.severity != "blocker":
-            out.append(finding("Q102", "only a blocker can cap the verdict", ("flags", i, "cap"), "warning"))
+            out.append(
+                finding(
+                    "Q102", "only a blocker can cap the verdict", ("flags", i, "cap"), "warning"
+                )
+            )
     for i, rec in enumerate(q.recommendations):
         out += _citations(rec.cite, sources, ("recommendations", i))
         if rec.kind == "next_step" and rec.stage is None:
-            out.append(finding("Q116", f"next step {rec.id!r} has no stage", ("recommendations", i)))
+            out.append(
+                finding("Q116", f"next step {rec.id!r} has no stage", ("recommendations", i))
+            )
         for j, rule in enumerate(rec.rules):
             out += _citations(rule.cite, sources, ("recommendations", i, "rules", j))
     return out
@@ -133,11 +152,17 @@ def _conditions(q: Questionnaire) -> list[Finding]:
         out += _expr_findings(check(question.when, infos, sections, allow_scores=False), path)
         for ref in sorted(question.when.refs):
             if ref == question.id:
-                out.append(finding("Q104", f"{ref!r} is shown only if its own answer holds (a cycle)", path))
+                out.append(
+                    finding(
+                        "Q104", f"{ref!r} is shown only if its own answer holds (a cycle)", path
+                    )
+                )
             elif ref in order and order[ref] > order[question.id]:
                 cyc = q.questions[index[ref]].when
                 if cyc is not None and question.id in cyc.refs:
-                    out.append(finding("Q104", f"{question.id!r} and {ref!r} depend on each other", path))
+                    out.append(
+                        finding("Q104", f"{question.id!r} and {ref!r} depend on each other", path)
+                    )
                 else:
                     out.append(finding("Q103", f"{ref!r} is asked after {question.id!r}", path))
         if not any(f.path == path for f in out) and not _can_hold(question.when, q):
@@ -161,13 +186,17 @@ def _domain(question: Question, literals: list[Value]) -> list[Value]:
     if question.kind == "single":
         values += [o.value for o in question.options]
     elif question.kind == "multi":
-        values += [[], [o.value for o in question.options]] + [[o.value] for o in question.options]
+        chosen: list[Value] = [[], [o.value for o in question.options]]
+        chosen += [[o.value] for o in question.options]
+        values += chosen
     elif question.kind == "yes_no":
         values += [True, False]
     elif question.kind == "scale" and question.scale is not None:
         values += list(range(question.scale.min, question.scale.max + 1))
     elif question.kind == "number":
-        nums = [float(v) for v in literals if isinstance(v, int | float) and not isinstance(v, bool)]
+        nums = [
+            float(v) for v in literals if isinstance(v, int | float) and not isinstance(v, bool)
+        ]
         values += sorted({x + d for x in nums for d in (-1.0, 0.0, 1.0)} | {0.0})
     else:
         values += ["text", *[v for v in literals if isinstance(v, str)]]
@@ -178,7 +207,7 @@ def _can_hold(expr: Expression, q: Questionnaire) -> bool:
     """Whether some combination of answers makes ``expr`` true (True if too many to try)."""
     if expr.functions & {"score", "section_score"}:
         return True
-    literals = [n.value for n in _walk(expr.tree) if isinstance(n, Literal_)]
+    literals: list[Value] = [n.value for n in _walk(expr.tree) if isinstance(n, Literal_)]
     refs = sorted(r for r in expr.refs if r in q.question_index)
     domains = [_domain(q.question_index[r], literals) for r in refs]
     total = 1
@@ -198,33 +227,61 @@ def _scoring(q: Questionnaire) -> list[Finding]:
     out: list[Finding] = []
     scored_sections = [s for s in q.sections if s.scored]
     if not scored_sections:
-        out.append(finding("Q109", "no section is scored, so no verdict can be given", ("sections",)))
+        out.append(
+            finding("Q109", "no section is scored, so no verdict can be given", ("sections",))
+        )
     for i, s in enumerate(q.sections):
         if s.scored and s.weight == 0:
-            out.append(finding("Q109", f"scored section {s.id!r} has weight 0", ("sections", i, "weight")))
+            out.append(
+                finding("Q109", f"scored section {s.id!r} has weight 0", ("sections", i, "weight"))
+            )
     for i, question in enumerate(q.questions):
         path: Path = ("questions", i)
         if question.kind == "scale" and question.scale is not None:
             scale = question.scale
             for key in (*scale.labels, *(scale.scores or {})):
                 if not scale.min <= key <= scale.max:
-                    out.append(finding("Q114", f"scale point {key} is outside {scale.min}..{scale.max}", (*path, "scale")))
+                    out.append(
+                        finding(
+                            "Q114",
+                            f"scale point {key} is outside {scale.min}..{scale.max}",
+                            (*path, "scale"),
+                        )
+                    )
         for j, option in enumerate(question.options):
             if option.value == DONT_KNOW:
-                out.append(finding("Q114", f"option value {DONT_KNOW!r} is reserved for \"don't know\"", (*path, "options", j, "value")))
+                out.append(
+                    finding(
+                        "Q114",
+                        f'option value {DONT_KNOW!r} is reserved for "don\'t know"',
+                        (*path, "options", j, "value"),
+                    )
+                )
         if question.kind == "number":
             out += _number_bands(question, path, q.is_scored(question))
         if not q.is_scored(question):
             continue
         if question.weight == 0:
-            out.append(finding("Q109", f"scored question {question.id!r} has weight 0", (*path, "weight")))
+            out.append(
+                finding("Q109", f"scored question {question.id!r} has weight 0", (*path, "weight"))
+            )
         for j, option in enumerate(question.options):
             if option.score is None:
-                out.append(finding("Q108", f"option {option.value!r} has no score", (*path, "options", j)))
+                out.append(
+                    finding("Q108", f"option {option.value!r} has no score", (*path, "options", j))
+                )
         if question.kind == "yes_no" and (question.yes_score is None or question.no_score is None):
-            out.append(finding("Q108", "a scored yes/no question needs yes_score and no_score", path))
+            out.append(
+                finding("Q108", "a scored yes/no question needs yes_score and no_score", path)
+            )
         if question.kind in ("single", "multi") and all(o.score == 0 for o in question.options):
-            out.append(finding("Q109", "every option scores 0, so the question cannot earn points", (*path, "options")))
+            out.append(
+                finding(
+                    "Q109",
+                    "every option scores 0, so the question cannot earn points",
+                    (*path, "options"),
+                )
+            )
     return out
 
 
@@ -234,14 +291,22 @@ def _number_bands(question: Question, path: Path, scored: bool) -> list[Finding]
     if scored and not spec.bands:
         out.append(finding("Q108", "a scored number question needs score bands", (*path, "number")))
     bands = sorted(enumerate(spec.bands), key=lambda ib: ib[1].min)
-    for (i, band), nxt in itertools.zip_longest(bands, bands[1:], fillvalue=None):
-        assert band is not None
+    for pos, (i, band) in enumerate(bands):
+        nxt = bands[pos + 1] if pos + 1 < len(bands) else None
         bpath: Path = (*path, "number", "bands", i)
         if band.max <= band.min:
             out.append(finding("Q113", f"band [{band.min}, {band.max}) is empty", bpath))
         if nxt is not None and nxt[1].min < band.max:
-            out.append(finding("Q113", f"band [{band.min}, {band.max}) overlaps [{nxt[1].min}, {nxt[1].max})", bpath))
-        if (spec.min is not None and band.min < spec.min) or (spec.max is not None and band.max > spec.max):
+            out.append(
+                finding(
+                    "Q113",
+                    f"band [{band.min}, {band.max}) overlaps [{nxt[1].min}, {nxt[1].max})",
+                    bpath,
+                )
+            )
+        if (spec.min is not None and band.min < spec.min) or (
+            spec.max is not None and band.max > spec.max
+        ):
             out.append(finding("Q113", "band falls outside the number's min..max", bpath))
     return out
 
@@ -254,15 +319,39 @@ def _bands(q: Questionnaire) -> list[Finding]:
         if band.max <= band.min:
             out.append(finding("Q110", f"band {band.id!r} is empty ({band.min}-{band.max})", path))
         if i == 0 and band.max != 100:
-            out.append(finding("Q110", f"the best band {band.id!r} must reach 100 (max: {band.max})", (*path, "max")))
+            out.append(
+                finding(
+                    "Q110",
+                    f"the best band {band.id!r} must reach 100 (max: {band.max})",
+                    (*path, "max"),
+                )
+            )
         if i == len(bands) - 1 and band.min != 0:
-            out.append(finding("Q110", f"the lowest band {band.id!r} must start at 0 (min: {band.min})", (*path, "min")))
+            out.append(
+                finding(
+                    "Q110",
+                    f"the lowest band {band.id!r} must start at 0 (min: {band.min})",
+                    (*path, "min"),
+                )
+            )
         if i > 0:
             above = bands[i - 1]
             if band.max < above.min:
-                out.append(finding("Q110", f"gap between {band.id!r} (to {band.max}) and {above.id!r} (from {above.min})", (*path, "max")))
+                out.append(
+                    finding(
+                        "Q110",
+                        f"gap between {band.id!r} (to {band.max}) and {above.id!r} (from {above.min})",
+                        (*path, "max"),
+                    )
+                )
             elif band.max > above.min:
-                out.append(finding("Q110", f"{band.id!r} (to {band.max}) overlaps {above.id!r} (from {above.min}); list bands best first", (*path, "max")))
+                out.append(
+                    finding(
+                        "Q110",
+                        f"{band.id!r} (to {band.max}) overlaps {above.id!r} (from {above.min}); list bands best first",
+                        (*path, "max"),
+                    )
+                )
     return out
 
 
@@ -275,7 +364,13 @@ def _content(q: Questionnaire) -> list[Finding]:
         if not question.cite:
             missing.append("cite")
         if missing:
-            out.append(finding("Q112", f"scored question {question.id!r} has no {', '.join(missing)}", ("questions", i)))
+            out.append(
+                finding(
+                    "Q112",
+                    f"scored question {question.id!r} has no {', '.join(missing)}",
+                    ("questions", i),
+                )
+            )
     used_sections = Counter(question.section for question in q.questions)
     for i, s in enumerate(q.sections):
         if not used_sections[s.id]:
@@ -312,7 +407,11 @@ class AnswerState:
 def check_answer(question: Question, value: object) -> tuple[str, str] | None:
     """Validate one answer; return ``(rule, message)`` or None if it is fine."""
     if value == DONT_KNOW:
-        return None if question.dont_know else ("A208", f"{question.id!r} does not allow \"don't know\"")
+        return (
+            None
+            if question.dont_know
+            else ("A208", f'{question.id!r} does not allow "don\'t know"')
+        )
     kind = question.kind
     if kind == "single":
         if not isinstance(value, str):
@@ -394,12 +493,18 @@ def resolve(
         shown = question.when is None or question.when.evaluate(Environment(values, dont_know))
         if not shown:
             if answer is not None and answer.value is not None:
-                findings.append(finding("A205", f"{qid!r} is not asked: its condition is false", ("answers", qid)))
+                findings.append(
+                    finding(
+                        "A205", f"{qid!r} is not asked: its condition is false", ("answers", qid)
+                    )
+                )
             continue
         applicable.append(qid)
         if answer is None or answer.value is None:
             if warn_missing and question.required:
-                findings.append(finding("A207", f"required question {qid!r} is not answered", ("answers",)))
+                findings.append(
+                    finding("A207", f"required question {qid!r} is not answered", ("answers",))
+                )
             continue
         problem = check_answer(question, answer.value)
         if problem is not None:
@@ -416,8 +521,13 @@ def resolve(
 def _normalise(question: Question, value: object) -> Value:
     if question.kind == "multi" and isinstance(value, list):
         order = {o.value: i for i, o in enumerate(question.options)}
-        return sorted((str(v) for v in value), key=lambda v: order.get(v, 0))
-    if question.kind in ("scale", "number") and isinstance(value, int | float) and not isinstance(value, bool):
+        ordered = sorted((str(v) for v in value), key=lambda v: order.get(v, 0))
+        return list[Value](ordered)
+    if (
+        question.kind in ("scale", "number")
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
         return int(value) if float(value).is_integer() and question.kind == "scale" else value
     assert isinstance(value, bool | int | float | str)
     return value
@@ -427,7 +537,13 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
     """Findings for an answers file against its questionnaire."""
     out: list[Finding] = []
     if answers.questionnaire != q.id:
-        out.append(finding("A206", f"answers are for {answers.questionnaire!r}, not {q.id!r}", ("questionnaire",)))
+        out.append(
+            finding(
+                "A206",
+                f"answers are for {answers.questionnaire!r}, not {q.id!r}",
+                ("questionnaire",),
+            )
+        )
         return out
     if answers.questionnaire_version not in (None, q.version):
         out.append(
@@ -443,8 +559,12 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
     return out
 
 
-def condition_holds(expr: Expression | None, state: AnswerState, scores: Mapping[str, float] | None = None,
-                    sections: Mapping[str, float] | None = None) -> bool:
+def condition_holds(
+    expr: Expression | None,
+    state: AnswerState,
+    scores: Mapping[str, float] | None = None,
+    sections: Mapping[str, float] | None = None,
+) -> bool:
     if expr is None:
         return True
     return expr.evaluate(Environment(state.values, state.dont_know, scores, sections))

@@ -25,7 +25,7 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal, Union
+from typing import Final, Literal
 
 #: Bounds that keep a hostile file from exhausting memory or the stack.
 MAX_EXPRESSION_LENGTH: Final = 2_000
@@ -34,8 +34,8 @@ MAX_LIST_ITEMS: Final = 200
 MAX_NUMBER_DIGITS: Final = 30
 
 FUNCTIONS: Final[dict[str, str]] = {
-    "answered": "answered(q): true if q has an answer other than \"don't know\"",
-    "dont_know": "dont_know(q): true if q was answered \"don't know\"",
+    "answered": 'answered(q): true if q has an answer other than "don\'t know"',
+    "dont_know": 'dont_know(q): true if q was answered "don\'t know"',
     "count": "count(q): how many options were chosen in the multi question q (0 if none)",
     "score": "score(q): q's normalised score from 0 to 1 (missing if not scored)",
     "section_score": "section_score('id'): the section's score from 0 to 100",
@@ -72,7 +72,7 @@ class _Missing:
 
 MISSING: Final = _Missing()
 
-Value = Union[bool, int, float, str, None, list["Value"], _Missing]
+Value = bool | int | float | str | None | list["Value"] | _Missing
 
 
 # --------------------------------------------------------------------------- tree
@@ -127,7 +127,7 @@ class Compare:
     offset: int
 
 
-Node = Union[Literal_, Ref, ListExpr, Call, Not, BoolOp, Compare]
+Node = Literal_ | Ref | ListExpr | Call | Not | BoolOp | Compare
 
 
 @dataclass(frozen=True)
@@ -262,8 +262,12 @@ class _Parser:
             return left
         right = self.atom()
         nxt = self.peek()
-        if nxt.kind == "op" and nxt.text in ("==", "!=", "<", "<=", ">", ">=") or nxt.kind == "in":
-            raise ExpressionError("chained comparisons are not allowed; join them with 'and'", nxt.offset)
+        if (
+            nxt.kind == "op" and nxt.text in ("==", "!=", "<", "<=", ">", ">=")
+        ) or nxt.kind == "in":
+            raise ExpressionError(
+                "chained comparisons are not allowed; join them with 'and'", nxt.offset
+            )
         return Compare(op, left, right, tok.offset)
 
     def atom(self) -> Node:
@@ -402,7 +406,9 @@ def _check_call(
 ) -> list[ExpressionError]:
     (arg,) = node.args
     if node.name in SCORE_FUNCTIONS and not allow_scores:
-        return [ExpressionError(f"{node.name}() is not available in a question's when:", node.offset)]
+        return [
+            ExpressionError(f"{node.name}() is not available in a question's when:", node.offset)
+        ]
     if node.name == "section_score":
         if not isinstance(arg, Literal_) or not isinstance(arg.value, str):
             return [ExpressionError("section_score() takes a section id in quotes", node.offset)]
@@ -413,7 +419,11 @@ def _check_call(
         return [ExpressionError(f"{node.name}() takes a question id", node.offset)]
     info = questions.get(arg.name)
     if node.name == "count" and info is not None and info.kind != "multi":
-        return [ExpressionError(f"count() needs a multi question, {arg.name!r} is {info.kind}", node.offset)]
+        return [
+            ExpressionError(
+                f"count() needs a multi question, {arg.name!r} is {info.kind}", node.offset
+            )
+        ]
     return []
 
 
@@ -481,7 +491,9 @@ def _check_compare(node: Compare, questions: Mapping[str, RefInfo]) -> list[Expr
 def _check_option(name: str, info: RefInfo, lit: Literal_) -> list[ExpressionError]:
     if info.options and lit.value not in info.options:
         allowed = ", ".join(sorted(info.options))
-        return [ExpressionError(f"{lit.value!r} is not an option of {name!r} ({allowed})", lit.offset)]
+        return [
+            ExpressionError(f"{lit.value!r} is not an option of {name!r} ({allowed})", lit.offset)
+        ]
     return []
 
 
@@ -505,7 +517,12 @@ def _check_membership(node: Compare, questions: Mapping[str, RefInfo]) -> list[E
         if isinstance(left, Ref) and left.name in questions:
             info = questions[left.name]
             if info.kind == "multi":
-                return [ExpressionError(f"{left.name!r} is a multi question; use 'value' in {left.name}", node.offset)]
+                return [
+                    ExpressionError(
+                        f"{left.name!r} is a multi question; use 'value' in {left.name}",
+                        node.offset,
+                    )
+                ]
             problems: list[ExpressionError] = []
             for item in right.items:
                 fake = Compare("==", left, item, item.offset)
@@ -614,4 +631,3 @@ def _same(left: Value, right: Value) -> bool:
     if isinstance(left, bool) != isinstance(right, bool):
         return False
     return left == right
-

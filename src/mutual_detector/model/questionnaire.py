@@ -23,7 +23,6 @@ from pydantic import (
     model_validator,
 )
 
-from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.model.expr import Expression, ExpressionError, parse
 
 Slug = Annotated[
@@ -60,7 +59,9 @@ def _parse_condition(value: Any) -> Expression:
     try:
         return parse(value)
     except ExpressionError as exc:
-        raise ValueError(f"{exc.message} (at character {exc.offset + 1} of the expression)") from None
+        raise ValueError(
+            f"{exc.message} (at character {exc.offset + 1} of the expression)"
+        ) from None
 
 
 Condition = Annotated[
@@ -174,7 +175,7 @@ class Question(_Model):
     why: Text | None = Field(default=None, description="Why this question matters.")
     cite: list[Slug] = Field(default_factory=list, description="Ids of sources this draws on.")
     required: bool = True
-    dont_know: bool = Field(default=True, description="Whether \"don't know\" is allowed.")
+    dont_know: bool = Field(default=True, description='Whether "don\'t know" is allowed.')
     weight: Weight = 1.0
     scored: bool | None = Field(default=None, description="Default: the section's `scored`.")
     when: Condition | None = None
@@ -283,7 +284,7 @@ class _Lists(_Model):
 class QuestionnairePart(_Lists):
     """A file included by a questionnaire: more of its lists."""
 
-    format: Literal["mutual-detector/questionnaire-part@1"] = QUESTIONNAIRE_PART_FORMAT
+    format: Literal["mutual-detector/questionnaire-part@1"] = "mutual-detector/questionnaire-part@1"
 
 
 class Questionnaire(_Lists):
