@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -26,11 +27,31 @@ if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
     from mutual_detector.model.answers import AnswersFile
+    from mutual_detector.model.expr import ExpressionError
     from mutual_detector.model.questionnaire import Questionnaire
 
-MAX_BYTES: Final = int(os.environ.get("MUTUAL_DETECTOR_MAX_BYTES", 5 * 1024 * 1024))
+DEFAULT_MAX_BYTES: Final = 5 * 1024 * 1024
+
+
+def _env_max_bytes() -> int:
+    """``MUTUAL_DETECTOR_MAX_BYTES`` if it is a positive whole number, else 5 MiB."""
+    raw = os.environ.get("MUTUAL_DETECTOR_MAX_BYTES", "").strip().replace("_", "")
+    if raw.isascii() and raw.isdigit() and len(raw) <= 13 and int(raw) > 0:
+        return int(raw)
+    return DEFAULT_MAX_BYTES
+
+
+MAX_BYTES: Final = _env_max_bytes()
 MAX_NODES: Final = 200_000
 MAX_DEPTH: Final = 64
+_MAX_SOURCE: Final = 8_000  #: longest scalar whose text is kept to place columns in it
+
+_O_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)  # a named pipe with no writer must not hang the open
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)  # Windows: no newline translation
+)
 
 HAS_LIBYAML: Final = bool(getattr(yaml, "__with_libyaml__", False))
 _Loader: Any = yaml.CSafeLoader if HAS_LIBYAML else yaml.SafeLoader
@@ -61,6 +82,22 @@ class Mark:
     file: str
     line: int
     column: int
+    source: str | None = None
+    """A string scalar's text as written in the file (quotes and all), to find columns inside it."""
+    style: str | None = None
+    """The scalar's YAML style: None (plain), ``'``, ``"``, ``|`` or ``>``."""
+
+    def position(self, value: str, offset: int) -> tuple[int, int] | None:
+        """Line and column of ``value[offset]`` in the file, if it can be worked out."""
+        if self.source is None or not 0 <= offset <= len(value):
+            return None
+        index = _source_index(self.source, self.style, value, offset)
+        if index is None:
+            return None
+        breaks = self.source.count("\n", 0, index)
+        if not breaks:
+            return self.line, self.column + index
+        return self.line + breaks, index - self.source.rfind("\n", 0, index)
 
 
 @dataclass
@@ -82,10 +119,91 @@ class Document:
         while True:
             mark = self.marks.get(path)
             if mark is not None:
+                if f.offset is not None and path == f.path:
+                    value = _value_at(self.data, path)
+                    where = mark.position(value, f.offset) if isinstance(value, str) else None
+                    if where is not None:
+                        return f.located(mark.file, *where)
                 return f.located(mark.file, mark.line, mark.column)
             if not path:
                 return f.located(self.file, None, None)
             path = path[:-1]
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        found = isinstance(data, dict) and part in data
+        found |= isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not found:
+            return None
+        data = data[part]
+    return data
+
+
+_ESCAPE_LENGTH: Final = {"x": 4, "u": 6, "U": 10}
+
+
+def _source_index(source: str, style: str | None, value: str, offset: int) -> int | None:
+    """Index in ``source`` (a scalar as written) of the character ``value[offset]``.
+
+    Walks the written text and the loaded value side by side, allowing for
+    quotes, escapes, doubled single quotes, folded line breaks and block
+    indentation. Returns None when the two cannot be matched up.
+    """
+    j = 0
+    if style in ("'", '"'):
+        j = 1
+    elif style in ("|", ">"):
+        j = source.find("\n") + 1
+        if j == 0:
+            return None
+        while source.startswith(" ", j):
+            j += 1
+    k = 0
+    while k < offset:
+        if j >= len(source):
+            return None
+        r, ch = source[j], value[k]
+        if style == '"' and r == "\\":
+            nxt = source[j + 1 : j + 2]
+            if nxt in ("\n", "\r"):  # an escaped line break produces nothing
+                j = _skip_indent(source, j + 1)
+                continue
+            j += _ESCAPE_LENGTH.get(nxt, 2)
+            k += 1
+        elif style == "'" and source.startswith("''", j):
+            j += 2
+            k += 1
+        elif r in "\r\n":
+            j = _skip_indent(source, j)
+            if ch in " \n":
+                k += 1
+        elif r == ch:
+            j += 1
+            k += 1
+        elif r in " \t":
+            j += 1  # whitespace that folding dropped
+        else:
+            return None
+    want = value[offset] if offset < len(value) else None
+    while j < len(source):
+        if style == '"' and source.startswith("\\", j) and source[j + 1 : j + 2] in ("\n", "\r"):
+            j = _skip_indent(source, j + 1)
+        elif want is not None and not want.isspace() and source[j] in " \t\r\n":
+            j += 1
+        else:
+            break
+    if want is not None and (j >= len(source) or (source[j] != want and source[j] != "\\")):
+        return None
+    return j
+
+
+def _skip_indent(source: str, j: int) -> int:
+    """Past the line break at ``source[j]`` and the next line's indentation."""
+    j += 2 if source.startswith("\r\n", j) else 1
+    while source.startswith((" ", "\t"), j):
+        j += 1
+    return j
 
 
 def display_path(path: os.PathLike[str] | str) -> str:
@@ -101,20 +219,45 @@ def display_path(path: os.PathLike[str] | str) -> str:
 
 
 def read_text(path: FsPath, name: str) -> str:
-    """The file's text; one clear error for missing, huge, binary or non-UTF-8 files."""
+    """The file's text; one clear error for missing, huge, binary or non-UTF-8 files.
+
+    At most ``MAX_BYTES + 1`` bytes are read, so a huge file (or an endless
+    device) is refused without reading it all. The file is opened without
+    blocking, so a named pipe with no writer is refused instead of hanging.
+    """
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        fd = os.open(path, _O_FLAGS)
     except IsADirectoryError:
         raise _fail("E008", name, "is a directory, not a file") from None
     except FileNotFoundError:
         raise _fail("E008", name, "no such file") from None
     except PermissionError:
+        # Windows refuses to open a folder with "permission denied".
+        what = "is a directory, not a file" if path.is_dir() else "permission denied"
+        raise _fail("E008", name, what) from None
+    except OSError as exc:
+        raise _fail("E008", name, exc.strerror or str(exc)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise _fail("E008", name, "is a directory, not a file")
+        regular = stat.S_ISREG(mode)
+        if hasattr(os, "set_blocking") and hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except IsADirectoryError:
+        raise _fail("E008", name, "is a directory, not a file") from None
+    except PermissionError:
         raise _fail("E008", name, "permission denied") from None
     except OSError as exc:
         raise _fail("E008", name, exc.strerror or str(exc)) from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_BYTES:
         raise _fail("E004", name, f"file is larger than {MAX_BYTES:,} bytes")
+    if not raw and not regular:
+        raise _fail("E008", name, "is not a regular file (a pipe or device with nothing to read)")
     return decode(raw, name)
 
 
@@ -147,15 +290,28 @@ def _fail(
 
 
 _FLOW_OPEN: Final = re.compile(r"[\[{]")
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def _flow_depth(text: str) -> int:
-    """A cheap upper bound on flow-collection nesting, checked before parsing."""
+def clip(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for quoting user data in one-line messages."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _flow_too_deep(text: str) -> int:
+    """Where flow collections (``[`` and ``{``) first nest past MAX_DEPTH, or -1.
+
+    A cheap check made before parsing; quoted text is skipped.
+    """
     if len(_FLOW_OPEN.findall(text)) <= MAX_DEPTH:
-        return 0
-    depth = best = 0
+        return -1
+    depth = 0
     quote = ""
-    for ch in text:
+    for index, ch in enumerate(text):
         if quote:
             if ch == quote or ch == "\n":
                 quote = ""
@@ -163,19 +319,33 @@ def _flow_depth(text: str) -> int:
             quote = ch
         elif ch in "[{":
             depth += 1
-            best = max(best, depth)
+            if depth > MAX_DEPTH:
+                return index
         elif ch in "]}":
             depth = max(0, depth - 1)
-    return best
+    return -1
 
 
 def parse_yaml(text: str, name: str) -> Document:
     """Parse one YAML (or JSON) document into plain data with marks."""
-    if _flow_depth(text) > MAX_DEPTH:
-        raise _fail("E003", name, f"nesting deeper than {MAX_DEPTH} levels")
-    loader = _Loader(text)
+    too_deep = _flow_too_deep(text)
+    if too_deep >= 0:
+        deep = f"nesting deeper than {MAX_DEPTH} levels"
+        raise _fail("E003", name, deep, *_line_col(text, too_deep))
+    loader: Any = None
+    line: int | None = None
+    col: int | None = None
     try:
+        # The pure-Python reader checks the characters as it is built.
+        loader = _Loader(text)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        where = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        if where >= 0:
+            line, col = _line_col(text, where)
+        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "a byte"
+        message = f"{what} is not allowed in YAML (control characters cannot appear in text)"
+        raise _fail("E001", name, message, line, col) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -183,17 +353,21 @@ def parse_yaml(text: str, name: str) -> Document:
             problem = f"{exc.context}: {problem}"
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
+        if "maximum nesting depth" in problem:  # libyaml's own bound (1,000 levels)
+            deep = f"nesting deeper than {MAX_DEPTH} levels"
+            raise _fail("E003", name, deep, line, col) from None
         raise _fail("E001", name, _yaml_problem(problem, text, mark), line, col) from None
     except yaml.YAMLError as exc:
-        raise _fail("E001", name, str(exc).splitlines()[0]) from None
+        raise _fail("E001", name, (str(exc).splitlines() or ["invalid YAML"])[0]) from None
     except RecursionError:
         raise _fail("E003", name, f"nesting deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = Document(name, None)
     if node is None:
         raise _fail("E006", name, "file is empty; a questionnaire or answers file is a mapping")
-    builder = _Builder(loader, doc)
+    builder = _Builder(loader, doc, text)
     doc.data = builder.build(node, (), 0)
     if not isinstance(doc.data, dict):
         raise _fail(
@@ -204,6 +378,12 @@ def parse_yaml(text: str, name: str) -> Document:
             1,
         )
     return doc
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _yaml_problem(problem: str, text: str, mark: Any) -> str:
@@ -220,14 +400,25 @@ def _line(text: str, index: int) -> str:
 class _Builder:
     """Builds plain data from composed nodes, recording marks."""
 
-    def __init__(self, loader: Any, doc: Document) -> None:
+    def __init__(self, loader: Any, doc: Document, text: str = "") -> None:
         self.loader = loader
         self.doc = doc
+        self.text = text
         self.count = 0
         self.active: set[int] = set()
 
     def _mark(self, node: yaml.Node) -> Mark:
-        return Mark(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1)
+        start, end = node.start_mark, node.end_mark
+        source = None
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == "tag:yaml.org,2002:str"
+            and 0 <= start.index < end.index <= len(self.text)
+            and end.index - start.index <= _MAX_SOURCE
+        ):
+            source = self.text[start.index : end.index]
+        style = node.style if isinstance(node, yaml.ScalarNode) else None
+        return Mark(self.doc.file, start.line + 1, start.column + 1, source, style)
 
     def _err(self, rule: str, message: str, node: yaml.Node) -> InputError:
         m = self._mark(node)
@@ -244,9 +435,20 @@ class _Builder:
             if node.tag not in _STR_TAGS:
                 raise self._err("E009", f"tag {node.tag!r} is not allowed; use plain values", node)
             try:
-                return self.loader.construct_object(node, deep=True)
+                value = self.loader.construct_object(node, deep=True)
             except (yaml.YAMLError, ValueError, OverflowError) as exc:
+                if "integer string conversion" in str(exc):
+                    raise self._err("E001", "number has too many digits", node) from None
                 raise self._err("E001", f"bad value: {exc}".splitlines()[0], node) from None
+            except (IndexError, KeyError, TypeError, AttributeError):
+                # An explicit tag on text that does not fit it (`!!int _`, `!!bool x`).
+                kind = str(node.tag).rsplit(":", 1)[-1]
+                raise self._err("E001", f"{clip(node.value)} is not a valid {kind}", node) from None
+            if isinstance(value, str) and _SURROGATE.search(value):
+                raise self._err(
+                    "E005", "text holds an invalid Unicode escape (a lone surrogate)", node
+                )
+            return value
         key = id(node)
         if key in self.active:
             raise self._err("E003", "a YAML alias refers to itself", node)
@@ -277,8 +479,14 @@ class _Builder:
             key = self.build(key_node, (*path, "\x00key"), depth + 1)
             if not isinstance(key, str | int) or isinstance(key, bool):
                 key = str(key) if key is not None else "null"
+            if isinstance(key, int) and key.bit_length() > 63:
+                raise self._err("E001", "a number used as a key is too large", key_node)
+            if isinstance(key, str) and _CONTROL.search(key):
+                raise self._err(
+                    "E001", f"key {clip(key)} holds a line break or control character", key_node
+                )
             if key in out:
-                raise self._err("E002", f"duplicate key {key!r}", key_node)
+                raise self._err("E002", f"duplicate key {clip(key)}", key_node)
             out[key] = self.build(value_node, (*path, key), depth + 1)
         return out
 
@@ -344,8 +552,10 @@ def _is_union_tag(part: str) -> bool:
 def _got(value: Any) -> str:
     if isinstance(value, dict | list):
         return ""
-    text = repr(value) if not isinstance(value, str) else f'"{value[:60]}"'
-    return f" (got {text})"
+    if isinstance(value, str):
+        cut = value[:60] + ("…" if len(value) > 60 else "")
+        return f' (got "{_CONTROL.sub(lambda m: repr(m.group())[1:-1], cut)}")'
+    return f" (got {clip(value)})"
 
 
 def validation_findings(doc: Document, exc: ValidationError) -> list[Finding]:
@@ -354,9 +564,27 @@ def validation_findings(doc: Document, exc: ValidationError) -> list[Finding]:
         path = _trim_loc(doc.data, tuple(err["loc"]))
         if path in seen:
             continue
+        expr_error = _expression_error(path, err.get("input"), err["type"])
+        if expr_error is not None:
+            message = f"{expr_error.message} (at character {expr_error.offset + 1})"
+            seen[path] = doc.locate(finding("Q105", message, path, offset=expr_error.offset))
+            continue
         got = _got(err.get("input")) if err["type"] not in ("missing", "extra_forbidden") else ""
         seen[path] = doc.locate(finding("E010", _humanise(err["msg"]) + got, path))
     return list(seen.values())
+
+
+def _expression_error(path: Path, value: Any, kind: str) -> ExpressionError | None:
+    """The syntax error of a ``when:`` condition, to report it as Q105 at its column."""
+    if kind != "value_error" or not path or path[-1] != "when" or not isinstance(value, str):
+        return None
+    from mutual_detector.model.expr import ExpressionError, parse
+
+    try:
+        parse(value)
+    except ExpressionError as exc:
+        return exc
+    return None
 
 
 def validate_model(doc: Document, model: type[BaseModel], data: Any | None = None) -> Any:
@@ -454,12 +682,17 @@ def merge_parts(doc: Document, base_dir: FsPath) -> tuple[Document, tuple[str, .
     return Document(doc.file, data, marks), tuple(files)
 
 
-def load_questionnaire(path: os.PathLike[str] | str) -> LoadedQuestionnaire:
-    """Load, merge, validate and lint a questionnaire; raise InputError on errors."""
+def load_questionnaire(
+    path: os.PathLike[str] | str, document: Document | None = None
+) -> LoadedQuestionnaire:
+    """Load, merge, validate and lint a questionnaire; raise InputError on errors.
+
+    ``document`` is the file already read by :func:`read_document`, if it was.
+    """
     from mutual_detector.model.checks import lint
     from mutual_detector.model.questionnaire import Questionnaire
 
-    doc = read_document(path)
+    doc = document if document is not None else read_document(path)
     _check_format(doc, ["questionnaire"])
     merged, files = merge_parts(doc, FsPath(path).parent)
     model: Questionnaire = validate_model(merged, Questionnaire)

@@ -1,35 +1,76 @@
-"""Validate many files: questionnaires and answers, told apart by their format line."""
+"""Validate many files: questionnaires, their parts and answers files, told apart by their format line.
+
+Nothing here prints. :func:`validate_paths` returns a :class:`ValidationReport`
+(every file and every finding, as data); :mod:`mutual_detector.render.findings`
+turns it into text, JSON, GitHub annotations or SARIF, and the CLI writes it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, Final, Literal
 
-from mutual_detector.errors import InputError
+from mutual_detector import __version__
+from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
 from mutual_detector.loading import (
     Document,
     LoadedQuestionnaire,
+    builtin_dir,
     builtin_paths,
     check_answers,
     display_path,
-    get_questionnaire,
     load_questionnaire,
     parse_answers,
     read_document,
+    resolve_questionnaire,
+    validate_model,
 )
 from mutual_detector.model.findings import Finding, finding
 
-YAML_SUFFIXES = (".yaml", ".yml", ".json")
+YAML_SUFFIXES: Final = (".yaml", ".yml", ".json")
+
+#: Rules meaning "the file could not be read or parsed" (exit code 3). Every
+#: other finding, including E010 (a field does not match the format), is a
+#: finding in a file that was read (exit code 1).
+INPUT_RULES: Final = frozenset(
+    {"E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E011"}
+)
+
+FileKind = Literal["questionnaire", "part", "answers"]
+FileStatus = Literal["ok", "warnings", "errors", "unreadable", "skipped"]
 
 
-@dataclass
+@dataclass(frozen=True)
+class FileResult:
+    """One file that was checked (or skipped), and how it fared."""
+
+    file: str
+    """The path as the user would type it (relative to the working folder if inside it)."""
+    kind: FileKind | None
+    """What its ``format:`` line says it is; None if it could not be read or is not ours."""
+    status: FileStatus
+    errors: int = 0
+    warnings: int = 0
+    questionnaire: str | None = None
+    """Answers: the questionnaire file they were checked against. Part: the file including it."""
+    note: str | None = None
+    """Why a file was skipped, or how it was checked."""
+
+
+@dataclass(frozen=True)
 class ValidationReport:
-    files: int = 0
-    findings: list[Finding] = field(default_factory=list)
-    unreadable: int = 0
-    """Files that could not be read or parsed at all (exit code 3)."""
+    """Everything ``validate`` found, in a stable order."""
+
+    files: tuple[FileResult, ...]
+    findings: tuple[Finding, ...]
+    strict: bool = False
+    """Warnings count as failures (``--strict``)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -39,82 +80,425 @@ class ValidationReport:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.level == "warning"]
 
+    @property
+    def unreadable(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "unreadable"]
 
-def expand(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named, and YAML/JSON files under folders named (sorted, links not followed)."""
+    @property
+    def checked(self) -> list[FileResult]:
+        return [f for f in self.files if f.status != "skipped"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 ok, 1 findings (warnings too with ``strict``), 3 a file could not be read or parsed."""
+        if any(f.rule in INPUT_RULES for f in self.findings):
+            return EXIT_INPUT
+        if self.errors or (self.strict and self.warnings):
+            return EXIT_FINDINGS
+        return EXIT_OK
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def validate_paths(
+    paths: Sequence[Path],
+    *,
+    questionnaire: str | None = None,
+    strict: bool = False,
+    ignore_unknown: bool = False,
+    cache: bool = True,
+) -> ValidationReport:
+    """Check ``paths`` (files, or folders searched recursively); no paths: the built-ins.
+
+    ``questionnaire`` (an id or a path) is what answers files are checked
+    against; by default, a questionnaire with the answers' id in the same
+    folder, then one among ``paths``, then a built-in.
+    ``ignore_unknown`` skips named files that are not mutual-detector files
+    (files found in folders are always skipped then).
+    ``cache``: reuse the remembered result of checking the unchanged built-ins.
+    """
+    override = _resolve_override(questionnaire)
+    if not paths:
+        key = _builtins_key(override) if cache else None
+        cached = _cache_load(key)
+        if cached is not None:
+            return replace(cached, strict=strict)
+        report = _Validator(override, ignore_unknown).run([(p, True) for p in builtin_paths()])
+        if not report.files:
+            message = f"no built-in questionnaires found in {display_path(builtin_dir())}"
+            report = _single_failure("E008", message, display_path(builtin_dir()))
+        _cache_save(key, report)
+        return replace(report, strict=strict)
+    report = _Validator(override, ignore_unknown).run(list(expand(paths)))
+    return replace(report, strict=strict)
+
+
+def _resolve_override(questionnaire: str | None) -> Path | None:
+    if questionnaire is None:
+        return None
+    try:
+        return resolve_questionnaire(questionnaire)
+    except InputError as exc:
+        raise UsageError(f"--questionnaire: {exc.message}") from None
+
+
+def _single_failure(rule: str, message: str, file: str) -> ValidationReport:
+    f = finding(rule, message).located(file, None, None)
+    return ValidationReport((FileResult(file, None, "unreadable", errors=1),), (f,))
+
+
+def expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """``(file, named)``: files named, and YAML/JSON files under folders named.
+
+    Folders are walked in sorted order; hidden folders are skipped and links
+    to folders are not followed.
+    """
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES):
-                        yield Path(root) / name
+                    if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
+                        yield Path(root) / name, False
         else:
-            yield path
+            yield path, True
 
 
-def validate_paths(paths: list[Path]) -> ValidationReport:
-    report = ValidationReport()
-    targets = list(expand(paths)) if paths else builtin_paths()
-    parts = _included_parts(targets)
-    for path in targets:
-        if path.resolve() in parts:
-            continue  # checked as part of the questionnaire that includes it
-        report.files += 1
-        try:
-            report.findings += validate_file(path)
-        except InputError as exc:
-            report.findings += exc.findings or [finding("E008", exc.message).located(display_path(path), None, None)]
-            if any(f.rule.startswith("E") and f.rule != "E010" for f in exc.findings) or not exc.findings:
-                report.unreadable += 1
-    report.findings.sort(key=Finding.sort_key)
-    return report
+# --------------------------------------------------------------------------- the work
 
 
-def _included_parts(targets: list[Path]) -> set[Path]:
-    """Part files included by a questionnaire in ``targets`` (so not checked on their own)."""
-    parts: set[Path] = set()
-    for path in targets:
-        try:
-            doc = read_document(path)
-        except InputError:
-            continue
-        if doc.kind == "questionnaire" and isinstance(doc.data.get("include"), list):
-            parts.update((path.parent / str(p)).resolve() for p in doc.data["include"])
-    return parts
+def _is_ours(doc: Document) -> bool:
+    fmt = doc.data.get("format")
+    return isinstance(fmt, str) and fmt.startswith("mutual-detector/")
 
 
-def validate_file(path: Path) -> list[Finding]:
-    doc = read_document(path)
-    kind = doc.kind
-    if kind == "questionnaire":
-        return list(_lint_questionnaire(path))
-    if kind == "answers":
-        return _validate_answers(doc)
-    if kind == "part":
-        from mutual_detector.loading import validate_model
+def _findings_of(exc: InputError, file: str) -> list[Finding]:
+    return exc.findings or [finding("E008", exc.message).located(file, None, None)]
+
+
+@dataclass
+class _Validator:
+    override: Path | None
+    ignore_unknown: bool
+    documents: dict[Path, Document | InputError] = field(default_factory=dict)
+    questionnaires: dict[Path, tuple[LoadedQuestionnaire | None, list[Finding]]] = field(
+        default_factory=dict
+    )
+
+    # ---------------------------------------------------------------- reading (memoised)
+    def document(self, path: Path) -> Document | InputError:
+        key = path.resolve()
+        if key not in self.documents:
+            try:
+                self.documents[key] = read_document(path)
+            except InputError as exc:
+                self.documents[key] = exc
+        return self.documents[key]
+
+    def questionnaire(self, path: Path) -> tuple[LoadedQuestionnaire | None, list[Finding]]:
+        """The loaded questionnaire (None if it has errors) and all its findings."""
+        key = path.resolve()
+        if key not in self.questionnaires:
+            doc = self.document(path)
+            if isinstance(doc, InputError):
+                self.questionnaires[key] = (None, _findings_of(doc, display_path(path)))
+            else:
+                try:
+                    loaded = load_questionnaire(path, doc)
+                    self.questionnaires[key] = (loaded, list(loaded.findings))
+                except InputError as exc:
+                    self.questionnaires[key] = (None, _findings_of(exc, doc.file))
+        return self.questionnaires[key]
+
+    # ---------------------------------------------------------------- the run
+    def run(self, targets: list[tuple[Path, bool]]) -> ValidationReport:
+        results: list[FileResult] = []
+        findings: dict[tuple[Any, ...], Finding] = {}
+        seen: set[Path] = set()
+        questionnaires: list[Path] = []
+        parts: list[Path] = []
+        answers: list[Path] = []
+        for path, named in targets:
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            doc = self.document(path)
+            name = display_path(path)
+            if isinstance(doc, InputError):
+                if not named and not self._ours_unreadable(doc):
+                    continue
+                results.append(self._result(name, None, _findings_of(doc, name), findings))
+            elif doc.kind == "questionnaire":
+                questionnaires.append(path)
+            elif doc.kind == "part":
+                parts.append(path)
+            elif doc.kind == "answers":
+                answers.append(path)
+            elif not _is_ours(doc) and (not named or self.ignore_unknown):
+                results.append(FileResult(name, None, "skipped", note="not a mutual-detector file"))
+            else:
+                fmt = doc.data.get("format")
+                message = (
+                    f"format {fmt!r} is not one this version reads"
+                    if fmt is not None
+                    else "missing `format:` line (is this a questionnaire or an answers file?)"
+                )
+                results.append(
+                    self._result(name, None, [doc.locate(finding("E007", message, ("format",)))], findings)
+                )
+
+        included = {p: q for q in questionnaires for p in self._includes(q)}
+        for part in parts:
+            owner = included.get(part.resolve()) or self._owner(part)
+            if owner is not None and owner.resolve() not in {q.resolve() for q in questionnaires}:
+                questionnaires.append(owner)
+            results.append(self._part(part, owner, findings))
+        for q in questionnaires:
+            _, found = self.questionnaire(q)
+            results.append(self._result(display_path(q), "questionnaire", found, findings))
+        for a in answers:
+            results.append(self._answers(a, questionnaires, findings))
+        ordered = sorted(findings.values(), key=Finding.sort_key)
+        return ValidationReport(tuple(sorted(results, key=lambda r: r.file)), tuple(ordered))
+
+    @staticmethod
+    def _ours_unreadable(exc: InputError) -> bool:
+        """A file found in a folder that could not be read is reported unless it is plainly not ours."""
+        return not any(f.rule == "E006" for f in exc.findings)
+
+    def _result(
+        self,
+        name: str,
+        kind: FileKind | None,
+        found: Iterable[Finding],
+        into: dict[tuple[Any, ...], Finding],
+        **extra: Any,
+    ) -> FileResult:
+        found = list(found)
+        for f in found:
+            into[(f.sort_key(), f.path, f.level)] = f
+        errors = sum(1 for f in found if f.level == "error")
+        warnings = len(found) - errors
+        status: FileStatus = "ok"
+        if any(f.rule in INPUT_RULES for f in found):
+            status = "unreadable"
+        elif errors:
+            status = "errors"
+        elif warnings:
+            status = "warnings"
+        return FileResult(name, kind, status, errors, warnings, **extra)
+
+    # ---------------------------------------------------------------- parts
+    def _includes(self, questionnaire: Path) -> list[Path]:
+        doc = self.document(questionnaire)
+        if isinstance(doc, InputError):
+            return []
+        include = doc.data.get("include")
+        if not isinstance(include, list):
+            return []
+        return [(questionnaire.parent / p).resolve() for p in include if isinstance(p, str)]
+
+    def _owner(self, part: Path) -> Path | None:
+        """A questionnaire in the part's folder or the one above that includes it."""
+        target = part.resolve()
+        for folder in (part.parent, part.parent.parent):
+            try:
+                candidates = sorted(c for c in folder.iterdir() if c.suffix in YAML_SUFFIXES)
+            except OSError:
+                continue
+            for candidate in candidates:
+                if candidate.is_file() and target in self._includes_if_questionnaire(candidate):
+                    return candidate
+        return None
+
+    def _includes_if_questionnaire(self, path: Path) -> list[Path]:
+        doc = self.document(path)
+        if isinstance(doc, InputError) or doc.kind != "questionnaire":
+            return []
+        return self._includes(path)
+
+    def _part(
+        self, part: Path, owner: Path | None, into: dict[tuple[Any, ...], Finding]
+    ) -> FileResult:
+        name = display_path(part)
+        if owner is not None:
+            _, found = self.questionnaire(owner)
+            mine = [f for f in found if f.file == name]
+            return self._result(
+                name,
+                "part",
+                mine,
+                into,
+                questionnaire=display_path(owner),
+                note="checked as part of the questionnaire that includes it",
+            )
         from mutual_detector.model.questionnaire import QuestionnairePart
 
-        validate_model(doc, QuestionnairePart)
-        return []
-    fmt = doc.data.get("format")
-    msg = f"unknown format {fmt!r}" if fmt else "missing `format:` line (questionnaire or answers?)"
-    raise InputError(msg, [doc.locate(finding("E007", msg, ("format",)))])
+        doc = self.document(part)
+        assert not isinstance(doc, InputError)
+        try:
+            validate_model(doc, QuestionnairePart)
+            found: list[Finding] = []
+        except InputError as exc:
+            found = _findings_of(exc, name)
+        return self._result(
+            name,
+            "part",
+            found,
+            into,
+            note="no questionnaire including it was found: only its fields were checked",
+        )
+
+    # ---------------------------------------------------------------- answers
+    def _answers(
+        self, path: Path, targets: list[Path], into: dict[tuple[Any, ...], Finding]
+    ) -> FileResult:
+        doc = self.document(path)
+        assert not isinstance(doc, InputError)
+        name = doc.file
+        try:
+            loaded = parse_answers(doc)
+        except InputError as exc:
+            return self._result(name, "answers", _findings_of(exc, name), into)
+        qid = loaded.answers.questionnaire
+        source = self.override or self._find_questionnaire(qid, path, targets)
+        if source is None:
+            message = (
+                f"no questionnaire {qid!r} in this folder, among the files given, or built in; "
+                "pass --questionnaire ID or PATH"
+            )
+            return self._result(
+                name, "answers", [doc.locate(finding("A206", message, ("questionnaire",)))], into
+            )
+        q, _ = self.questionnaire(source)
+        shown = display_path(source)
+        if q is None:
+            message = f"questionnaire {shown} has errors, so these answers were not checked"
+            found = [doc.locate(finding("A209", message, ("questionnaire",)))]
+        else:
+            found = check_answers(loaded, q)
+        return self._result(name, "answers", found, into, questionnaire=shown)
+
+    def _find_questionnaire(self, qid: str, answers: Path, targets: list[Path]) -> Path | None:
+        """Same folder first, then the files given, then the built-ins."""
+        try:
+            nearby = sorted(c for c in answers.parent.iterdir() if c.suffix in YAML_SUFFIXES)
+        except OSError:
+            nearby = []
+        for candidate in [*nearby, *targets]:
+            if candidate.is_file() and self._questionnaire_id(candidate) == qid:
+                return candidate
+        return next((p for p in builtin_paths() if p.stem == qid), None)
+
+    def _questionnaire_id(self, path: Path) -> str | None:
+        doc = self.document(path)
+        if isinstance(doc, InputError) or doc.kind != "questionnaire":
+            return None
+        ident = doc.data.get("id")
+        return ident if isinstance(ident, str) else None
 
 
-def _lint_questionnaire(path: Path) -> tuple[Finding, ...]:
+# --------------------------------------------------------------------------- remembered results
+#
+# Checking the built-in questionnaires needs pydantic, which takes longer to
+# import than the rest of the tool. The built-ins rarely change, so the report
+# is remembered in the user's cache folder, keyed by the content of every
+# built-in file, the tool's own code files (name, size, time) and the working
+# folder (paths are shown relative to it). Any change makes a new key.
+
+_CACHE_FORMAT: Final = 1
+
+
+def cache_dir() -> Path | None:
+    """Where results are remembered; None if caching is turned off."""
+    if os.environ.get("MUTUAL_DETECTOR_NO_CACHE"):
+        return None
+    explicit = os.environ.get("MUTUAL_DETECTOR_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mutual-detector"
+
+
+def _builtins_key(override: Path | None) -> str | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
     try:
-        return load_questionnaire(path).findings
-    except InputError as exc:
-        if exc.findings:
-            return tuple(exc.findings)
-        raise
+        code = sorted(package.rglob("*.py"))
+        data = sorted(p for p in builtin_dir().rglob("*") if p.is_file())
+        head = [_CACHE_FORMAT, __version__, sys.version, os.getcwd(), str(override)]
+        digest.update(json.dumps(head).encode())
+        for p in code:
+            st = p.stat()
+            digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        for p in data:
+            digest.update(f"{p}\0".encode() + hashlib.sha256(p.read_bytes()).digest())
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
-def _validate_answers(doc: Document) -> list[Finding]:
-    loaded = parse_answers(doc)
+def _cache_file(key: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"validate-builtins-{key[:32]}.json"
+
+
+def _cache_load(key: str | None) -> ValidationReport | None:
+    target = _cache_file(key) if key else None
+    if target is None:
+        return None
     try:
-        q: LoadedQuestionnaire = get_questionnaire(loaded.answers.questionnaire)
-    except InputError as exc:
-        return [doc.locate(finding("A206", exc.message, ("questionnaire",)))]
-    return check_answers(loaded, q)
+        data = json.loads(target.read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        files = tuple(FileResult(**f) for f in data["files"])
+        findings = tuple(Finding(**{**f, "path": tuple(f["path"])}) for f in data["findings"])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None  # missing, unreadable or from another version: check again
+    return ValidationReport(files, findings)
+
+
+def _cache_save(key: str | None, report: ValidationReport) -> None:
+    target = _cache_file(key) if key else None
+    if target is None:
+        return
+    from dataclasses import asdict
+
+    from mutual_detector.atomic import atomic_write
+    from mutual_detector.errors import OutputError
+
+    data = {
+        "key": key,
+        "files": [asdict(f) for f in report.files],
+        "findings": [{**asdict(f), "path": list(f.path)} for f in report.findings],
+    }
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, json.dumps(data, sort_keys=True))
+        old = sorted(target.parent.glob("validate-builtins-*.json"), key=_mtime)[:-20]
+        for stale in old:
+            stale.unlink(missing_ok=True)
+    except (OSError, OutputError):
+        pass  # a cache we cannot write is only slower, never wrong
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+__all__ = [
+    "INPUT_RULES",
+    "FileResult",
+    "ValidationReport",
+    "cache_dir",
+    "expand",
+    "validate_paths",
+]

@@ -6,6 +6,7 @@ that need them, so ``--help`` stays fast.
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -86,8 +87,10 @@ def _root(
         # show how to assess a service.
         from mutual_detector.cli import validate
 
-        ctx.invoke(guarded(validate.validate), paths=[])
-        typer.echo("\nNext: mutual-detector assess   (asks the questions; --help for options)")
+        code = guarded(validate.run)()
+        if code == 0:
+            typer.echo("\nNext: mutual-detector assess   (asks the questions; --help for options)")
+        raise typer.Exit(code)
 
 
 def _register() -> None:
@@ -96,9 +99,20 @@ def _register() -> None:
     app.command("validate")(guarded(validate.validate))
     app.command("schema")(guarded(schema.schema))
 
+    from mutual_detector.cli import batch, template
+
+    app.command("batch")(guarded(batch.batch))
+    app.command("template")(guarded(template.template))
+
 
 _register()
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM behaves as Ctrl-C: answers so far are saved, outputs are not left half-written."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     app()

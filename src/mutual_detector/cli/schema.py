@@ -3,22 +3,56 @@
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 
-class SchemaKind(str, enum.Enum):
+class SchemaKind(enum.StrEnum):
     questionnaire = "questionnaire"
     part = "part"
     answers = "answers"
     result = "result"
 
 
+class SchemaDraft(enum.StrEnum):
+    draft2020 = "2020-12"
+    draft7 = "7"
+
+
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Which format.")] = SchemaKind.questionnaire,
+    kind: Annotated[
+        SchemaKind,
+        typer.Argument(help="Which format: questionnaire, part (an included file), answers or result."),
+    ] = SchemaKind.questionnaire,
+    draft: Annotated[
+        SchemaDraft,
+        typer.Option(
+            "--draft",
+            help="JSON Schema version. Use 7 for editors that stop at draft-07 "
+            "(VS Code's YAML extension; see docs/editor.md).",
+        ),
+    ] = SchemaDraft.draft2020,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write the schema to FILE (safely: all or nothing) instead of the screen.",
+        ),
+    ] = None,
 ) -> None:
-    """Print the JSON Schema (draft 2020-12) of a questionnaire, part, answers or result file."""
+    """Print the JSON Schema of a questionnaire, part, answers or result file, for editors and tools."""
     from mutual_detector.schemas import schema_json
 
-    typer.echo(schema_json(kind.value))
+    text = schema_json(kind.value, draft.value)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from mutual_detector.atomic import atomic_write
+
+    atomic_write(output, text)
+    typer.echo(f"Wrote the {kind.value} schema to {output}.", err=True)

@@ -2,32 +2,116 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from mutual_detector.render.findings import FindingsFormat
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files or folders (searched recursively) to check. Default: the built-in questionnaires.",
+        show_default=False,
+    ),
+]
+QuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID|PATH",
+        help=(
+            "Check answers files against this questionnaire. Default: the questionnaire with the "
+            "answers' id in the same folder, then among the files given, then built in."
+        ),
+    ),
+]
+FormatOpt = Annotated[
+    FindingsFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        help="text for people, json for scripts, github for Actions annotations, sarif for code scanning.",
+        case_sensitive=False,
+    ),
+]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as failures (exit 1).")]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write the report to FILE (safely: all or nothing) instead of the screen.",
+        dir_okay=False,
+    ),
+]
+IgnoreUnknownOpt = Annotated[
+    bool,
+    typer.Option(
+        "--ignore-unknown",
+        help=(
+            "Skip named files that are not questionnaire or answers files (as the pre-commit "
+            "hook does). Files found in folders are always skipped then."
+        ),
+    ),
+]
+
+
+def use_color(stream: object = None) -> bool:
+    """Colour only on a terminal, never with NO_COLOR set; FORCE_COLOR forces it."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    isatty = getattr(stream if stream is not None else sys.stdout, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def run(
+    paths: list[Path] | None = None,
+    questionnaire: str | None = None,
+    output_format: FindingsFormat = FindingsFormat.text,
+    strict: bool = False,
+    output: Path | None = None,
+    ignore_unknown: bool = False,
+) -> int:
+    """Validate, write the report, and return the exit code."""
+    from mutual_detector.validation import validate_paths
+
+    report = validate_paths(
+        paths or [], questionnaire=questionnaire, strict=strict, ignore_unknown=ignore_unknown
+    )
+    if output is not None:
+        from mutual_detector.atomic import atomic_write
+        from mutual_detector.render.findings import summary
+
+        atomic_write(output, output_format.render(report))
+        typer.echo(f"{summary(report)} Report written to {output}.", err=True)
+    else:
+        color = output_format is FindingsFormat.text and use_color()
+        sys.stdout.write(output_format.render(report, color=color))
+        sys.stdout.flush()
+    return report.exit_code
 
 
 def validate(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files or folders (searched recursively). Default: the built-ins."),
-    ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as failures.")] = False,
+    paths: PathsArg = None,
+    questionnaire: QuestionnaireOpt = None,
+    output_format: FormatOpt = FindingsFormat.text,
+    strict: StrictOpt = False,
+    output: OutputOpt = None,
+    ignore_unknown: IgnoreUnknownOpt = False,
 ) -> None:
-    """Check questionnaires and answers files: schema, references, conditions, scores."""
-    from mutual_detector.validation import validate_paths
+    """Check questionnaires and answers files: format, references, conditions, scores, answers.
 
-    report = validate_paths(paths or [])
-    for f in report.findings:
-        typer.echo(f.one_line(), err=False)
-    errors = sum(1 for f in report.findings if f.level == "error")
-    warnings = len(report.findings) - errors
-    typer.echo(f"{report.files} file(s) checked: {errors} error(s), {warnings} warning(s)")
-    if report.unreadable:
-        raise typer.Exit(EXIT_INPUT)
-    if errors or (strict and warnings):
-        raise typer.Exit(EXIT_FINDINGS)
-    raise typer.Exit(EXIT_OK)
+    Exit codes: 0 no problems; 1 errors found (or warnings, with --strict);
+    2 bad command line; 3 a file could not be read or parsed;
+    4 the report could not be written.
+    """
+    code = run(paths, questionnaire, output_format, strict, output, ignore_unknown)
+    raise typer.Exit(code)

@@ -20,6 +20,7 @@ from mutual_detector.model.expr import (
     Expression,
     ExpressionError,
     Literal_,
+    Ref,
     RefInfo,
     Value,
     _walk,
@@ -29,6 +30,9 @@ from mutual_detector.model.findings import Finding, Path, dotted, finding
 from mutual_detector.model.questionnaire import Question, Questionnaire
 
 _MAX_UNREACHABLE_CASES: Final = 4096
+#: Answers at or beyond this size are refused: no real count, sum or score is this big,
+#: and it keeps every later calculation clear of float overflow.
+MAX_ANSWER_MAGNITUDE: Final = 10**15
 
 
 # --------------------------------------------------------------------------- questionnaire
@@ -136,7 +140,14 @@ def ref_infos(q: Questionnaire) -> dict[str, RefInfo]:
 def _expr_findings(errors: list[ExpressionError], path: Path) -> Iterator[Finding]:
     for err in errors:
         rule = "Q102" if err.message.startswith("unknown") else "Q106"
-        yield finding(rule, f"{err.message} (at character {err.offset + 1})", path)
+        message = f"{err.message} (at character {err.offset + 1})"
+        yield finding(rule, message, path, offset=err.offset)
+
+
+def _ref_offset(expr: Expression, name: str) -> int | None:
+    """Where ``name`` is first read in ``expr`` (to point at it)."""
+    offsets = [n.offset for n in _walk(expr.tree) if isinstance(n, Ref) and n.name == name]
+    return min(offsets) if offsets else None
 
 
 def _conditions(q: Questionnaire) -> list[Finding]:
@@ -151,20 +162,18 @@ def _conditions(q: Questionnaire) -> list[Finding]:
         path: Path = ("questions", i, "when")
         out += _expr_findings(check(question.when, infos, sections, allow_scores=False), path)
         for ref in sorted(question.when.refs):
+            at = _ref_offset(question.when, ref)
             if ref == question.id:
-                out.append(
-                    finding(
-                        "Q104", f"{ref!r} is shown only if its own answer holds (a cycle)", path
-                    )
-                )
+                message = f"{ref!r} is shown only if its own answer holds (a cycle)"
+                out.append(finding("Q104", message, path, offset=at))
             elif ref in order and order[ref] > order[question.id]:
                 cyc = q.questions[index[ref]].when
                 if cyc is not None and question.id in cyc.refs:
-                    out.append(
-                        finding("Q104", f"{question.id!r} and {ref!r} depend on each other", path)
-                    )
+                    message = f"{question.id!r} and {ref!r} depend on each other"
+                    out.append(finding("Q104", message, path, offset=at))
                 else:
-                    out.append(finding("Q103", f"{ref!r} is asked after {question.id!r}", path))
+                    message = f"{ref!r} is asked after {question.id!r}"
+                    out.append(finding("Q103", message, path, offset=at))
         if not any(f.path == path for f in out) and not _can_hold(question.when, q):
             out.append(finding("Q111", f"the condition of {question.id!r} can never hold", path))
     for i, flag in enumerate(q.flags):
@@ -244,7 +253,7 @@ def _scoring(q: Questionnaire) -> list[Finding]:
                     out.append(
                         finding(
                             "Q114",
-                            f"scale point {key} is outside {scale.min}..{scale.max}",
+                            f"scale point {_clip(key)} is outside {scale.min}..{scale.max}",
                             (*path, "scale"),
                         )
                     )
@@ -417,13 +426,16 @@ def check_answer(question: Question, value: object) -> tuple[str, str] | None:
         if not isinstance(value, str):
             return ("A202", f"expected one option value, got {_show(value)}")
         if question.option(value) is None:
-            return ("A204", f"{value!r} is not an option (choose from {_options(question)})")
+            return (
+                "A204",
+                f"{_clip(value)} is not an option (choose from {_options(question)})",
+            )
     elif kind == "multi":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return ("A202", f"expected a list of option values, got {_show(value)}")
         for v in value:
             if question.option(v) is None:
-                return ("A204", f"{v!r} is not an option (choose from {_options(question)})")
+                return ("A204", f"{_clip(v)} is not an option (choose from {_options(question)})")
         if len(set(value)) != len(value):
             return ("A202", "an option is listed twice")
     elif kind == "yes_no":
@@ -443,6 +455,8 @@ def _check_number(question: Question, value: object) -> tuple[str, str] | None:
         return ("A202", f"expected a number, got {_show(value)}")
     if value != value or value in (float("inf"), float("-inf")):
         return ("A202", "expected a finite number")
+    if abs(value) >= MAX_ANSWER_MAGNITUDE:
+        return ("A203", f"{_clip(value)} is too large (at most 15 digits)")
     if question.kind == "scale" and question.scale is not None:
         lo, hi = question.scale.min, question.scale.max
         if not float(value).is_integer():
@@ -462,14 +476,22 @@ def _check_number(question: Question, value: object) -> tuple[str, str] | None:
 
 def _show(value: object) -> str:
     if isinstance(value, str):
-        return f"text {value[:40]!r}"
+        return f"text {_clip(value, 40)}"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing"
-    return repr(value)[:40]
+    return _clip(value, 40)
+
+
+def _clip(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for quoting user data in one-line messages."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _options(question: Question) -> str:
@@ -483,7 +505,7 @@ def resolve(
     findings: list[Finding] = []
     for qid in sorted(answers):
         if qid not in q.question_index:
-            findings.append(finding("A201", f"unknown question id {qid!r}", ("answers", qid)))
+            findings.append(finding("A201", f"unknown question id {_clip(qid)}", ("answers", qid)))
     values: dict[str, Value] = {}
     dont_know: set[str] = set()
     applicable: list[str] = []
@@ -540,7 +562,7 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
         out.append(
             finding(
                 "A206",
-                f"answers are for {answers.questionnaire!r}, not {q.id!r}",
+                f"answers are for {_clip(answers.questionnaire)}, not {q.id!r}",
                 ("questionnaire",),
             )
         )
@@ -549,7 +571,7 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
         out.append(
             finding(
                 "A206",
-                f"answers are for version {answers.questionnaire_version}, the questionnaire is {q.version}",
+                f"answers are for version {_clip(answers.questionnaire_version, 40)}, the questionnaire is {q.version}",
                 ("questionnaire_version",),
                 "warning",
             )

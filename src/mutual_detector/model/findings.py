@@ -261,6 +261,13 @@ _RULES: Final = [
         "`dont_know` is given where the question does not allow it.",
         "Give a real answer.",
     ),
+    Rule(
+        "A209",
+        "questionnaire-invalid",
+        "error",
+        "The questionnaire these answers are for has errors, so the answers were not checked.",
+        "Fix the questionnaire first (validate it on its own to see why).",
+    ),
 ]
 
 RULES: Final[dict[str, Rule]] = {r.id: r for r in _RULES}
@@ -277,6 +284,8 @@ class Finding:
     file: str | None = None
     line: int | None = None
     column: int | None = None
+    offset: int | None = None
+    """0-based character offset inside the string value at ``path`` (an expression), if known."""
 
     @property
     def hint(self) -> str:
@@ -307,8 +316,15 @@ class Finding:
         return f"{where}: {self.level}: {field}{self.message} [{self.rule} {self.name}]"
 
 
-def finding(rule: str, message: str, path: Path = (), level: Level | None = None) -> Finding:
-    return Finding(rule, message, path, level or RULES[rule].level)
+def finding(
+    rule: str,
+    message: str,
+    path: Path = (),
+    level: Level | None = None,
+    *,
+    offset: int | None = None,
+) -> Finding:
+    return Finding(rule, message, path, level or RULES[rule].level, offset=offset)
 
 
 def dotted(path: Path) -> str:

@@ -1,0 +1,93 @@
+"""Start-up time of the CLI, as a ratio to a bare interpreter start.
+
+Run with the project's interpreter::
+
+    .venv/bin/python benchmarks/startup.py [--runs 21] [--json]
+
+Each command is timed as a real subprocess, interleaved with ``python -c pass``
+of the *same* interpreter in the same run, so the ratios do not depend on how
+fast this machine is. The median of the runs is reported. Goals (issue 3):
+``--help`` within 10x and ``validate`` of the built-ins within 13x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOALS = {"--help": 10.0, "validate": 13.0}
+
+
+def _commands() -> dict[str, list[str]]:
+    py = sys.executable
+    cli = [py, "-m", "mutual_detector"]
+    return {
+        "python -c pass": [py, "-c", "pass"],
+        "--help": [*cli, "--help"],
+        "validate": [*cli, "validate"],
+    }
+
+
+def _time(cmd: list[str], cwd: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def measure(runs: int) -> dict[str, float]:
+    """Median seconds per command, the commands interleaved run by run."""
+    commands = _commands()
+    # Let Python write .pyc files as an installed package has them (any value of
+    # PYTHONDONTWRITEBYTECODE, even "0", would stop that).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["NO_COLOR"] = "1"
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    with tempfile.TemporaryDirectory() as cwd:  # outside the checkout, like a user
+        for cmd in commands.values():  # warm the file cache and write .pyc files
+            _time(cmd, cwd, env)
+        for _ in range(runs):
+            for name, cmd in commands.items():
+                times[name].append(_time(cmd, cwd, env))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="runs per command (default 21)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    medians = measure(args.runs)
+    base = medians["python -c pass"]
+    report = {
+        "python": sys.executable,
+        "runs": args.runs,
+        "seconds": {k: round(v, 4) for k, v in medians.items()},
+        "ratio": {k: round(v / base, 2) for k, v in medians.items() if k in GOALS},
+        "goal": GOALS,
+    }
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True))
+    else:
+        print(f"interpreter: {Path(sys.executable)}  runs: {args.runs} (median)")
+        print(f"{'command':<16} {'ms':>8} {'ratio':>7} {'goal':>6}")
+        print(f"{'python -c pass':<16} {base * 1000:>8.1f} {1:>7.2f}")
+        for name, goal in GOALS.items():
+            ratio = medians[name] / base
+            mark = "ok" if ratio <= goal else "MISSED"
+            print(f"{name:<16} {medians[name] * 1000:>8.1f} {ratio:>7.2f} {goal:>5.0f}x {mark}")
+    missed = [k for k, g in GOALS.items() if medians[k] / base > g]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

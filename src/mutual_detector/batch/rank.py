@@ -1,0 +1,100 @@
+"""``batch --rank``: the shortlist a council would take forward.
+
+Services are ordered by verdict (best band first, inconclusive after every
+band), then score (highest first), then confidence (highest first), then
+input order. Inputs that could not be assessed come last, in input order.
+
+For each service we say what holds it back: the blockers that cap it, the
+warnings raised, too few answers when it is inconclusive, and its weakest
+section.
+
+Ranking needs every result before the first line can be written, so it keeps
+one short summary per input in memory; the full results (for the json and
+jsonl formats) wait in a temporary file, not in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+from mutual_detector.batch.records import BatchContext, BatchItem, Summary
+
+
+def rank_key(item: BatchItem) -> tuple[int, float, float, int]:
+    s = item.summary
+    if item.status != "ok" or s is None:
+        return (1 << 30, 0.0, 0.0, item.index)
+    return (s.band_rank, -(s.score or 0.0), -(s.confidence or 0.0), item.index)
+
+
+def held_back(summary: Summary, context: BatchContext) -> list[str]:
+    """What keeps a service from a better verdict, most important first."""
+    out: list[str] = []
+    if summary.inconclusive:
+        out.append(
+            f"too few answers: confidence {summary.confidence:.0%}, "
+            f"{context.confidence_threshold:.0%} needed"
+        )
+    for flag in summary.flags:
+        if flag.severity == "blocker":
+            cap = f", caps at {context.band_label(flag.caps)}" if flag.caps else ""
+            out.append(f"blocker {flag.id}{cap}")
+    out += [f"warning {f.id}" for f in summary.flags if f.severity == "warning"]
+    scored = [(score, sid) for sid, score in summary.sections if score is not None]
+    if scored and summary.band_rank > 0:
+        score, sid = min(scored)
+        out.append(f"weakest section: {context.section_title(sid)} ({score:g})")
+    return out
+
+
+class Ranker:
+    """Collects items, then gives them back in rank order with their rank (None if unranked)."""
+
+    def __init__(self) -> None:
+        self._items: list[BatchItem] = []
+        self._spill: IO[bytes] | None = None
+        self._where: dict[int, tuple[int, int]] = {}
+
+    def add(self, item: BatchItem) -> None:
+        if item.payload is not None:
+            if self._spill is None:
+                self._spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed in ranked()
+            blob = item.payload.encode("utf-8")
+            self._where[item.index] = (self._spill.tell(), len(blob))
+            self._spill.write(blob)
+            item = dataclasses.replace(item, payload=None)
+        self._items.append(item)
+
+    def extend(self, items: Iterable[BatchItem]) -> None:
+        for item in items:
+            self.add(item)
+
+    def ranked(self) -> Iterator[tuple[int | None, BatchItem]]:
+        try:
+            position = 0
+            for item in sorted(self._items, key=rank_key):
+                rank = None
+                if item.status == "ok" and item.summary is not None:
+                    position += 1
+                    rank = position
+                yield rank, self._restore(item)
+        finally:
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
+
+    def _restore(self, item: BatchItem) -> BatchItem:
+        where = self._where.get(item.index)
+        if where is None or self._spill is None:
+            return item
+        offset, length = where
+        self._spill.seek(offset)
+        payload = self._spill.read(length).decode("utf-8")
+        self._spill.seek(0, 2)
+        return dataclasses.replace(item, payload=payload)
+
+
+__all__ = ["Ranker", "held_back", "rank_key"]

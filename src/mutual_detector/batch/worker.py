@@ -1,0 +1,242 @@
+"""Assess one batch task; the code that runs inside each worker process.
+
+A worker loads the questionnaire once (:func:`init`, the pool's initializer)
+and then turns tasks into :class:`~mutual_detector.batch.records.BatchItem`
+records. It imports pydantic, the models and the engine, never rich or typer.
+
+Every problem with one input becomes an error record (file, line or row,
+field, message); nothing a single input contains can stop the batch.
+"""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
+from mutual_detector.batch import csvrows
+from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
+from mutual_detector.batch.gate import Gate
+from mutual_detector.batch.inputs import FailedTask, FileTask, RowTask, Task
+from mutual_detector.batch.records import BatchItem, ErrorRecord, FlagBrief, Summary
+from mutual_detector.errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from mutual_detector.model.answers import AnswersFile
+    from mutual_detector.model.findings import Finding
+    from mutual_detector.model.questionnaire import Questionnaire
+    from mutual_detector.model.result import Result
+
+#: Most error records kept for one input (the first is the one tables show).
+MAX_ERRORS: Final = 20
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    """What every worker needs to know; small and picklable."""
+
+    questionnaire: str
+    """Path of the questionnaire file."""
+    payload: bool = False
+    """Also produce the full result as JSON (for the json and jsonl formats)."""
+    min_band: str | None = None
+    min_score: float | None = None
+    timestamp: str | None = None
+    """Stamped on every result of the batch (one value for the whole run)."""
+    lang: str = "en"
+    ignore_sigint: bool = False
+    """Worker processes leave Ctrl-C to the main process."""
+
+
+@dataclass(frozen=True, slots=True)
+class _State:
+    config: WorkerConfig
+    questionnaire: Questionnaire
+    gate: Gate | None
+    bands: tuple[str, ...]
+    scored_sections: tuple[str, ...]
+
+
+_state: _State | None = None
+
+
+def init(config: WorkerConfig) -> None:
+    """Load the questionnaire once per process (the pool's initializer)."""
+    global _state
+    if config.ignore_sigint:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from mutual_detector.engine import compile_questionnaire
+    from mutual_detector.loading import get_questionnaire
+
+    q = get_questionnaire(config.questionnaire).questionnaire
+    compile_questionnaire(q, config.lang)
+    _state = _State(
+        config,
+        q,
+        Gate.for_questionnaire(q, config.min_band, config.min_score, config.lang),
+        tuple(b.id for b in q.scoring.bands),
+        tuple(s.id for s in q.sections if s.scored),
+    )
+
+
+def process_chunk(chunk: list[tuple[int, Task]]) -> list[BatchItem]:
+    """Assess a chunk of ``(index, task)`` pairs, in order."""
+    return [process(index, task) for index, task in chunk]
+
+
+def process(index: int, task: Task) -> BatchItem:
+    """Assess one task; every failure becomes an error record."""
+    assert _state is not None, "init() was not called"
+    if isinstance(task, FailedTask):
+        return BatchItem(index, task.name, task.row, "error", errors=(task.error,))
+    try:
+        if isinstance(task, FileTask):
+            return _file(index, task, _state)
+        return _row(index, task, _state)
+    except Exception as exc:  # noqa: BLE001 - one input must never sink the batch
+        # NOTE: a bug, not bad input; keep the reason so that it can be reported.
+        row = task.row if isinstance(task, RowTask) else None
+        message = f"internal error while assessing ({type(exc).__name__}: {exc}); please report it"
+        return BatchItem(index, task.name, row, "error", errors=(ErrorRecord(task.name, message),))
+
+
+# --------------------------------------------------------------------------- answers files
+
+
+def _file(index: int, task: FileTask, state: _State) -> BatchItem:
+    from pydantic import ValidationError
+
+    from mutual_detector.model.answers import AnswersFile
+
+    def failed(records: list[ErrorRecord]) -> BatchItem:
+        return BatchItem(index, task.name, None, "error", errors=tuple(records[:MAX_ERRORS]))
+
+    try:
+        raw = read_bytes(task.path)
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
+        return failed([ErrorRecord(task.name, reason, rule="E008")])
+    try:
+        data = quick_data(raw, task.name, is_json=task.path.lower().endswith(".json"))
+        fmt = data.get("format")
+        if fmt in (QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT):
+            if not task.explicit:
+                return BatchItem(index, task.name, None, "skipped", note="a questionnaire file")
+            message = "this is a questionnaire, not an answers file"
+            return failed([ErrorRecord(task.name, message, rule="E007", field="format")])
+        answers = AnswersFile.model_validate(data)
+        result = _assess(state, answers)
+    except (Miss, ValidationError, InputError):
+        return failed(_located(task, state))
+    return _done(index, task.name, None, result, state)
+
+
+def _located(task: FileTask, state: _State) -> list[ErrorRecord]:
+    """Read the file again with the located reader, for ``file:line:column`` errors."""
+    from mutual_detector.loading import parse_answers, read_document
+    from mutual_detector.model.checks import check_answers_file
+
+    try:
+        doc = read_document(task.path)
+        loaded = parse_answers(doc)
+    except InputError as exc:
+        return _records(task.name, exc.findings, exc.message)
+    findings = [doc.locate(f) for f in check_answers_file(state.questionnaire, loaded.answers)]
+    return _records(task.name, [f for f in findings if f.level == "error"], "cannot assess")
+
+
+def _records(name: str, findings: list[Finding], fallback: str) -> list[ErrorRecord]:
+    out = [
+        ErrorRecord(
+            name, f.message, line=f.line, column=f.column, field=f.dotted_path or None, rule=f.rule
+        )
+        for f in findings
+        if f.level == "error"
+    ]
+    return out or [ErrorRecord(name, fallback)]
+
+
+# --------------------------------------------------------------------------- CSV rows
+
+
+def _row(index: int, task: RowTask, state: _State) -> BatchItem:
+    from pydantic import ValidationError
+
+    from mutual_detector.model.answers import AnswersFile
+
+    data, errors = csvrows.row_data(state.questionnaire, task)
+    if not errors:
+        try:
+            answers = AnswersFile.model_validate(data)
+            return _done(index, task.name, task.row, _assess(state, answers), state)
+        except ValidationError as exc:
+            errors = [csvrows.locate(task, f) for f in _validation_findings(task, data, exc)]
+        except InputError as exc:
+            errors = [csvrows.locate(task, f) for f in exc.findings if f.level == "error"]
+            errors = errors or [ErrorRecord(task.name, exc.message, row=task.row)]
+    return BatchItem(index, task.name, task.row, "error", errors=tuple(errors[:MAX_ERRORS]))
+
+
+def _validation_findings(task: RowTask, data: Any, exc: ValidationError) -> list[Finding]:
+    from mutual_detector.loading import Document, validation_findings
+
+    return validation_findings(Document(task.name, data), exc)
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _assess(state: _State, answers: AnswersFile) -> Result:
+    from mutual_detector.engine import assess
+
+    config = state.config
+    return assess(
+        state.questionnaire, answers, whatif=False, timestamp=config.timestamp, lang=config.lang
+    )
+
+
+def _done(index: int, name: str, row: int | None, result: Result, state: _State) -> BatchItem:
+    summary = summarise(result, state.bands, state.scored_sections)
+    gate = state.gate.check_result(result) if state.gate is not None else None
+    payload = result.model_dump_json() if state.config.payload else None
+    return BatchItem(
+        index,
+        name,
+        row,
+        "ok",
+        summary=summary,
+        warnings=len(result.warnings),
+        gate=gate,
+        payload=payload,
+    )
+
+
+def summarise(result: Result, bands: tuple[str, ...], scored: tuple[str, ...]) -> Summary:
+    """The short form of a result that tables, CSV rows and rankings show."""
+    verdict = result.verdict
+    meta = result.metadata
+    conclusive = verdict.status == "band" and verdict.band is not None
+    band_rank = bands.index(verdict.band) if conclusive and verdict.band in bands else len(bands)
+    forms = result.recommendations.legal_forms
+    sections = {s.id: s.score for s in result.sections}
+    return Summary(
+        service=meta.service,
+        organisation=meta.organisation,
+        assessor=meta.assessor,
+        date=meta.date.isoformat() if meta.date is not None else None,
+        verdict=verdict.band if conclusive and verdict.band else "inconclusive",
+        verdict_label=(verdict.label or verdict.band or "") if conclusive else "Inconclusive",
+        band=verdict.band if conclusive else verdict.indicative_band,
+        band_rank=band_rank,
+        score=verdict.score,
+        confidence=verdict.confidence,
+        legal_form=forms[0].title if forms else None,
+        flags=tuple(FlagBrief(f.id, f.severity, f.message, f.cap) for f in result.flags),
+        sections=tuple((sid, sections.get(sid)) for sid in scored),
+    )
+
+
+__all__ = ["MAX_ERRORS", "WorkerConfig", "init", "process", "process_chunk", "summarise"]

@@ -1,0 +1,340 @@
+"""questionary prompts for the steps of a :class:`~.session.Session`.
+
+The only module that imports questionary and prompt_toolkit; it is imported
+when there is something to ask, never at start-up. Each question becomes one
+prompt: ``select`` for single choice, scale and yes/no (with "Don't know" and
+"← Back" as choices), ``checkbox`` for multiple choice, and ``text`` with a
+validate callback for numbers and text (``?`` = don't know, ``<`` = back).
+Help, "why this matters" and sources are printed, dimmed, above each prompt,
+under a progress line such as ``Suitability · 7 of 31``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sys
+import textwrap
+from typing import Any, TextIO
+
+import questionary
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.output import create_output
+from prompt_toolkit.styles import Style
+from questionary import Choice, Separator
+
+from mutual_detector.interactive.steps import (
+    BACK,
+    InvalidReply,
+    MetaPrompt,
+    MetaValue,
+    QuestionPrompt,
+    Reply,
+    ReviewPrompt,
+    check_selection,
+    parse_meta,
+    parse_typed,
+)
+from mutual_detector.model.answers import DONT_KNOW
+
+STYLE = Style(
+    [
+        ("qmark", "fg:ansicyan bold"),
+        ("question", "bold"),
+        ("answer", "fg:ansicyan"),
+        ("instruction", "fg:ansibrightblack"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+        ("selected", "fg:ansicyan"),
+        ("separator", "fg:ansibrightblack"),
+        ("progress", "fg:ansicyan"),
+        ("heading", "bold"),
+        ("dim", "fg:ansibrightblack"),
+        ("notice", "fg:ansiyellow"),
+    ]
+)
+
+BACK_LABEL = "← Back"
+DONT_KNOW_LABEL = "Don't know"
+_CONFIRM = "confirm"
+_CHANGE = "change"
+
+
+def _validator(check: Any) -> Any:
+    """A questionary validate callback: True, or the message of the InvalidReply raised."""
+
+    def validate(value: Any) -> bool | str:
+        try:
+            check(value)
+        except InvalidReply as exc:
+            return exc.message
+        return True
+
+    return validate
+
+
+class QuestionaryFrontend:
+    """Asks at a terminal with questionary; implements :class:`~.entry.PromptFrontend`."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.output = create_output(stdout=self.stream)
+        self._last_section: str | None = None
+        self._last_topic: str | None = None
+        self._termios: Any = None
+        with contextlib.suppress(Exception):  # not a POSIX terminal: nothing to restore
+            import termios
+
+            self._termios = (sys.stdin.fileno(), termios.tcgetattr(sys.stdin.fileno()))
+
+    # ------------------------------------------------------------- output
+
+    def _print(self, *parts: tuple[str, str]) -> None:
+        print_formatted_text(FormattedText(list(parts)), style=STYLE, output=self.output)
+
+    def _width(self) -> int:
+        return max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 2)
+
+    def _wrapped(self, text: str, prefix: str = "  ") -> str:
+        return "\n".join(
+            textwrap.fill(para, self._width(), initial_indent=prefix, subsequent_indent=prefix)
+            for para in text.splitlines()
+            if para.strip()
+        )
+
+    def notice(self, message: str) -> None:
+        self._print(("class:notice", self._wrapped(message, "! ").replace("\n! ", "\n  ")))
+
+    def _header(self, prompt: QuestionPrompt) -> None:
+        if prompt.topic != self._last_topic:
+            self._last_topic = prompt.topic
+            self._print(("", "\n"), ("class:heading", prompt.topic))
+            if prompt.topic_intro:
+                self._print(("class:dim", self._wrapped(prompt.topic_intro)))
+        if prompt.section != self._last_section:
+            self._last_section = prompt.section
+            if prompt.section and prompt.section != prompt.topic:
+                self._print(("class:heading", f"  {prompt.section}"))
+                if prompt.section_intro:
+                    self._print(("class:dim", self._wrapped(prompt.section_intro)))
+        self._print(("", "\n"), ("class:progress", prompt.progress))
+        lines: list[str] = []
+        if prompt.help:
+            lines.append(self._wrapped(prompt.help))
+        if prompt.why:
+            lines.append(self._wrapped(f"Why this matters: {prompt.why}"))
+        if prompt.citations:
+            cited = "; ".join(
+                f"{c.title} ({c.url})" if c.url else c.title for c in prompt.citations
+            )
+            lines.append(self._wrapped(f"Sources: {cited}"))
+        if lines:
+            self._print(("class:dim", "\n".join(lines)))
+
+    # ------------------------------------------------------------- running
+
+    def _run(self, question: questionary.Question) -> Any:
+        # Ctrl-C arrives as a key (the terminal is raw) and questionary turns it
+        # into KeyboardInterrupt. A SIGINT from elsewhere must do the same, so let
+        # Python's default handler raise it (asyncio.run then unwinds the prompt
+        # and restores the terminal) instead of prompt_toolkit's, which sends a
+        # key that select and checkbox prompts ignore.
+        return question.application.run(handle_sigint=False)
+
+    def _common(self) -> dict[str, Any]:
+        return {"style": STYLE, "output": self.output, "qmark": "?"}
+
+    def ask(self, prompt: MetaPrompt | QuestionPrompt) -> Reply | MetaValue:
+        if isinstance(prompt, MetaPrompt):
+            return self._ask_meta(prompt)
+        self._header(prompt)
+        kind = prompt.kind
+        if kind in ("single", "scale", "yes_no"):
+            return self._select(prompt)
+        if kind == "multi":
+            return self._checkbox(prompt)
+        return self._typed(prompt)
+
+    def _ask_meta(self, prompt: MetaPrompt) -> Reply | MetaValue:
+        if prompt.key == "meta:service":
+            self._print(("", "\n"), ("class:heading", "About this assessment"))
+        f = prompt.field
+        hints = [f.help]
+        if prompt.can_go_back:
+            hints.append("< = back")
+        raw = self._run(
+            questionary.text(
+                prompt.message,
+                default=prompt.default,
+                validate=_validator(lambda raw: parse_meta(f, raw)),
+                instruction=f"({'; '.join(hints)})",
+                **self._common(),
+            )
+        )
+        return parse_meta(f, str(raw))
+
+    def _extras(self, prompt: QuestionPrompt) -> list[Any]:
+        extras: list[Any] = []
+        if prompt.allows_dont_know or prompt.can_go_back:
+            extras.append(Separator(" "))
+        if prompt.allows_dont_know:
+            extras.append(Choice(DONT_KNOW_LABEL, value=DONT_KNOW))
+        if prompt.can_go_back:
+            extras.append(Choice(BACK_LABEL, value=BACK))
+        return extras
+
+    def _select(self, prompt: QuestionPrompt) -> Reply:
+        choices: list[Any] = [
+            Choice(c.label, value=c.value, description=c.help or None) for c in prompt.choices
+        ]
+        choices += self._extras(prompt)
+        values = [c.value for c in choices if isinstance(c, Choice)]
+        default: Any = prompt.current if prompt.current in values else None
+        answer = self._run(
+            questionary.select(
+                prompt.message,
+                choices=choices,
+                default=default,
+                instruction="(↑/↓ to move, Enter to choose)",
+                **self._common(),
+            )
+        )
+        return answer  # type: ignore[no-any-return]
+
+    def _checkbox(self, prompt: QuestionPrompt) -> Reply:
+        current = prompt.current
+        ticked = set(current) if isinstance(current, list) else {current}
+        choices: list[Any] = [
+            Choice(c.label, value=c.value, description=c.help or None, checked=c.value in ticked)
+            for c in prompt.choices
+        ]
+        for extra in self._extras(prompt):
+            if isinstance(extra, Choice) and extra.value == DONT_KNOW:
+                extra.checked = current == DONT_KNOW
+            choices.append(extra)
+        selected = self._run(
+            questionary.checkbox(
+                prompt.message,
+                choices=choices,
+                validate=_validator(lambda sel: check_selection(prompt, sel)),
+                instruction="(↑/↓ to move, Space to tick, Enter when done; tick nothing for none)",
+                **self._common(),
+            )
+        )
+        return check_selection(prompt, list(selected))
+
+    def _typed(self, prompt: QuestionPrompt) -> Reply:
+        question = prompt.question
+        hints: list[str] = []
+        if prompt.kind == "number":
+            spec = question.number_spec
+            what = "a whole number" if spec.integer else "a number"
+            if spec.min is not None and spec.max is not None:
+                what += f" from {spec.min:g} to {spec.max:g}"
+            elif spec.min is not None:
+                what += f" of at least {spec.min:g}"
+            elif spec.max is not None:
+                what += f" of at most {spec.max:g}"
+            if spec.unit:
+                what += f" ({spec.unit})"
+            hints.append(what)
+        if prompt.optional:
+            hints.append("Enter to skip")
+        if prompt.allows_dont_know:
+            hints.append("? = don't know")
+        if prompt.can_go_back:
+            hints.append("< = back")
+        raw = self._run(
+            questionary.text(
+                prompt.message,
+                default=prompt.default_text,
+                validate=_validator(lambda raw: parse_typed(prompt, raw)),
+                instruction=f"({'; '.join(hints)})" if hints else None,
+                **self._common(),
+            )
+        )
+        return parse_typed(prompt, str(raw))
+
+    # ------------------------------------------------------------- review
+
+    def review(self, review: ReviewPrompt) -> str | None:
+        width = self._width()
+        label_width = max(20, min(56, width - 34))
+        self._print(("", "\n"), ("class:heading", "Your answers"))
+        topic = None
+        for row in review.rows:
+            if row.topic != topic:
+                topic = row.topic
+                self._print(("class:heading", f"  {topic}"))
+            label = (
+                row.label if len(row.label) <= label_width else row.label[: label_width - 1] + "…"
+            )
+            origin = "" if row.origin in (None, "typed") else f"  ({row.origin})"
+            self._print(
+                ("class:dim", f"  {row.number:>3}  "),
+                ("", f"{label:<{label_width}}  "),
+                ("class:answer", row.shown),
+                ("class:dim", origin),
+            )
+        action = self._run(
+            questionary.select(
+                "Are these answers right?",
+                choices=[
+                    Choice("Yes: save them and show the result", value=_CONFIRM),
+                    Choice("Change an answer", value=_CHANGE),
+                ],
+                instruction="(↑/↓ to move, Enter to choose)",
+                **self._common(),
+            )
+        )
+        if action == _CONFIRM:
+            return None
+        editable = [r for r in review.rows if r.editable]
+        choices: list[Any] = [
+            Choice(f"{r.number:>3}. {r.label} — {r.shown}", value=r.key) for r in editable
+        ]
+        choices += [Separator(" "), Choice(BACK_LABEL + " to the list", value=BACK)]
+        key = self._run(
+            questionary.select(
+                "Which answer do you want to change?",
+                choices=choices,
+                use_search_filter=True,
+                use_jk_keys=False,
+                instruction="(↑/↓ to move or type to filter, Enter to choose)",
+                **self._common(),
+            )
+        )
+        if key is BACK:
+            return self.review(review)
+        return str(key)
+
+    def confirm_replace(self, path: str, alternative: str) -> bool:
+        answer = self._run(
+            questionary.select(
+                f"{path} already exists. Replace it?",
+                choices=[
+                    Choice(f"No: save as {alternative}", value=False),
+                    Choice(f"Yes: replace {path}", value=True),
+                ],
+                instruction="(↑/↓ to move, Enter to choose)",
+                **self._common(),
+            )
+        )
+        return bool(answer)
+
+    def close(self) -> None:
+        """Put the terminal back as it was (after an interrupt, it may be left raw)."""
+        if self._termios is None:
+            return
+        with contextlib.suppress(Exception):
+            import termios
+
+            fd, attrs = self._termios
+            termios.tcsetattr(fd, termios.TCSADRAIN, attrs)
+        with contextlib.suppress(Exception):
+            self.output.show_cursor()
+            self.output.flush()
+
+
+__all__ = ["QuestionaryFrontend"]

@@ -1,0 +1,1 @@
+"""Renderers: each turns a result or report into text (a str); only the CLI writes it."""

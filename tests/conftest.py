@@ -1,0 +1,55 @@
+"""Shared fixtures: kept small and generic (paths, a CLI runner, a file-tree builder)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSETS = Path(__file__).resolve().parent / "assets"
+for _required in ("mini.yaml", "mini-answers.yaml"):
+    assert (ASSETS / _required).is_file(), f"missing test asset {_required}"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test (and any subprocess it starts) gets its own empty cache folder, never ~/.cache."""
+    monkeypatch.setenv("MUTUAL_DETECTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def assets() -> Path:
+    return ASSETS
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """typer's CliRunner; ``result.stdout`` and ``result.stderr`` are kept apart."""
+    return CliRunner()
+
+
+TreeWriter = Callable[[dict[str, str | bytes]], Path]
+
+
+@pytest.fixture
+def write_tree(tmp_path: Path) -> TreeWriter:
+    """Write ``{relative path: text or bytes}`` under a temporary folder; return the folder.
+
+    Text is dedented, so YAML can be written indented inside a test.
+    """
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        for rel, content in files.items():
+            target = tmp_path / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+        return tmp_path
+
+    return write
