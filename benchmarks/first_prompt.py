@@ -40,7 +40,12 @@ def _env() -> dict[str, str]:
 
 def _spawn(args: list[str], cwd: str) -> pexpect.spawn:
     return pexpect.spawn(
-        sys.executable, args, cwd=cwd, env=_env(), dimensions=(40, 120), encoding="utf-8",
+        sys.executable,
+        args,
+        cwd=cwd,
+        env=_env(),
+        dimensions=(40, 120),
+        encoding="utf-8",
         timeout=60,
     )
 
@@ -87,14 +92,14 @@ def measure(runs: int, questionnaire: str | None) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15, help="runs (default 15)")
-    parser.add_argument(
-        "--questionnaire", help="id or path (default: the built-in questionnaire)"
-    )
+    parser.add_argument("--questionnaire", help="id or path (default: the built-in questionnaire)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args()
-    questionnaire = str(Path(args.questionnaire).resolve()) if args.questionnaire and Path(
-        args.questionnaire
-    ).exists() else args.questionnaire
+    questionnaire = (
+        str(Path(args.questionnaire).resolve())
+        if args.questionnaire and Path(args.questionnaire).exists()
+        else args.questionnaire
+    )
     medians = measure(args.runs, questionnaire)
     base = medians["python -c pass"]
     ratio = medians["first prompt"] / base
@@ -113,8 +118,10 @@ def main() -> int:
         print(f"{'':<16} {'ms':>8} {'ratio':>7} {'goal':>6}")
         print(f"{'python -c pass':<16} {base * 1000:>8.1f} {1:>7.2f}")
         mark = "ok" if ratio <= GOAL else "MISSED"
-        print(f"{'first prompt':<16} {medians['first prompt'] * 1000:>8.1f} {ratio:>7.2f} "
-              f"{GOAL:>5.0f}x {mark}")
+        print(
+            f"{'first prompt':<16} {medians['first prompt'] * 1000:>8.1f} {ratio:>7.2f} "
+            f"{GOAL:>5.0f}x {mark}"
+        )
     return 0 if ratio <= GOAL else 1
 
 

@@ -29,7 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOSTILE_SERVICE = '<script>alert(1)</script> "><img src=x onerror=alert(2)> | *x* [a](javascript:alert(3))'
+HOSTILE_SERVICE = (
+    '<script>alert(1)</script> "><img src=x onerror=alert(2)> | *x* [a](javascript:alert(3))'
+)
 HOSTILE_NOTE = "- list?\n1. ordered?\n> quote?\n<b>bold?</b> &amp; `code` _em_ ~~del~~"
 
 
@@ -69,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from mutual_detector.engine import assess
+    from mutual_detector.errors import MutualDetectorError
     from mutual_detector.loading import get_questionnaire, load_answers
     from mutual_detector.render.html import render_html
     from mutual_detector.render.markdown import render_markdown
@@ -80,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     if binary is None:
         print("chromium not found: writing HTML and Markdown only", file=sys.stderr)
     for path in files:
-        answers = load_answers(path).answers
+        try:
+            answers = load_answers(path).answers
+        except MutualDetectorError as exc:
+            print(f"{path}: skipped ({exc.message})", file=sys.stderr)
+            continue
         if args.hostile:
             meta = answers.metadata.model_copy(
                 update={"service": HOSTILE_SERVICE, "notes": HOSTILE_NOTE}
@@ -106,7 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as profile:
             png = (args.out / f"{stem}.png").resolve()
             _browser(
-                binary, profile, f"--screenshot={png}", "--window-size=1240,1754", html_path.as_uri()
+                binary,
+                profile,
+                f"--screenshot={png}",
+                "--window-size=1240,1754",
+                html_path.as_uri(),
             )
             print(f"  {png}")
             if args.no_pdf:

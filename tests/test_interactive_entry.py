@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from mutual_detector.errors import (
     Interrupted,
 )
 from mutual_detector.interactive.entry import Collected, collect_answers, resume_command
-from mutual_detector.interactive.steps import SKIP, MetaPrompt, QuestionPrompt, ReviewPrompt
+from mutual_detector.interactive.steps import BACK, SKIP, MetaPrompt, QuestionPrompt, ReviewPrompt
 from mutual_detector.loading import LoadedQuestionnaire, load_answers, load_questionnaire
 from mutual_detector.model.answers import Answer
 
@@ -380,3 +382,115 @@ class TestResumeCommand:
     def test_resume_command(self, argv: list[str], expected: str) -> None:
         """The command repeats the options but the answers file, and adds --resume."""
         assert expected == resume_command(argv, "d.yaml")
+
+
+class TestFreshAssessment:
+    """No answers file and a loader: the first question is asked while the questionnaire loads."""
+
+    def test_first_question_while_loading(self, mini: LoadedQuestionnaire, in_tmp: Path) -> None:
+        """The service is asked by the first prompt, the rest by the frontend."""
+        desk = Desk(FULL)
+        first: list[str] = []
+
+        def first_prompt(prompt: MetaPrompt) -> Any:
+            first.append(prompt.key)
+            assert not prompt.can_go_back
+            return "Day services"
+
+        result = _collect(lambda: mini, interactive=True, frontend=desk, first_prompt=first_prompt)
+        assert first == ["meta:service"]
+        assert desk.asked[:2] == ["meta:organisation", "meta:assessor"]
+        assert result.questionnaire is mini
+        assert result.answers.metadata.service == "Day services"
+        assert result.saved_to == Path("day-services-answers.yaml")
+
+    def test_back_from_the_second_question_reaches_the_first(
+        self, mini: LoadedQuestionnaire, in_tmp: Path
+    ) -> None:
+        """The service typed in the plain prompt can be changed by going back."""
+        replies = iter([BACK, "Meals on wheels"])
+
+        def ask(prompt: MetaPrompt | QuestionPrompt) -> Any:
+            if prompt.key == "meta:organisation" and not seen:
+                seen.append(prompt.key)
+                return next(replies)
+            if prompt.key == "meta:service":
+                assert isinstance(prompt, MetaPrompt)
+                assert prompt.default == "Day services"
+                return next(replies)
+            return FULL[prompt.key]
+
+        seen: list[str] = []
+        desk = Desk(FULL)
+        desk.ask = ask  # type: ignore[method-assign]
+        result = _collect(
+            lambda: mini, interactive=True, frontend=desk, first_prompt=lambda p: "Day services"
+        )
+        assert result.answers.metadata.service == "Meals on wheels"
+
+    def test_a_broken_questionnaire_is_reported_after_the_first_answer(self, in_tmp: Path) -> None:
+        """A load error surfaces as itself (exit 3), not as a crash; nothing is saved."""
+
+        def broken() -> LoadedQuestionnaire:
+            raise InputError("q.yaml:3:1: error: bad")
+
+        with pytest.raises(InputError, match="bad"):
+            _collect(broken, interactive=True, frontend=_never, first_prompt=lambda p: "Day")
+        assert list(in_tmp.iterdir()) == []
+
+    def test_ctrl_c_at_the_first_prompt(self, mini: LoadedQuestionnaire, in_tmp: Path) -> None:
+        """Nothing typed: nothing saved, exit 130."""
+
+        def interrupt(prompt: MetaPrompt) -> Any:
+            raise KeyboardInterrupt
+
+        with pytest.raises(Interrupted, match="nothing was saved"):
+            _collect(lambda: mini, interactive=True, frontend=_never, first_prompt=interrupt)
+        assert list(in_tmp.iterdir()) == []
+
+    def test_ctrl_c_after_the_first_answer_keeps_it(
+        self, mini: LoadedQuestionnaire, in_tmp: Path
+    ) -> None:
+        """The service typed in the plain prompt is in the draft."""
+        with pytest.raises(Interrupted, match=r"day-services-answers\.draft\.yaml"):
+            _collect(
+                lambda: mini,
+                interactive=True,
+                frontend=Desk(FULL, stop_at="meta:organisation"),
+                first_prompt=lambda p: "Day services",
+            )
+        draft = load_answers(in_tmp / "day-services-answers.draft.yaml").answers
+        assert (draft.status, draft.metadata.service, draft.answers) == (
+            "draft",
+            "Day services",
+            {},
+        )
+
+    def test_a_loader_is_called_at_once_when_answers_are_given(
+        self, mini: LoadedQuestionnaire
+    ) -> None:
+        """With an answers file there is no first prompt; the loader just runs."""
+        loaded = load_answers(ASSETS / "mini-answers.yaml")
+        result = _collect(lambda: mini, answers=loaded, interactive=True, frontend=_never)
+        assert (result.answers, result.questionnaire) == (loaded.answers, mini)
+
+
+class TestImports:
+    def test_entry_is_cheap_to_import(self) -> None:
+        """The CLI can import the entry without pydantic, yaml or questionary."""
+        code = (
+            "import sys, mutual_detector.interactive.entry\n"
+            "heavy = {'pydantic', 'yaml', 'questionary', 'prompt_toolkit'}\n"
+            "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "[]"
+
+    def test_dont_know_constant_matches_the_model(self) -> None:
+        """steps.DONT_KNOW (kept free of pydantic) is the model's DONT_KNOW."""
+        from mutual_detector.interactive import steps
+        from mutual_detector.model import answers
+
+        assert steps.DONT_KNOW == answers.DONT_KNOW

@@ -108,7 +108,9 @@ class TestEachBadFile:
             if e.line is not None:
                 where += f":{e.line}" + (f":{e.column}" if e.column is not None else "")
             tag = f"[{e.rule} {RULES[e.rule].name}]"
-            hits = [i for i, line in enumerate(lines) if line.startswith(where + ":") and tag in line]
+            hits = [
+                i for i, line in enumerate(lines) if line.startswith(where + ":") and tag in line
+            ]
             assert hits, f"no line for {where} {tag} in:\n{result.stdout}"
             assert lines[hits[0] + 1] == f"    fix: {RULES[e.rule].hint}"
 

@@ -8,6 +8,7 @@ tags, alias expansion past a bound and nesting past a bound.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import stat
@@ -262,6 +263,9 @@ def read_text(path: FsPath, name: str) -> str:
 
 
 def decode(raw: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark is allowed); one clear error for anything else."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise _fail("E005", name, "file is UTF-32; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail("E005", name, "file is UTF-16; save it as UTF-8")
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -552,24 +556,58 @@ def _is_union_tag(part: str) -> bool:
 def _got(value: Any) -> str:
     if isinstance(value, dict | list):
         return ""
+    if isinstance(value, dt.date):
+        return f" (got the date {value.isoformat()}; put it in quotes to keep it as text)"
     if isinstance(value, str):
         cut = value[:60] + ("…" if len(value) > 60 else "")
         return f' (got "{_CONTROL.sub(lambda m: repr(m.group())[1:-1], cut)}")'
     return f" (got {clip(value)})"
 
 
+#: pydantic's type errors, as a council officer would say what was expected.
+_TYPE_NAMES: Final = {
+    "bool_type": "true or false",
+    "int_type": "a whole number",
+    "float_type": "a number",
+    "string_type": "text",
+    "list_type": "a list",
+    "dict_type": "a mapping (key: value lines)",
+    "model_type": "a mapping (key: value lines)",
+    "model_attributes_type": "a mapping (key: value lines)",
+}
+
+
+def _union_message(errors: list[Any]) -> str | None:
+    """One message for a value that matched none of several types (a union), or None."""
+    if len(errors) < 2 or not all(e["type"] in _TYPE_NAMES for e in errors):
+        return None
+    names = list(dict.fromkeys(_TYPE_NAMES[e["type"]] for e in errors))
+    if "a number" in names and "a whole number" in names:
+        names.remove("a whole number")
+    return "must be " + (", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0])
+
+
 def validation_findings(doc: Document, exc: ValidationError) -> list[Finding]:
     seen: dict[Path, Finding] = {}
-    for err in exc.errors(include_url=False):
-        path = _trim_loc(doc.data, tuple(err["loc"]))
+    errors = [(_trim_loc(doc.data, tuple(e["loc"])), e) for e in exc.errors(include_url=False)]
+    # Where one branch of a union got further (a list whose items are wrong), name the items.
+    prefixes = {p[:i] for p, _ in errors for i in range(len(p))}
+    for path, err in errors:
         if path in seen:
+            continue
+        if err["type"] in _TYPE_NAMES and path in prefixes:
+            continue
+        union = _union_message([e for p, e in errors if p == path])
+        if union is not None:
+            seen[path] = doc.locate(finding("E010", union + _got(err.get("input")), path))
             continue
         expr_error = _expression_error(path, err.get("input"), err["type"])
         if expr_error is not None:
             message = f"{expr_error.message} (at character {expr_error.offset + 1})"
             seen[path] = doc.locate(finding("Q105", message, path, offset=expr_error.offset))
             continue
-        got = _got(err.get("input")) if err["type"] not in ("missing", "extra_forbidden") else ""
+        quiet = err["type"] in ("missing", "extra_forbidden") or "(got " in err["msg"]
+        got = "" if quiet else _got(err.get("input"))
         seen[path] = doc.locate(finding("E010", _humanise(err["msg"]) + got, path))
     return list(seen.values())
 

@@ -246,7 +246,9 @@ class _Validator:
                     else "missing `format:` line (is this a questionnaire or an answers file?)"
                 )
                 results.append(
-                    self._result(name, None, [doc.locate(finding("E007", message, ("format",)))], findings)
+                    self._result(
+                        name, None, [doc.locate(finding("E007", message, ("format",)))], findings
+                    )
                 )
 
         included = {p: q for q in questionnaires for p in self._includes(q)}
@@ -324,8 +326,8 @@ class _Validator:
     ) -> FileResult:
         name = display_path(part)
         if owner is not None:
-            _, found = self.questionnaire(owner)
-            mine = [f for f in found if f.file == name]
+            _, everything = self.questionnaire(owner)
+            mine = [f for f in everything if f.file == name]
             return self._result(
                 name,
                 "part",

@@ -183,12 +183,12 @@ def compare(
     )
     flags = _flag_changes(before, after, questionnaire, changed_ids)
     notes = []
-    if before.metadata.service and after.metadata.service:
-        if before.metadata.service.strip().lower() != after.metadata.service.strip().lower():
-            notes.append(
-                f"the two files name different services ({before.metadata.service!r} and "
-                f"{after.metadata.service!r})"
-            )
+    a_service, b_service = before.metadata.service, after.metadata.service
+    if a_service and b_service and a_service.strip().lower() != b_service.strip().lower():
+        notes.append(
+            f"the two files name different services ({before.metadata.service!r} and "
+            f"{after.metadata.service!r})"
+        )
     score_delta = None
     if a_side.score is not None and b_side.score is not None:
         score_delta = round(b_side.score - a_side.score, 2) + 0.0

@@ -39,7 +39,7 @@ _IMPLICIT: Final = _Base.yaml_implicit_resolvers
 _CONSTRUCT: Final = yaml.SafeLoader.yaml_constructors
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """The safe loader without path resolvers (we never register any), so tags resolve faster."""
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:

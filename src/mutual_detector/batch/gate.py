@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mutual_detector.batch.records import GateOutcome
-from mutual_detector.errors import UsageError
+from mutual_detector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,4 +123,16 @@ class Gate:
         )
 
 
-__all__ = ["Gate", "GateOutcome"]
+def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, int]:
+    """For ``assess``: the line to print on stderr and the exit code (0 or 1).
+
+    ``(None, 0)`` without a gate. The line names the gate and, when it fails, why.
+    """
+    if gate is None:
+        return None, EXIT_OK
+    outcome = gate.check_result(result)
+    line = f"mutual-detector: {outcome.line()} ({gate.describe()})"
+    return line, EXIT_OK if outcome.passed else EXIT_FINDINGS
+
+
+__all__ = ["Gate", "GateOutcome", "verdict_line"]

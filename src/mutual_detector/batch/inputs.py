@@ -260,6 +260,22 @@ def check_header(header: tuple[str, ...], known: frozenset[str]) -> tuple[str | 
     return None
 
 
+def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> str | None:
+    """The questionnaire id the first readable answers file names (None if none does)."""
+    from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
+    from mutual_detector.errors import InputError
+
+    for source in [s for s in sources if s.kind == "answers"][:tries]:
+        try:
+            data = quick_data(read_bytes(source.path), source.name, is_json=False)
+        except (OSError, Miss, InputError):
+            continue
+        ident = data.get("questionnaire")
+        if isinstance(ident, str) and data.get("format") == "mutual-detector/answers@1":
+            return ident
+    return None
+
+
 def known_columns(question_ids: Iterable[str]) -> frozenset[str]:
     out = set(METADATA_COLUMNS) | set(OTHER_COLUMNS)
     for qid in question_ids:
@@ -281,5 +297,6 @@ __all__ = [
     "csv_tasks",
     "discover",
     "known_columns",
+    "named_questionnaire",
     "tasks",
 ]

@@ -23,6 +23,10 @@ from typing import IO
 from mutual_detector.batch.records import BatchContext, BatchItem, Summary
 
 
+#: Warnings listed by name in "held back by"; the rest are counted.
+MAX_WARNINGS = 4
+
+
 def rank_key(item: BatchItem) -> tuple[int, float, float, int]:
     s = item.summary
     if item.status != "ok" or s is None:
@@ -41,12 +45,16 @@ def held_back(summary: Summary, context: BatchContext) -> list[str]:
     for flag in summary.flags:
         if flag.severity == "blocker":
             cap = f", caps at {context.band_label(flag.caps)}" if flag.caps else ""
-            out.append(f"blocker {flag.id}{cap}")
-    out += [f"warning {f.id}" for f in summary.flags if f.severity == "warning"]
+            out.append(f"{flag.id} (blocker{cap})")
+    warnings = [f"{f.id} (warning)" for f in summary.flags if f.severity == "warning"]
+    if len(warnings) > MAX_WARNINGS:
+        more = len(warnings) - MAX_WARNINGS + 1
+        warnings = [*warnings[: MAX_WARNINGS - 1], f"{more} more warnings"]
+    out += warnings
     scored = [(score, sid) for sid, score in summary.sections if score is not None]
     if scored and summary.band_rank > 0:
         score, sid = min(scored)
-        out.append(f"weakest section: {context.section_title(sid)} ({score:g})")
+        out.append(f"weakest: {context.section_title(sid)} {score:g}")
     return out
 
 

@@ -49,6 +49,19 @@ class ErrorRecord:
         rule = f" [{self.rule}]" if self.rule else ""
         return f"{self.where()}: {field_part}{self.message}{rule}"
 
+    def short(self) -> str:
+        """The error without its file name (for a table whose row already names the file)."""
+        rule = f" [{self.rule}]" if self.rule else ""
+        if self.row is not None:
+            where = f"column {self.field}: " if self.field else ""
+            return f"{where}{self.message}{rule}"
+        where = ""
+        if self.line is not None:
+            where = f"line {self.line}" + (f":{self.column}" if self.column is not None else "")
+            where += ": "
+        field_part = f"{self.field}: " if self.field else ""
+        return f"{where}{field_part}{self.message}{rule}"
+
     def as_dict(self) -> dict[str, object]:
         return {
             "file": self.file,

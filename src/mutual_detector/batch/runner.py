@@ -22,7 +22,7 @@ import multiprocessing
 import os
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
@@ -82,8 +82,8 @@ def run(
     workers: int = 1,
     total: int | None = None,
     observer: Observer | None = None,
-) -> Iterator[BatchItem]:
-    """Assess ``tasks`` and yield one item per task, in task order."""
+) -> Generator[BatchItem, None, None]:
+    """Assess ``tasks`` and yield one item per task, in task order (close it when done)."""
     if observer is not None:
         observer.start(total)
     try:
@@ -159,9 +159,7 @@ def _lost(index: int, task: Task) -> BatchItem:
     return BatchItem(index, task.name, row, "error", errors=(ErrorRecord(task.name, message),))
 
 
-def _chunks(
-    pairs: Iterator[tuple[int, Task]], size: int
-) -> Iterator[list[tuple[int, Task]]]:
+def _chunks(pairs: Iterator[tuple[int, Task]], size: int) -> Iterator[list[tuple[int, Task]]]:
     while True:
         chunk = list(itertools.islice(pairs, size))
         if not chunk:

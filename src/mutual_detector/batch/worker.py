@@ -96,8 +96,9 @@ def process(index: int, task: Task) -> BatchItem:
         if isinstance(task, FileTask):
             return _file(index, task, _state)
         return _row(index, task, _state)
-    except Exception as exc:  # noqa: BLE001 - one input must never sink the batch
-        # NOTE: a bug, not bad input; keep the reason so that it can be reported.
+    except Exception as exc:
+        # NOTE: one input must never sink the batch. This is a bug, not bad input:
+        # keep the reason so that it can be reported.
         row = task.row if isinstance(task, RowTask) else None
         message = f"internal error while assessing ({type(exc).__name__}: {exc}); please report it"
         return BatchItem(index, task.name, row, "error", errors=(ErrorRecord(task.name, message),))
@@ -127,6 +128,9 @@ def _file(index: int, task: FileTask, state: _State) -> BatchItem:
                 return BatchItem(index, task.name, None, "skipped", note="a questionnaire file")
             message = "this is a questionnaire, not an answers file"
             return failed([ErrorRecord(task.name, message, rule="E007", field="format")])
+        if fmt is None and "answers" not in data and not task.explicit:
+            # A YAML file found in a folder that is not an answers file at all.
+            return BatchItem(index, task.name, None, "skipped", note="not an answers file")
         answers = AnswersFile.model_validate(data)
         result = _assess(state, answers)
     except (Miss, ValidationError, InputError):

@@ -99,9 +99,14 @@ def _register() -> None:
     app.command("validate")(guarded(validate.validate))
     app.command("schema")(guarded(schema.schema))
 
-    from mutual_detector.cli import batch, template
+    from mutual_detector.cli import assess
+
+    app.command("assess")(guarded(assess.assess))
+
+    from mutual_detector.cli import batch, compare, template
 
     app.command("batch")(guarded(batch.batch))
+    app.command("compare")(guarded(compare.compare))
     app.command("template")(guarded(template.template))
 
 

@@ -20,19 +20,19 @@ from mutual_detector.render.batch_formats import BatchFormat
 if TYPE_CHECKING:
     from mutual_detector.batch.records import BatchItem, BatchTotals
 
+
 def batch(
     paths: Annotated[
         list[str],
-        typer.Argument(
-            help="Answers files, CSV files, folders or patterns.", show_default=False
-        ),
+        typer.Argument(help="Answers files, CSV files, folders or patterns.", show_default=False),
     ],
     questionnaire: Annotated[
         str | None,
         typer.Option(
             "--questionnaire",
             "-q",
-            help="Questionnaire file or built-in id. [default: mutual-detector]",
+            help="Questionnaire file or built-in id. [default: the one the first answers file "
+            "names, else mutual-detector]",
             show_default=False,
         ),
     ] = None,
@@ -109,18 +109,28 @@ def batch(
     from mutual_detector.batch.rank import Ranker
     from mutual_detector.batch.records import BatchContext, BatchTotals
     from mutual_detector.batch.worker import WorkerConfig
+    from mutual_detector.cli.assess import timestamp
     from mutual_detector.errors import InputError
     from mutual_detector.loading import HAS_LIBYAML, get_questionnaire, resolve_questionnaire
     from mutual_detector.model.questionnaire import text
 
     if not HAS_LIBYAML:
         _warn("libyaml is not installed, so YAML is read by the slower pure-Python parser")
-    loaded = get_questionnaire(questionnaire)
-    q = loaded.questionnaire
-    gate = Gate.for_questionnaire(q, min_band, min_score)
     sources = inputs.discover(paths)
     if not sources:
         raise InputError(f"no answers or CSV files found in {', '.join(paths)}")
+    named = inputs.named_questionnaire(sources) if questionnaire is None else None
+    try:
+        q = get_questionnaire(questionnaire or named).questionnaire
+    except InputError as exc:
+        if named is None or exc.findings:
+            raise
+        raise InputError(
+            f"the answers name questionnaire {named!r}, which is not a built-in; "
+            "pass its file with --questionnaire"
+        ) from None
+    questionnaire = questionnaire or named
+    gate = Gate.for_questionnaire(q, min_band, min_score)
     total = inputs.count_tasks(sources)
     workers = runner.plan_workers(jobs, total)
     chosen = fmt or (BatchFormat.for_path(output.name) if output else None) or BatchFormat.table
@@ -133,7 +143,7 @@ def batch(
         sections=tuple((s.id, text(s.title)) for s in q.sections if s.scored),
         confidence_threshold=q.scoring.confidence_threshold,
         tool_version=__version__,
-        timestamp=run_timestamp(),
+        timestamp=timestamp(),
         gate=gate.describe() if gate is not None else None,
         ranked=rank,
     )
@@ -182,7 +192,6 @@ def batch(
     raise typer.Exit(code)
 
 
-
 def exit_code(totals: BatchTotals) -> int:
     """3 if any input could not be assessed, else 1 if any is below the gate, else 0."""
     if totals.failed:
@@ -190,18 +199,6 @@ def exit_code(totals: BatchTotals) -> int:
     if totals.below_gate:
         return EXIT_FINDINGS
     return EXIT_OK
-
-
-def run_timestamp() -> str:
-    """One time for the whole run (``SOURCE_DATE_EPOCH`` when set, for reproducible output)."""
-    import datetime as dt
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        when = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    return when.isoformat().replace("+00:00", "Z")
 
 
 _warned: set[str] = set()

@@ -24,7 +24,9 @@ class SchemaDraft(enum.StrEnum):
 def schema(
     kind: Annotated[
         SchemaKind,
-        typer.Argument(help="Which format: questionnaire, part (an included file), answers or result."),
+        typer.Argument(
+            help="Which format: questionnaire, part (an included file), answers or result."
+        ),
     ] = SchemaKind.questionnaire,
     draft: Annotated[
         SchemaDraft,

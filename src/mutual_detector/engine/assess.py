@@ -102,11 +102,8 @@ def _pct(x: float) -> str:
 def _verdict(c: Compiled, ev: Evaluation) -> tuple[Verdict, dict[str, float]]:
     o = ev.outcome
     shares = _inconclusive_shares(c, ev)
-    capped_by = [
-        c.flags[i].flag.id
-        for i in sorted(o.blockers)
-        if o.score_rank is not None and (c.flags[i].cap_rank or 0) > o.score_rank
-    ]
+    capped_by = [c.flags[i].flag.id for i in sorted(o.blockers)]
+    lowered = o.cap_rank is not None and o.score_rank is not None and o.cap_rank > o.score_rank
     cap = c.bands[o.cap_rank].id if o.cap_rank is not None else None
     indicative = c.bands[o.rank].id if o.rank is not None else None
     base = {
@@ -124,8 +121,14 @@ def _verdict(c: Compiled, ev: Evaluation) -> tuple[Verdict, dict[str, float]]:
             f"{band.label}: overall score {o.score:g} out of 100, with {_pct(o.confidence)} of "
             "the weighted questions answered."
         )
-        if capped_by:
-            summary += f" The band is capped by {', '.join(capped_by)}."
+        if lowered:
+            summary += f" The score alone would be {c.bands[o.score_rank or 0].label}; "
+            summary += f"the band is capped by {', '.join(capped_by)}."
+        elif capped_by:
+            summary += (
+                f" {', '.join(capped_by)} would cap it at {c.bands[o.cap_rank or 0].label} "
+                "even with a higher score."
+            )
         return Verdict(status="band", band=band.id, label=band.label, meaning=band.meaning, summary=summary, **base), shares
     settle = sorted(
         (qid for qid, share in shares.items() if c.by_id[qid].scored),

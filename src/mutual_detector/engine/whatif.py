@@ -30,6 +30,7 @@ re-evaluated.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -47,8 +48,14 @@ DEFAULT_BUDGET: Final = 5000
 MAX_REPORTED: Final = 5
 #: Estimates within this many points of a band limit are evaluated exactly.
 _SLACK: Final = 0.05
+#: Pairs seeded by one blocker input or change to what applies: at most this many partners.
+_PARTNERS: Final = 3
+#: Two-score-change pairs: keep searching only while a pair could beat this many queued.
+_TOP: Final = 3 * MAX_REPORTED
 
 Alt = tuple[CQuestion, Value]
+_Key = tuple[int, int, float, tuple[tuple[int, str], ...]]
+_Pending = tuple[_Key, tuple[Alt, ...]]
 
 
 @dataclass(slots=True)
@@ -231,7 +238,7 @@ class _Search:
             else:
                 self.values[qid] = _normalise(cq.question, answer.value)
         self.found: list[_Found] = []
-        self.single_states: dict[tuple[str, str], _State] = {}
+        self._alts: dict[tuple[str, str], list[tuple[Value, float]]] = {}
 
     # ----------------------------------------------------------------- evaluation
 
@@ -363,10 +370,70 @@ class _Search:
         conf = cs / state.cw if state.cw > 0 else 0.0
         return score, conf
 
-    def could_lift(self, score: float, conf: float) -> bool:
-        if self.target is None or self.binding:
+    def could_lift(self, score: float, conf: float, target: float | None) -> bool:
+        if target is None:
             return False
-        return score >= self.target - _SLACK and conf >= self.c.threshold - 1e-3
+        return score >= target - _SLACK and conf >= self.c.threshold - 1e-3
+
+    def _lifts(
+        self, state: _State, changes: tuple[tuple[CQuestion, float], ...], target: float | None
+    ) -> bool:
+        score, conf = self.estimate(state, changes)
+        return self.could_lift(score, conf, target)
+
+    def pair_target(self, cleared: frozenset[int]) -> float | None:
+        """The least score a pair clearing ``cleared`` must reach to beat every single change."""
+        best = self.base_rank
+        for f in self.found:
+            if len(f.alts) == 1 and f.better and f.cleared >= cleared and f.outcome.rank is not None:
+                best = min(best, f.outcome.rank)
+        return self.c.bands[best - 1].min if best > 0 else None
+
+    def scored_alternatives(self, cq: CQuestion, current: Value | None) -> list[tuple[Value, float]]:
+        key = (cq.id, repr(current))
+        hit = self._alts.get(key)
+        if hit is None:
+            hit = self._alts[key] = _scored_alternatives(cq, current)
+        return hit
+
+    def propose(
+        self,
+        pending: list[_Pending],
+        state: _State,
+        alts: tuple[Alt, ...],
+        changes: tuple[tuple[CQuestion, float], ...],
+        cleared: frozenset[int],
+    ) -> _Key | None:
+        """Queue ``alts`` if their estimate lifts the band; :meth:`confirm` scores the best."""
+        self.spend()
+        score, conf = self.estimate(state, changes)
+        out = decide(self.c, score, conf, (self.c.flags[i] for i in state.outcome.blockers))
+        if not (out.conclusive and out.rank is not None and out.rank < self.base_rank):
+            return None
+        order = tuple((cq.order, repr(v)) for cq, v in alts)
+        key: _Key = (out.rank, -len(cleared), -(out.score or 0.0), order)
+        pending.append((key, alts))
+        return key
+
+    def confirm(self, pending: list[_Pending], size: int) -> None:
+        """Score queued scenarios exactly, best estimate first, until enough are kept."""
+        pending.sort(key=lambda p: p[0])
+        seen: set[tuple[tuple[int, str], ...]] = set()
+        kept: list[_Found] = []
+        for key, alts in pending:
+            if size == 1 and len(kept) >= MAX_REPORTED:
+                break
+            if size == 2:
+                singles = [f for f in self.found if len(f.alts) == 1]
+                pairs = [f for f in self.found if len(f.alts) == 2 and not _dominated(f, singles)]
+                if len(_distinct(_unique(sorted(pairs, key=_sort_key)))) >= MAX_REPORTED:
+                    break
+            if key[3] in seen:
+                continue
+            seen.add(key[3])
+            _, found = self.exact(alts)
+            if found is not None:
+                kept.append(found)
 
     # ----------------------------------------------------------------- the search
 
@@ -378,113 +445,155 @@ class _Search:
 
     def _run(self) -> None:
         c, base = self.c, self.base
-        touching: list[CQuestion] = []
-        gating: list[CQuestion] = []
+        special: list[CQuestion] = []
+        touches: set[str] = set()
         simple: list[tuple[float, CQuestion]] = []  # (best gain, question)
         for cq in c.questions:
             if cq.kind == "text" or cq.id not in base.applicable:
                 continue
-            if cq.id in c.gating:
-                if not self.hidden_invalid:
-                    gating.append(cq)
-            elif cq.id in self.blocker_questions or (
+            gate = cq.id in c.gating
+            if gate and self.hidden_invalid:
+                continue
+            if cq.id in self.blocker_questions or (
                 cq.scored and cq.section_id in self.blocker_sections
             ):
-                touching.append(cq)
+                touches.add(cq.id)
+                special.append(cq)
+            elif gate:
+                special.append(cq)
             elif cq.scored and cq.section >= 0:
                 score, _ = self.estimate(base, ((cq, 1.0),))
                 gain = score - base.raw
                 if gain > 1e-9:
                     simple.append((gain, cq))
         simple.sort(key=lambda gq: (-gq[0], gq[1].order))
-        # One change.
-        special: list[tuple[Alt, _State]] = []
-        for cq in touching + gating:
+        # One change. Blockers' inputs and changes to what applies are scored exactly (their
+        # states seed the pairs); a score change is tried only where its best case could lift
+        # the band, and then only its least change that reaches the best band it can.
+        states: list[tuple[Alt, _State]] = []
+        for cq in special:
             for value in alternatives(cq, self.values.get(cq.id)):
                 alt = (cq, value)
                 state, _ = self.exact((alt,))
                 if not state.hides:
-                    special.append((alt, state))
+                    states.append((alt, state))
+        target = None if self.binding else self.target
+        pending: list[_Pending] = []
         for _gain, cq in simple:
-            if not self._lifts(base, ((cq, 1.0),)):
+            if not self._lifts(base, ((cq, 1.0),), target):
                 continue
-            for value, nv in _scored_alternatives(cq, base.vals.get(cq.id)):
-                if not self._lifts(base, ((cq, nv),)):
+            best: tuple[_Key, Alt] | None = None
+            for value, nv in self.scored_alternatives(cq, base.vals.get(cq.id)):
+                if not self._lifts(base, ((cq, nv),), target):
                     break
-                self.exact(((cq, value),))
-        # Two changes.
-        for i, (a, _sa) in enumerate(special):
-            for b, _sb in special[i + 1 :]:
+                key = self.propose([], base, ((cq, value),), ((cq, nv),), frozenset())
+                if key is not None and (best is None or key[0] <= best[0][0]):
+                    best = (key, (cq, value))
+            if best is not None:
+                pending.append((best[0], (best[1],)))
+        self.confirm(pending, 1)
+        # Two changes to blockers' inputs: a blocker may need both to clear.
+        touching = [(a, st) for a, st in states if a[0].id in touches]
+        for i, (a, _sa) in enumerate(touching):
+            for b, _sb in touching[i + 1 :]:
                 if a[0].id != b[0].id:
                     self.exact((a, b))
-        for a, state in special:
-            self._pair_with_simple(a, state, simple)
-        self._simple_pairs(simple)
+        # A blocker's input or a change to what applies, with one score change; and two
+        # score changes.
+        pending = []
+        for a, state in states:
+            self._pair_with_simple(pending, a, state, simple)
+        self._simple_pairs(pending, simple)
+        self.confirm(pending, 2)
 
-    def _lifts(self, state: _State, changes: tuple[tuple[CQuestion, float], ...]) -> bool:
-        score, conf = self.estimate(state, changes)
-        return self.could_lift(score, conf)
-
-    def _pair_with_simple(self, a: Alt, state: _State, simple: list[tuple[float, CQuestion]]) -> None:
+    def _pair_with_simple(
+        self, pending: list[_Pending], a: Alt, state: _State, simple: list[tuple[float, CQuestion]]
+    ) -> None:
         """``a`` (a blocker's input or a change to what applies) with one score change.
 
-        Partners are the questions ``a`` newly brings into the assessment, and the
-        score changes whose best gain could make up what ``a`` leaves to gain.
+        Partners are the questions ``a`` newly brings into the assessment and the
+        score changes whose best gain could make up what ``a`` leaves to gain; the
+        few whose best case scores highest are queued.
         """
-        if state.hides or self.target is None:
+        base = self.base
+        if state.hides:
             return
         if self.binding and not self.binding.isdisjoint(state.outcome.blockers):
+            return  # a blocker still caps the band, and a score change cannot clear it
+        raised = state.outcome.blockers - base.outcome.blockers
+        cleared = base.outcome.blockers - state.outcome.blockers if not raised else frozenset()
+        target = self.pair_target(cleared)
+        if target is None:
             return
-        base = self.base
         state.totals(self.c.section_weight)
         gain_a = max(state.raw - base.raw, 0.0)
-        needed = self.target - _SLACK - base.raw - gain_a
-        opened = [
-            self.c.by_id[q]
-            for q in sorted(state.applicable - base.applicable, key=lambda q: self.c.by_id[q].order)
+        needed = target - _SLACK - base.raw - gain_a
+        by_id = self.c.by_id
+        partners = [
+            by_id[q]
+            for q in state.applicable - base.applicable
+            if by_id[q].scored and by_id[q].section >= 0 and by_id[q].kind != "text"
         ]
-        partners = [cq for cq in opened if cq.scored and cq.section >= 0 and cq.kind != "text"]
         for gain, cq in simple:
             if gain < needed:
                 break
             if cq.id != a[0].id and cq.id in state.applicable:
                 partners.append(cq)
-        if not partners:
-            return
-        binding, self.binding = self.binding, frozenset()
-        try:
-            for cq in partners:
-                if not self._lifts(state, ((cq, 1.0),)):
-                    continue
-                for value, nv in _scored_alternatives(cq, state.vals.get(cq.id)):
-                    if not self._lifts(state, ((cq, nv),)):
-                        break
-                    self.exact((a, (cq, value)))
-        finally:
-            self.binding = binding
-
-    def _simple_pairs(self, simple: list[tuple[float, CQuestion]]) -> None:
-        """Two score changes, best gains first, pruned by the sum of their best gains."""
-        base = self.base
-        if self.target is None or self.binding:
-            return
-        needed = self.target - base.raw - _SLACK
-        for i, (ga, qa) in enumerate(simple):
-            if i + 1 < len(simple) and ga + simple[i + 1][0] < needed:
-                break
-            for gb, qb in simple[i + 1 :]:
-                if ga + gb < needed:
+        ranked = []
+        for cq in partners:
+            score, conf = self.estimate(state, ((cq, 1.0),))
+            if self.could_lift(score, conf, target):
+                ranked.append((-score, cq.order, cq))
+        ranked.sort(key=lambda r: (r[0], r[1]))
+        queued = 0
+        for _, _, cq in ranked:
+            for value, nv in self.scored_alternatives(cq, state.vals.get(cq.id)):
+                if not self._lifts(state, ((cq, nv),), target):
                     break
-                if not self._lifts(base, ((qa, 1.0), (qb, 1.0))):
+                if self.propose(pending, state, (a, (cq, value)), ((cq, nv),), cleared):
+                    queued += 1
+                break  # the best alternative of each partner only
+            if queued >= _PARTNERS:
+                break
+
+    def _simple_pairs(self, pending: list[_Pending], simple: list[tuple[float, CQuestion]]) -> None:
+        """Two score changes, best gains first.
+
+        A pair gains at most the sum of its members' best gains (scores are weighted
+        means), so the loops stop as soon as that sum cannot reach the band, nor beat
+        the ``_TOP`` best pairs already queued.
+        """
+        base = self.base
+        target = None if self.binding else self.pair_target(frozenset())
+        if target is None:
+            return
+        floor = target - base.raw - _SLACK
+        top: list[float] = []  # gains of the best pairs queued, a min-heap
+
+        def needed() -> float:
+            return max(floor, top[0] - 1e-9) if len(top) >= _TOP else floor
+
+        for i, (ga, qa) in enumerate(simple):
+            if i + 1 < len(simple) and ga + simple[i + 1][0] < needed():
+                break
+            alts_a = self.scored_alternatives(qa, base.vals.get(qa.id))
+            if not alts_a:
+                continue
+            va, na = alts_a[0]
+            for gb, qb in simple[i + 1 :]:
+                if ga + gb < needed():
+                    break
+                alts_b = self.scored_alternatives(qb, base.vals.get(qb.id))
+                if not alts_b:
                     continue
-                alts_b = _scored_alternatives(qb, base.vals.get(qb.id))
-                for va, na in _scored_alternatives(qa, base.vals.get(qa.id)):
-                    if not self._lifts(base, ((qa, na), (qb, 1.0))):
-                        break
-                    for vb, nb in alts_b:
-                        if not self._lifts(base, ((qa, na), (qb, nb))):
-                            break
-                        self.exact(((qa, va), (qb, vb)))
+                vb, nb = alts_b[0]
+                key = self.propose(
+                    pending, base, ((qa, va), (qb, vb)), ((qa, na), (qb, nb)), frozenset()
+                )
+                if key is not None:
+                    heapq.heappush(top, -key[2] - base.raw)
+                    if len(top) > _TOP:
+                        heapq.heappop(top)
 
 
 # --------------------------------------------------------------------------- result

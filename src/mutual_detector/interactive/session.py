@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Literal, Protocol
+from typing import Literal
 
 from mutual_detector import ANSWERS_FORMAT
 from mutual_detector.interactive.steps import (
@@ -38,6 +38,7 @@ from mutual_detector.interactive.steps import (
     SKIP,
     ChoiceItem,
     Citation,
+    Frontend,
     InvalidReply,
     MetaPrompt,
     MetaValue,
@@ -117,9 +118,12 @@ class Session:
         metadata: Metadata | None = None,
         fixed_answers: Mapping[str, Answer] | None = None,
         fixed_metadata: Mapping[str, MetaValue] | None = None,
+        typed_metadata: Mapping[str, MetaValue | None] | None = None,
         today: dt.date,
         lang: str | None = None,
     ) -> None:
+        """``typed_metadata``: fields already asked before the questionnaire was loaded
+        (None: left blank)."""
         self.q = questionnaire
         self.lang = lang or questionnaire.language
         self._answers: dict[str, Answer] = {}
@@ -143,6 +147,14 @@ class Session:
                 if value not in (None, ""):
                     self._meta[f.name] = value
                     self._origin[meta_key(f.name)] = "file"
+        for name, typed in (typed_metadata or {}).items():
+            key = meta_key(name)
+            self._shown.add(key)
+            if typed is None:
+                self._skipped.add(key)
+            else:
+                self._meta[name] = typed
+                self._origin[key] = "typed"
         for name, value in (fixed_metadata or {}).items():
             if name not in META_BY_NAME:
                 raise ValueError(f"unknown metadata field {name!r}")
@@ -459,19 +471,6 @@ class Session:
 # --------------------------------------------------------------------------- driving
 
 
-class Frontend(Protocol):
-    """What :func:`drive` needs from a user interface."""
-
-    def notice(self, message: str) -> None:
-        """Tell the user something (not a question)."""
-
-    def ask(self, prompt: MetaPrompt | QuestionPrompt) -> Reply | MetaValue:
-        """Ask one question; return the value, DONT_KNOW, :data:`BACK` or :data:`SKIP`."""
-
-    def review(self, review: ReviewPrompt) -> str | None:
-        """Show every answer; return the key of one to change, or None to confirm."""
-
-
 def drive(session: Session, frontend: Frontend) -> AnswersFile:
     """Ask until the user confirms; return the complete answers.
 
@@ -497,4 +496,4 @@ def drive(session: Session, frontend: Frontend) -> AnswersFile:
             frontend.notice(exc.message)
 
 
-__all__ = ["Frontend", "Session", "choices_for", "display_value", "drive"]
+__all__ = ["Session", "choices_for", "display_value", "drive"]

@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Final, Literal, Protocol, TypeAlias
 
 if TYPE_CHECKING:
     from mutual_detector.model.questionnaire import Question
@@ -308,6 +308,32 @@ def check_selection(prompt: QuestionPrompt, selected: Sequence[object]) -> Reply
     return values
 
 
+# --------------------------------------------------------------------------- frontends
+
+
+class Frontend(Protocol):
+    """What :func:`drive` needs from a user interface."""
+
+    def notice(self, message: str) -> None:
+        """Tell the user something (not a question)."""
+
+    def ask(self, prompt: MetaPrompt | QuestionPrompt) -> Reply | MetaValue:
+        """Ask one question; return the value, DONT_KNOW, :data:`BACK` or :data:`SKIP`."""
+
+    def review(self, review: ReviewPrompt) -> str | None:
+        """Show every answer; return the key of one to change, or None to confirm."""
+
+
+class PromptFrontend(Frontend, Protocol):
+    """A frontend at a terminal: it can also ask whether to replace a file, and must be closed."""
+
+    def confirm_replace(self, path: str, alternative: str) -> bool:
+        """Ask whether to replace ``path``; False means save as ``alternative``."""
+
+    def close(self) -> None:
+        """Put the terminal back as it was (safe to call more than once)."""
+
+
 __all__ = [
     "BACK",
     "BACK_WORDS",
@@ -320,12 +346,14 @@ __all__ = [
     "SKIP",
     "ChoiceItem",
     "Citation",
+    "Frontend",
     "InvalidReply",
     "MetaField",
     "MetaPrompt",
     "MetaValue",
     "Nav",
     "Origin",
+    "PromptFrontend",
     "QuestionPrompt",
     "Reply",
     "ReviewPrompt",

@@ -75,7 +75,9 @@ class Verdict(_Frozen):
         default=None, description="Best band reachable because of blockers (None: no blocker)."
     )
     capped_by: list[str] = Field(
-        default_factory=list, description="Ids of the blocker flags that lowered the band."
+        default_factory=list,
+        description="Ids of the raised blockers: they cap the verdict at `cap` at best (they "
+        "lowered it if `score_band` is better than `cap`).",
     )
     confidence: float = Field(description="Overall confidence 0-1 (see `confidence`).")
     confidence_threshold: float = Field(description="The questionnaire's threshold.")

@@ -121,7 +121,9 @@ def render_text(c: Comparison, *, width: int = 100, color: bool = False) -> str:
             because = f" (because of {', '.join(f.because)})" if f.because else ""
             mark = "red" if f.change == "raised" and f.severity == "blocker" else ""
             parts.append(
-                Text(f"  {f.change} {f.severity} {f.id}{because}: {one_line(f.message)}", style=mark)
+                Text(
+                    f"  {f.change} {f.severity} {f.id}{because}: {one_line(f.message)}", style=mark
+                )
             )
     with console.capture() as capture:
         console.print(Group(*parts))
@@ -136,8 +138,9 @@ def render_markdown(c: Comparison) -> str:
     if c.service:
         lines += [f"Service: {md(c.service)}", ""]
     lines += [f"**Verdict**: {md(headline(c))}", ""]
-    lines += [md(line) for line in _lines(c)]
-    lines += ["", "| Section | Before | After | Change |", "| --- | ---: | ---: | ---: |"]
+    extra = [md(line) for line in _lines(c)]
+    lines += [*extra, ""] if extra else []
+    lines += ["| Section | Before | After | Change |", "| --- | ---: | ---: | ---: |"]
     for s in c.sections:
         before = number(s.before) if s.before is not None else "—"
         after = number(s.after) if s.after is not None else "—"

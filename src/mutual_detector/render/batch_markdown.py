@@ -50,7 +50,9 @@ class MarkdownRenderer:
         s = item.summary
         gate = ""
         if item.gate is not None:
-            gate = "passed" if item.gate.passed else "**failed**: " + md("; ".join(item.gate.reasons))
+            gate = (
+                "passed" if item.gate.passed else "**failed**: " + md("; ".join(item.gate.reasons))
+            )
         if item.status == "error":
             message = "; ".join(e.one_line() for e in item.errors[:3])
             cells += ["", "**could not assess**", "", "", "", md(message)]
@@ -77,9 +79,7 @@ class MarkdownRenderer:
 def summary_sentence(totals: BatchTotals, context: BatchContext) -> str:
     """One sentence: how many were assessed, their verdicts, failures and gate results."""
     parts = [f"{totals.total} input{'s' if totals.total != 1 else ''}"]
-    verdicts = [
-        f"{totals.bands[b]} {label.lower()}" for b, label in context.bands if b in totals.bands
-    ]
+    verdicts = [f"{totals.bands[b]} {b}" for b, _ in context.bands if b in totals.bands]
     if "inconclusive" in totals.bands:
         verdicts.append(f"{totals.bands['inconclusive']} inconclusive")
     assessed = f"{totals.assessed} assessed"

@@ -16,17 +16,17 @@ from rich.text import Text
 from mutual_detector.batch.rank import held_back
 from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 from mutual_detector.render.batch_markdown import summary_sentence
-from mutual_detector.render.report_model import number, one_line, percent
+from mutual_detector.render.report_model import number, one_line
 
 #: Column: (title, ideal width, minimum width, right-aligned).
 _FIXED = {
     "#": ("#", 3, 3, True),
-    "input": ("Input", 24, 12, False),
-    "service": ("Service", 22, 10, False),
-    "verdict": ("Verdict", 16, 12, False),
+    "input": ("Input", 20, 12, False),
+    "service": ("Service", 16, 10, False),
+    "verdict": ("Verdict", 14, 12, False),
     "score": ("Score", 6, 5, True),
     "confidence": ("Conf.", 5, 5, True),
-    "legal_form": ("Legal form", 22, 10, False),
+    "legal_form": ("Legal form", 18, 10, False),
     "gate": ("Gate", 6, 6, False),
 }
 _FLEX_MIN = 16
@@ -89,7 +89,7 @@ class TableRenderer:
     def _render(self, renderable: Any) -> str:
         with self.console.capture() as capture:
             self.console.print(renderable)
-        return capture.get()
+        return "\n".join(line.rstrip(" ") for line in capture.get().split("\n"))
 
     def begin(self) -> str:
         c = self.context
@@ -112,39 +112,51 @@ class TableRenderer:
             return "green"
         return "red" if summary_rank >= last else "yellow"
 
+    def _wide(self, item: BatchItem, rank: int | None, message: Text) -> str:
+        """A row with the input's name and one message across the other columns."""
+        first = ["#", "input"] if self.context.ranked else ["input"]
+        table = Table(box=None, show_header=False, padding=(0, 1, 0, 0), pad_edge=False)
+        for key in first:
+            table.add_column(
+                width=self.widths[key],
+                no_wrap=True,
+                overflow="ellipsis",
+                justify="right" if key == "#" else "left",
+            )
+        rest = sum(self.widths.values()) + len(self.keys) - sum(self.widths[k] + 1 for k in first)
+        table.add_column(width=rest, overflow="fold")
+        cells = [str(rank) if rank is not None else ""] if self.context.ranked else []
+        table.add_row(*cells, item.label, message)
+        return self._render(table)
+
     def item(self, item: BatchItem, rank: int | None = None) -> str:
+        if item.status == "error":
+            message = "; ".join(e.short() for e in item.errors[:2])
+            if len(item.errors) > 2:
+                message += f" (and {len(item.errors) - 2} more)"
+            return self._wide(
+                item, rank, Text("could not assess ", style="bold red") + Text(message, style="red")
+            )
+        s = item.summary
+        if item.status == "skipped" or s is None:
+            return self._wide(item, rank, Text(f"skipped: {item.note or ''}", style="dim"))
         table = self._table(header=False)
         cells: list[Any] = [str(rank) if rank is not None else ""] if self.context.ranked else []
         cells.append(item.label)
-        s = item.summary
-        if item.status == "error":
-            message = "; ".join(e.one_line() for e in item.errors[:2])
-            if len(item.errors) > 2:
-                message += f" (and {len(item.errors) - 2} more)"
-            cells += ["", Text("could not assess", style="bold red"), "", "", ""]
-            cells += [""] if self.context.gate else []
-            cells.append(Text(message, style="red"))
-        elif item.status == "skipped" or s is None:
-            cells += ["", Text("skipped", style="dim"), "", "", ""]
-            cells += [""] if self.context.gate else []
-            cells.append(Text(item.note or "", style="dim"))
-        else:
-            style = self._style(s.band_rank, s.inconclusive)
-            cells += [one_line(s.service or ""), Text(s.verdict_label, style=style)]
-            cells += [number(s.score) if s.score is not None else "—", percent(s.confidence)]
-            cells.append(one_line(s.legal_form or "—"))
-            if self.context.gate:
-                if item.gate is not None and not item.gate.passed:
-                    cells.append(Text("FAILED", style="bold red"))
-                else:
-                    cells.append(Text("passed", style="green"))
-            if self.context.ranked:
-                notes = "; ".join(held_back(s, self.context))
-            else:
-                notes = ", ".join(f"{f.id} ({f.severity})" for f in s.flags)
+        style = self._style(s.band_rank, s.inconclusive)
+        cells += [one_line(s.service or ""), Text(s.verdict_label, style=style)]
+        cells += [number(s.score) if s.score is not None else "—", f"{s.confidence:.0%}"]
+        cells.append(one_line(s.legal_form or "—"))
+        if self.context.gate:
             if item.gate is not None and not item.gate.passed:
-                notes = "; ".join([*item.gate.reasons, *([notes] if notes else [])])
-            cells.append(notes or "—")
+                cells.append(Text("FAILED", style="bold red"))
+            else:
+                cells.append(Text("passed", style="green"))
+        if self.context.ranked:
+            notes = "; ".join(held_back(s, self.context))
+        else:
+            notes = ", ".join(f"{f.id} ({f.severity})" for f in s.flags)
+        cells.append(notes or "—")
         table.add_row(*cells)
         return self._render(table)
 

@@ -106,8 +106,11 @@ svg.bar .fill { fill: var(--accent); }
 .for .label { color: var(--good); }
 .against .label { color: var(--bad); }
 ol.plain, ul.plain { padding-left: 0; list-style: none; }
-.answer { border-top: 0.5pt solid var(--rule); padding: 2mm 0 1mm; break-inside: avoid; }
-.answer dl { display: grid; grid-template-columns: 30mm 1fr; gap: 0.6mm 3mm; margin: 0; }
+.answer {
+  border-top: 0.5pt solid var(--rule); padding: 1.6mm 0 0.8mm; break-inside: avoid;
+  font-size: 9pt; line-height: 1.35;
+}
+.answer dl { display: grid; grid-template-columns: 27mm 1fr; gap: 0.4mm 3mm; margin: 0; }
 .answer dt { color: var(--muted); }
 .answer dd { margin: 0; }
 ol.sources li { margin-bottom: 1.5mm; break-inside: avoid; }
@@ -285,9 +288,9 @@ def render_report(report: Report) -> str:
     )
 
     flags: list[str] = [] if report.flag_count else [_p("no_flags")]
-    for title, items in report.flag_groups():
+    for title, group in report.flag_groups():
         flags.append(
-            f'<h3>{escape(title)}</h3><ul class="plain">{"".join(_flag(f) for f in items)}</ul>'
+            f'<h3>{escape(title)}</h3><ul class="plain">{"".join(_flag(f) for f in group)}</ul>'
         )
     parts.append(_section("flags", flags))
 
@@ -363,7 +366,8 @@ def render_report(report: Report) -> str:
             answers.extend(_answer(a) for a in g.answers)
             if g.not_applicable:
                 answers.append(_p("did_not_apply", "muted small"))
-                answers.append(_ul((_q(q) for q in g.not_applicable), "muted small"))
+                skipped = "".join(f'<li id="q-{e(q.id)}">{_q(q)}</li>' for q in g.not_applicable)
+                answers.append(f'<ul class="muted small">{skipped}</ul>')
     parts.append(_section("answers", answers))
 
     srcs: list[str] = [] if report.sources else [_p("no_sources")]

@@ -77,7 +77,7 @@ PHRASES = {
     "meaning": "What this means:",
     "assessor_notes": "Assessor's notes:",
     "confidence_note": "Confidence is the share of the section's applicable questions (by weight) "
-    "that have a usable answer; open questions were answered \"don't know\" or not at all.",
+    'that have a usable answer; open questions were answered "don\'t know" or not at all.',
     "sources": "Sources",
 }
 
@@ -464,10 +464,11 @@ class _Builder:
     def tone(self, band_id: str | None) -> Tone:
         if band_id is None or band_id not in self.band_rank:
             return "unknown"
+        # The best band is good news, the lower half of the bands bad news.
         rank = self.band_rank[band_id]
         if rank == 0:
             return "good"
-        return "bad" if rank == len(self.band_rank) - 1 else "middle"
+        return "middle" if rank < len(self.band_rank) / 2 else "bad"
 
     def verdict(self) -> VerdictView:
         v = self.r.verdict
@@ -531,8 +532,10 @@ class _Builder:
         for s in self.r.sections:
             if not s.scored:
                 score_text = "not scored"
+            elif s.confidence is None:
+                score_text = "no scored question applied"
             elif s.score is None:
-                score_text = "no answers"
+                score_text = "not answered"
             else:
                 score_text = number(s.score)
             rows.append(

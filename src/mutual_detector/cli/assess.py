@@ -1,0 +1,237 @@
+"""``mutual-detector assess``: score one set of answers and report.
+
+Three steps, kept apart so that each can be replaced on its own:
+:func:`get_answers` (read and validate the answers and their questionnaire),
+:func:`score` (the pure engine) and :func:`report` (render to text). The
+command writes the text to stdout or, atomically, to ``--output``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mutual_detector.errors import InputError, UsageError
+from mutual_detector.render import ResultFormat
+
+if TYPE_CHECKING:
+    from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
+    from mutual_detector.model.findings import Finding
+    from mutual_detector.model.result import Result
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Answers that passed validation, their questionnaire, and any warnings."""
+
+    questionnaire: LoadedQuestionnaire
+    answers: LoadedAnswers
+    warnings: tuple[Finding, ...]
+
+
+def get_answers(
+    answers_path: Path | None,
+    questionnaire_ref: str | None,
+    *,
+    resume: Path | None = None,
+    no_input: bool = False,
+    save_answers: Path | None = None,
+) -> Inputs:
+    """Load ``answers_path`` and its questionnaire; raise with located findings if invalid.
+
+    The questionnaire is ``questionnaire_ref`` (a built-in id or a path), or the
+    one the answers file names. Nothing is scored or written if anything fails.
+
+    If required answers are missing (or no file is given), they are asked at the
+    terminal (:mod:`mutual_detector.interactive`); with ``--no-input`` or no
+    terminal that fails with exit 5 instead. ``--resume`` continues a draft.
+    """
+    from mutual_detector.interactive.entry import collect_answers, missing_required
+
+    if answers_path is not None and resume is not None:
+        raise UsageError("use --answers or --resume, not both (--resume continues a draft)")
+    source = resume or answers_path
+    can_ask = not no_input and sys.stdin.isatty()
+    if source is None:
+        # The first question is asked while this loads (time to first prompt).
+        def load() -> LoadedQuestionnaire:
+            from mutual_detector.loading import get_questionnaire
+
+            return get_questionnaire(questionnaire_ref)
+
+        collected = collect_answers(load, no_input=no_input, save_answers=save_answers)
+        return Inputs(collected.questionnaire, collected.loaded, ())
+    from mutual_detector.loading import check_answers, get_questionnaire, load_answers
+
+    loaded = load_answers(source)
+    ref = questionnaire_ref if questionnaire_ref is not None else loaded.answers.questionnaire
+    questionnaire = get_questionnaire(ref)
+    findings = check_answers(loaded, questionnaire)
+    errors = [f for f in findings if f.level == "error"]
+    if errors and not can_ask:
+        raise InputError(errors[0].one_line(), errors)
+    if errors or resume is not None or missing_required(questionnaire, loaded):
+        # Answers from the file are checked again there like typed ones; bad ones are asked.
+        collected = collect_answers(
+            questionnaire,
+            answers=loaded,
+            resume=resume,
+            no_input=no_input,
+            save_answers=save_answers,
+        )
+        return Inputs(collected.questionnaire, collected.loaded, ())
+    warnings = tuple(f for f in findings if f.level != "error")
+    return Inputs(questionnaire, loaded, warnings)
+
+
+def timestamp() -> str:
+    """Now in UTC (``SOURCE_DATE_EPOCH`` when set, for reproducible output)."""
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    else:
+        when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return when.isoformat().replace("+00:00", "Z")
+
+
+def score(inputs: Inputs, *, whatif: bool = True) -> Result:
+    """Run the engine on validated inputs."""
+    from mutual_detector.engine import assess as run_engine
+
+    return run_engine(
+        inputs.questionnaire.questionnaire,
+        inputs.answers.answers,
+        whatif=whatif,
+        timestamp=timestamp(),
+    )
+
+
+def report(
+    result: Result, inputs: Inputs, fmt: ResultFormat, *, width: int = 80, color: bool = False
+) -> str:
+    """The result as text in ``fmt``."""
+    return fmt.render(result, inputs.questionnaire.questionnaire, width=width, color=color)
+
+
+def _terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _colour(to_terminal: bool) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return to_terminal or bool(os.environ.get("FORCE_COLOR"))
+
+
+def _width(to_terminal: bool) -> int:
+    if not to_terminal:
+        return 80
+    import shutil
+
+    return max(60, min(100, shutil.get_terminal_size((80, 24)).columns))
+
+
+def assess(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="Answers file (YAML or JSON) to score. Nothing is asked.",
+            dir_okay=False,
+        ),
+    ] = None,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Built-in questionnaire id or a questionnaire file. "
+            "Default: the one the answers file names.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        ResultFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (a report for the terminal), json (the full result), markdown or html. "
+            "Default: from the --output file's extension, else text.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the report to this file (atomically) instead of the terminal.",
+            dir_okay=False,
+        ),
+    ] = None,
+    no_what_if: Annotated[
+        bool,
+        typer.Option("--no-what-if", help="Skip the search for answer changes that would help."),
+    ] = False,
+    resume: Annotated[
+        Path | None,
+        typer.Option(
+            "--resume",
+            help="Carry on an interrupted assessment from its draft answers file.",
+            dir_okay=False,
+        ),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option(
+            "--no-input",
+            help="Never ask: if required answers are missing, list them and exit with code 5.",
+        ),
+    ] = False,
+    save_answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-answers",
+            help="Where to save the answers typed at the terminal. Default: "
+            "./<service>-answers.yaml; an existing file is replaced only if you say so.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
+    with reasons, governance, what could change the verdict, and next steps."""
+    inputs = get_answers(
+        answers, questionnaire, resume=resume, no_input=no_input, save_answers=save_answers
+    )
+    for f in inputs.warnings:
+        sys.stderr.write(f.one_line() + "\n")
+    result = score(inputs, whatif=not no_what_if)
+    chosen = fmt or (ResultFormat.for_path(output.name) if output else None) or ResultFormat.text
+    to_terminal = output is None and _terminal(sys.stdout)
+    text = report(
+        result,
+        inputs,
+        chosen,
+        width=_width(to_terminal),
+        color=chosen is ResultFormat.text and output is None and _colour(to_terminal),
+    )
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from mutual_detector.atomic import atomic_write
+    from mutual_detector.loading import display_path
+
+    atomic_write(output, text)
+    sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
+
+
+__all__ = ["Inputs", "assess", "get_answers", "report", "score", "timestamp"]

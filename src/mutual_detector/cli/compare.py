@@ -1,0 +1,87 @@
+"""``mutual-detector compare A B``: two assessments of the same service, side by side."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from mutual_detector.render.batch_compare import CompareFormat
+
+if TYPE_CHECKING:
+    from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
+    from mutual_detector.model.result import Result
+
+
+def compare(
+    before: Annotated[Path, typer.Argument(help="The earlier answers file.", show_default=False)],
+    after: Annotated[Path, typer.Argument(help="The later answers file.", show_default=False)],
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Questionnaire file or built-in id. [default: the one the answers name]",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (atomically) instead of standard output.",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Compare two assessments of one service (say, before and after a business case):
+    which answers changed, how the verdict and each section moved, and which changes drove it.
+    """
+    from mutual_detector.atomic import atomic_write
+    from mutual_detector.batch.compare import compare as compare_results
+    from mutual_detector.loading import display_path, get_questionnaire, load_answers
+
+    a = load_answers(before)
+    b = load_answers(after)
+    q = get_questionnaire(questionnaire or a.answers.questionnaire)
+    comparison = compare_results(
+        _assess(a, q),
+        _assess(b, q),
+        q.questionnaire,
+        before_name=display_path(before),
+        after_name=display_path(after),
+    )
+    to_terminal = output is None and sys.stdout.isatty()
+    width = 100
+    if to_terminal:
+        import shutil
+
+        width = max(60, min(160, shutil.get_terminal_size((100, 24)).columns))
+    text = fmt.render(comparison, width=width, color=to_terminal and _colour())
+    if output is not None:
+        atomic_write(output, text)
+    else:
+        typer.echo(text, nl=False)
+
+
+def _assess(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> Result:
+    from mutual_detector.engine import assess
+    from mutual_detector.errors import InputError
+    from mutual_detector.loading import check_answers
+
+    errors = [f for f in check_answers(loaded, q) if f.level == "error"]
+    if errors:
+        raise InputError(errors[0].one_line(), errors)
+    return assess(q.questionnaire, loaded.answers, whatif=False)
+
+
+def _colour() -> bool:
+    import os
+
+    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"

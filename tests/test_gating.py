@@ -1,0 +1,208 @@
+"""CI gating: ``--min-band`` / ``--min-score`` on ``batch`` (and ``assess``).
+
+The rule the tests hold the commands to: the exit code always agrees with
+the verdict that is printed, and an inconclusive verdict fails every gate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mutual_detector.batch.gate import Gate
+from mutual_detector.cli import app
+from mutual_detector.errors import UsageError
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSETS = Path(__file__).resolve().parent / "assets"
+MINI = str(ASSETS / "mini.yaml")
+CLI = [sys.executable, "-m", "mutual_detector"]
+BANDS = [("strong", "Strong"), ("promising", "Promising"), ("weak", "Weak")]
+
+ANSWERS = """\
+format: mutual-detector/answers@1
+questionnaire: mini
+metadata: {{service: {service}}}
+answers:
+{answers}
+"""
+FULL = "  appetite: {appetite}\n  unions: true\n  turnover: 5\n  readiness: {readiness}\n  equity: false\n"
+
+
+def write(folder: Path, name: str, appetite: str | None) -> Path:
+    readiness = 3 if appetite == "some" else 4
+    body = FULL.format(appetite=appetite, readiness=readiness) if appetite else "  equity: false\n"
+    path = folder / f"{name}.yaml"
+    path.write_text(ANSWERS.format(service=name, answers=body), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Path:
+    """strong (95.83), promising (69.44), weak (few: a blocker) and inconclusive (unanswered)."""
+    write(tmp_path, "a-strong", "most")
+    write(tmp_path, "b-promising", "some")
+    write(tmp_path, "c-weak", "few")
+    write(tmp_path, "d-inconclusive", None)
+    return tmp_path
+
+
+class TestGate:
+    def test_band_order(self) -> None:
+        gate = Gate.build(BANDS, "promising", None)
+        assert gate is not None
+        assert gate.check(inconclusive=False, band="strong", score=80).passed
+        assert gate.check(inconclusive=False, band="promising", score=50).passed
+        outcome = gate.check(inconclusive=False, band="weak", score=69)
+        assert not outcome.passed
+        assert outcome.reasons == ("band 'Weak' is below --min-band promising ('Promising')",)
+
+    def test_inconclusive_fails_every_gate(self) -> None:
+        for gate in (Gate.build(BANDS, "weak", None), Gate.build(BANDS, None, 0)):
+            assert gate is not None
+            outcome = gate.check(
+                inconclusive=True, band=None, score=99, confidence=0.3, threshold=0.6
+            )
+            assert not outcome.passed
+            assert outcome.line() == (
+                "gate: FAILED: the verdict is inconclusive (confidence 30%, 60% needed); "
+                "an inconclusive verdict fails"
+            )
+
+    def test_score(self) -> None:
+        gate = Gate.build(BANDS, None, 60)
+        assert gate is not None
+        assert gate.check(inconclusive=False, band="weak", score=60).passed
+        assert gate.check(inconclusive=False, band="weak", score=59.99).reasons == (
+            "score 59.99 is below --min-score 60",
+        )
+
+    def test_both_must_pass(self) -> None:
+        gate = Gate.build(BANDS, "strong", 50)
+        assert gate is not None
+        outcome = gate.check(inconclusive=False, band="promising", score=40)
+        assert len(outcome.reasons) == 2
+        assert gate.describe() == "--min-band strong --min-score 50"
+
+    def test_no_options_no_gate(self) -> None:
+        assert Gate.build(BANDS, None, None) is None
+
+    def test_label_is_accepted(self) -> None:
+        gate = Gate.build(BANDS, "PROMISING", None)
+        assert gate is not None
+        assert gate.min_band == "promising"
+
+    @pytest.mark.parametrize(
+        ("band", "score", "message"),
+        [
+            ("great", None, "--min-band 'great' is not a band of this questionnaire; choose one of "
+             "strong, promising, weak (best first)"),
+            (None, 101.0, "--min-score must be between 0 and 100, got 101"),
+            (None, float("nan"), "--min-score must be between 0 and 100, got nan"),
+        ],
+    )  # fmt: skip
+    def test_bad_options(self, band: str | None, score: float | None, message: str) -> None:
+        with pytest.raises(UsageError) as caught:
+            Gate.build(BANDS, band, score)
+        assert caught.value.message == message
+
+
+def batch(args: list[str]) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, ["batch", *args, "-q", MINI])
+    return result.exit_code, result.stdout, result.stderr
+
+
+class TestBatchGate:
+    @pytest.mark.parametrize(
+        ("gate", "passing"),
+        [
+            (["--min-band", "strong"], ["a-strong"]),
+            (["--min-band", "promising"], ["a-strong", "b-promising"]),
+            (["--min-band", "weak"], ["a-strong", "b-promising", "c-weak"]),
+            (["--min-score", "60"], ["a-strong", "b-promising"]),
+            (["--min-score", "0"], ["a-strong", "b-promising", "c-weak"]),
+        ],
+    )
+    def test_exit_code_agrees_with_printed_verdicts(
+        self, services: Path, gate: list[str], passing: list[str]
+    ) -> None:
+        code, out, _ = batch([str(services), *gate, "-f", "jsonl"])
+        records = [json.loads(line) for line in out.splitlines()]
+        passed = [Path(r["source"]).stem for r in records if r["gate"]["passed"]]
+        assert passed == passing
+        assert code == 1  # the inconclusive one always fails
+        for r in records:
+            verdict = r["result"]["verdict"]
+            if verdict["status"] == "inconclusive":
+                assert not r["gate"]["passed"]
+                assert "inconclusive" in r["gate"]["reasons"][0]
+
+    def test_everything_passes(self, services: Path) -> None:
+        (services / "d-inconclusive.yaml").unlink()
+        code, out, _ = batch([str(services), "--min-band", "weak"])
+        assert code == 0
+        assert out.count("passed") == 3
+        assert out.splitlines()[-1] == (
+            "3 inputs: 3 assessed (1 strong, 1 promising, 1 weak), "
+            "0 below the gate (--min-band weak)."
+        )
+
+    def test_table_marks_each_failure(
+        self, services: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(services)
+        code, out, _ = batch([".", "--min-band", "promising"])
+        assert code == 1
+        rows = {line.split()[0]: line for line in out.splitlines() if ".yaml" in line}
+        failed = sorted(Path(k).stem for k, v in rows.items() if " FAILED " in v)
+        assert failed == ["c-weak", "d-inconclusive"]
+
+    def test_csv_gate_column(self, services: Path) -> None:
+        code, out, _ = batch([str(services), "--min-band", "promising", "-f", "csv"])
+        assert code == 1
+        lines = out.lstrip("\ufeff").splitlines()
+        gate = lines[0].split(",").index("gate")
+        assert [line.split(",")[gate] for line in lines[1:]] == [
+            "passed",
+            "passed",
+            "failed",
+            "failed",
+        ]
+
+    def test_an_unreadable_input_wins_over_the_gate(self, services: Path) -> None:
+        (services / "e-broken.yaml").write_text("format: [\n", encoding="utf-8")
+        code, _, _ = batch([str(services), "--min-band", "promising"])
+        assert code == 3
+
+    def test_unknown_band_is_a_usage_error(self, services: Path) -> None:
+        code, _, err = batch([str(services), "--min-band", "great"])
+        assert code == 2
+        assert "choose one of strong, promising, weak" in err
+
+
+@pytest.mark.slow
+class TestBuiltInExamples:
+    def test_examples_gate_in_a_subprocess(self) -> None:
+        """The built-in questionnaire's examples: exit code and gate column agree."""
+        proc = subprocess.run(
+            [*CLI, "batch", "examples", "-f", "jsonl", "--min-band", "promising", "--quiet"],
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        records = [json.loads(line) for line in proc.stdout.splitlines()]
+        assessed = [r for r in records if r["status"] == "ok"]
+        assert assessed, proc.stderr
+        for r in assessed:
+            verdict = r["result"]["verdict"]
+            good = verdict["status"] == "band" and verdict["band"] in ("strong", "promising")
+            assert r["gate"]["passed"] is good
+        failed = any(not r["gate"]["passed"] for r in assessed)
+        errors = any(r["status"] == "error" for r in records)
+        assert proc.returncode == (3 if errors else 1 if failed else 0)

@@ -1,0 +1,145 @@
+"""Every kind of unreadable input (E001..E011): one line naming the place, its exit code, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mutual_detector.validation import INPUT_RULES, validate_paths
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+MINI = (ASSETS / "mini.yaml").read_text(encoding="utf-8")
+HEAD = "format: mutual-detector/questionnaire@1\n"
+
+# rule -> (file name, content, extra environment); the expected exit code follows from the rule.
+CASES: dict[str, tuple[str, str | bytes | None, dict[str, str]]] = {
+    "E001": ("syntax.yaml", HEAD + "id: [unclosed\n", {}),
+    "E002": ("dupe.yaml", HEAD + "id: a\nid: b\n", {}),
+    "E003": ("deep.yaml", HEAD + "x: " + "[" * 200 + "]" * 200 + "\n", {}),
+    "E004": ("big.yaml", MINI, {"MUTUAL_DETECTOR_MAX_BYTES": "100"}),
+    "E005": ("utf16.yaml", MINI.encode("utf-16"), {}),
+    "E006": ("list.yaml", "- format: x\n", {}),
+    "E007": ("other.yaml", "format: mutual-detector/other@1\n", {}),
+    "E008": ("missing.yaml", None, {}),
+    "E009": ("tag.yaml", HEAD + "id: !!python/name:os.system ''\n", {}),
+    "E010": ("schema.yaml", MINI.replace("kind: single", "kind: several", 1), {}),
+    "E011": (
+        "include.yaml",
+        MINI.replace("questions:\n", "include: [nope.yaml]\nquestions:\n", 1),
+        {},
+    ),
+}
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mutual_detector", *args],
+        cwd=cwd,
+        env={**os.environ, "NO_COLOR": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_each_error_kind_in_a_real_process(rule: str, tmp_path: Path) -> None:
+    """A real process: the finding names the file (and line when known), exit 3 (1 for E010)."""
+    name, content, env = CASES[rule]
+    if isinstance(content, bytes):
+        (tmp_path / name).write_bytes(content)
+    elif content is not None:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    proc = _run(["validate", name], tmp_path, env)
+    out = proc.stdout + proc.stderr
+    assert "Traceback" not in out
+    assert proc.returncode == (3 if rule in INPUT_RULES else 1), out
+    first = proc.stdout.splitlines()[0]
+    assert first.startswith(f"{name}:")
+    assert first.endswith(f"[{rule} " + first.rsplit(f"[{rule} ", 1)[-1])
+    assert f"[{rule} " in first
+    assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("rule", sorted(CASES))
+def test_each_error_kind_in_process(
+    rule: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same cases through the library: a report, never an exception."""
+    name, content, env = CASES[rule]
+    if "MUTUAL_DETECTOR_MAX_BYTES" in env:
+        monkeypatch.setattr(
+            "mutual_detector.loading.MAX_BYTES", int(env["MUTUAL_DETECTOR_MAX_BYTES"])
+        )
+    if isinstance(content, bytes):
+        (tmp_path / name).write_bytes(content)
+    elif content is not None:
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    report = validate_paths([tmp_path / name])
+    assert rule in {f.rule for f in report.findings}
+    assert report.exit_code == (3 if rule in INPUT_RULES else 1)
+
+
+YAMLISH = st.lists(
+    st.sampled_from(
+        [
+            *"abc:-[]{}'\"&*!|>#% \n\t,0123456789",
+            "id: ",
+            "questions:\n  - ",
+            "when: ",
+            "answers:\n  ",
+        ]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=YAMLISH,
+    kind=st.sampled_from(["questionnaire@1", "answers@1", "questionnaire-part@1", "x"]),
+)
+def test_random_input_never_raises(body: str, kind: str, tmp_path: Path) -> None:
+    """Whatever the text, validation returns a report (so the CLI can never show a traceback)."""
+    target = tmp_path / "fuzz.yaml"
+    target.write_text(f"format: mutual-detector/{kind}\n{body}", encoding="utf-8")
+    report = validate_paths([target])
+    assert report.exit_code in (0, 1, 3)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.binary(max_size=300))
+def test_random_bytes_never_raise(data: bytes, tmp_path: Path) -> None:
+    target = tmp_path / "fuzz.yaml"
+    target.write_bytes(data)
+    assert validate_paths([target]).exit_code in (0, 1, 3)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    line=st.integers(min_value=0, max_value=60),
+    junk=st.sampled_from(
+        ["  - : :", "\t", "{", "]", "id: &a [*a]", "when: ')'", "score: .inf", "x: !!set"]
+    ),
+)
+def test_damaging_a_good_file_never_raises(line: int, junk: str, tmp_path: Path) -> None:
+    """A good questionnaire with one line replaced by junk: a report, never an exception."""
+    lines = MINI.splitlines()
+    lines[min(line, len(lines) - 1)] = junk
+    target = tmp_path / "damaged.yaml"
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert validate_paths([target]).exit_code in (0, 1, 3)
