@@ -81,7 +81,7 @@ def _answer(question: Any, rng: random.Random) -> Any:
     return rng.choice(["Agreed at the staff forum.", "See the business case, annex B.", "None."])
 
 
-def answers_for(q: Any, rng: random.Random, n: int) -> dict[str, Any]:
+def answers_for(q: Any, rng: random.Random, n: int, *, gaps: bool = True) -> dict[str, Any]:
     """A realistic answers document: conditions followed, some don't know, some gaps."""
     from mutual_detector.model.expr import Environment
 
@@ -91,7 +91,7 @@ def answers_for(q: Any, rng: random.Random, n: int) -> dict[str, Any]:
     for question in q.ordered_questions:
         if question.when is not None and not question.when.evaluate(Environment(values, dont_know)):
             continue
-        roll = rng.random()
+        roll = rng.random() if gaps else 1.0
         if roll < 0.03:
             continue
         if roll < 0.08 and question.dont_know:
@@ -119,7 +119,7 @@ def answers_for(q: Any, rng: random.Random, n: int) -> dict[str, Any]:
     }
 
 
-def write_inputs(folder: Path, count: int, seed: int = 7) -> list[Path]:
+def write_inputs(folder: Path, count: int, seed: int = 7, *, gaps: bool = True) -> list[Path]:
     import yaml
 
     q, _ = _questionnaire()
@@ -129,7 +129,7 @@ def write_inputs(folder: Path, count: int, seed: int = 7) -> list[Path]:
     for n in range(count):
         path = folder / f"service-{n:05d}.yaml"
         path.write_text(
-            yaml.safe_dump(answers_for(q, rng, n), sort_keys=False, allow_unicode=True),
+            yaml.safe_dump(answers_for(q, rng, n, gaps=gaps), sort_keys=False, allow_unicode=True),
             encoding="utf-8",
         )
         paths.append(path)
@@ -157,6 +157,50 @@ def parse_only(paths: list[Path]) -> dict[str, float]:
         read_document(path)
     located = len(paths) / (time.perf_counter() - start)
     return {"c_loader": c_loader, "located_reader": located}
+
+
+def stages(paths: list[Path], q: str) -> dict[str, float]:
+    """CPU microseconds per file of each stage of the batch pipeline, in this process."""
+    import yaml
+
+    from mutual_detector.batch import worker
+    from mutual_detector.batch.fastload import quick_data, read_bytes
+    from mutual_detector.batch.records import BatchContext
+    from mutual_detector.engine import assess
+    from mutual_detector.loading import get_questionnaire
+    from mutual_detector.model.answers import AnswersFile
+    from mutual_detector.render.batch_csv import CsvRenderer
+
+    questionnaire = get_questionnaire(q).questionnaire
+    names = [str(p) for p in paths]
+
+    def per_file(fn: Any) -> float:
+        start = time.process_time()
+        for name in names:
+            fn(name)
+        return (time.process_time() - start) / len(names) * 1e6
+
+    worker.init(worker.WorkerConfig(q))
+    from mutual_detector.batch.inputs import FileTask
+
+    context = BatchContext("q", "1", "Q", "0" * 64, (), (), 0.6, "0")
+    renderer = CsvRenderer(context)
+    out = {
+        "c_loader_parse": per_file(lambda n: yaml.load(read_bytes(n), Loader=yaml.CSafeLoader)),
+        "quick_reader": per_file(lambda n: quick_data(read_bytes(n), n, is_json=False)),
+        "quick_reader_and_validation": per_file(
+            lambda n: AnswersFile.model_validate(quick_data(read_bytes(n), n, is_json=False))
+        ),
+    }
+    files = [AnswersFile.model_validate(quick_data(read_bytes(n), n, is_json=False)) for n in names]
+    start = time.process_time()
+    for f in files:
+        assess(questionnaire, f, whatif=False)
+    out["engine"] = (time.process_time() - start) / len(files) * 1e6
+    out["whole_item_csv"] = per_file(
+        lambda n: renderer.item(worker.process(0, FileTask(n, n, True)))
+    )
+    return out
 
 
 def _run(args: list[str]) -> tuple[float, float]:
@@ -250,7 +294,7 @@ def peak_memory(folder: Path, jobs: int, q: str, out: Path) -> dict[str, float]:
 
 
 def assess_per_file(paths: list[Path], q: str, runs: int = 7) -> float:
-    """Median seconds of one `assess` process on one file (what a shell loop pays per file)."""
+    """Median seconds of one `assess` process on one complete file (a shell loop's cost)."""
     times = []
     for path in paths[:runs]:
         args = ["assess", "-a", str(path), "-q", q, "-f", "json", "-o", os.devnull]
@@ -280,6 +324,7 @@ def main() -> int:
         for path in big_paths[: args.small]:
             (small / path.name).symlink_to(path)
         parse = parse_only(big_paths)
+        stage = stages(big_paths[:300], q)
         serial = batch_throughput(
             small, base / "big", args.small, args.files, 1, q, out, args.format
         )
@@ -291,7 +336,7 @@ def main() -> int:
             folder = base / f"mem-{size}"
             write_inputs(folder, size, seed=size)
             memory[str(size)] = {f"j{jobs}": peak_memory(folder, jobs, q, out) for jobs in (1, 2)}
-        per_assess = assess_per_file(big_paths, q)
+        per_assess = assess_per_file(write_inputs(base / "complete", 7, gaps=False), q)
     questions = len(_questionnaire()[0].questions)
     report: dict[str, Any] = {
         "questionnaire": q,
@@ -301,6 +346,7 @@ def main() -> int:
         "cores": os.cpu_count(),
         "load_average": os.getloadavg(),
         "parse_only_files_per_s": parse,
+        "stages_cpu_us_per_file": stage,
         "batch_j1": serial,
         "batch_j2": parallel,
         "throughput_vs_parse": serial["files_per_s"] / parse["c_loader"],
@@ -331,6 +377,8 @@ def _print(r: dict[str, Any]) -> None:
           f"load average: {', '.join(f'{x:.2f}' for x in r['load_average'])}")  # fmt: skip
     print(f"parse only (C loader):         {p['c_loader']:8.0f} files/s")
     print(f"parse only (located reader):   {p['located_reader']:8.0f} files/s")
+    st = r["stages_cpu_us_per_file"]
+    print("CPU per file, in process (us): " + ", ".join(f"{k} {v:.0f}" for k, v in st.items()))
     for key, name in (("batch_j1", "batch -j 1"), ("batch_j2", "batch -j 2")):
         b = r[key]
         print(f"{name + ':':<30} {b['files_per_s']:8.0f} files/s  (start-up {b['startup_s']:.2f} s, "

@@ -65,7 +65,7 @@ class TestReport:
         assert data["format"] == "mutual-detector/result@1"
         assert data["verdict"]["band"] == "promising"
         assert data["verdict"]["score"] == 65.28
-        assert data["timestamp"] == "2026-11-18T23:06:40Z"
+        assert data["timestamp"] == "2026-11-18T11:06:40Z"  # SOURCE_DATE_EPOCH
 
     def test_questionnaire_defaults_to_the_one_the_answers_name(
         self, runner: CliRunner, tmp_path: Path
@@ -73,7 +73,9 @@ class TestReport:
         """The answers name a built-in id when no --questionnaire is given."""
         answers = tmp_path / "a.yaml"
         answers.write_text(
-            MINI_ANSWERS.read_text(encoding="utf-8").replace("questionnaire: mini", "questionnaire: nope"),
+            MINI_ANSWERS.read_text(encoding="utf-8").replace(
+                "questionnaire: mini", "questionnaire: nope"
+            ),
             encoding="utf-8",
         )
         out = invoke(runner, "-a", str(answers))
@@ -91,19 +93,28 @@ class TestReport:
         assert data["what_if"] is None
 
     def test_warnings_go_to_stderr(self, runner: CliRunner, tmp_path: Path) -> None:
+        """An answer to a question that does not apply is a located warning; "don't know"s
+        leave the verdict inconclusive."""
         answers = tmp_path / "partial.yaml"
         answers.write_text(
-            "format: mutual-detector/answers@1\nquestionnaire: mini\nanswers:\n  appetite: most\n",
+            "format: mutual-detector/answers@1\nquestionnaire: mini\nanswers:\n"
+            "  appetite: dont_know\n  unions: true\n  turnover: dont_know\n"
+            "  readiness: 2\n  equity: false\n  members: [staff]\n",
             encoding="utf-8",
         )
         out = invoke(runner, "-a", str(answers), "-q", str(MINI), "-f", "json")
         assert out.exit_code == EXIT_OK, out.stderr
-        assert "partial.yaml" in out.stderr and "A207" in out.stderr
-        assert json.loads(out.stdout)["verdict"]["status"] == "inconclusive"
+        assert "partial.yaml:5:11: warning: answers.unions:" in out.stderr
+        assert "A205" in out.stderr
+        data = json.loads(out.stdout)
+        assert data["verdict"]["status"] == "inconclusive"
+        assert data["verdict"]["settle"] == ["appetite", "turnover"]
 
 
 class TestOutputFile:
-    def test_writes_atomically_and_infers_the_format(self, runner: CliRunner, tmp_path: Path) -> None:
+    def test_writes_atomically_and_infers_the_format(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
         target = tmp_path / "result.json"
         out = invoke(runner, "-a", str(MINI_ANSWERS), "-q", str(MINI), "-o", str(target))
         assert out.exit_code == EXIT_OK, out.stderr
@@ -114,19 +125,32 @@ class TestOutputFile:
 
     def test_text_file_has_no_colour(self, runner: CliRunner, tmp_path: Path) -> None:
         target = tmp_path / "report.txt"
-        out = invoke(runner, "-a", str(MINI_ANSWERS), "-q", str(MINI), "-o", str(target), env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+        out = invoke(
+            runner,
+            "-a",
+            str(MINI_ANSWERS),
+            "-q",
+            str(MINI),
+            "-o",
+            str(target),
+            env={"FORCE_COLOR": "1", "NO_COLOR": ""},
+        )
         assert out.exit_code == EXIT_OK, out.stderr
         assert "\x1b[" not in target.read_text(encoding="utf-8")
 
     def test_unwritable_output_exits_4(self, runner: CliRunner, tmp_path: Path) -> None:
-        out = invoke(runner, "-a", str(MINI_ANSWERS), "-q", str(MINI), "-o", str(tmp_path / "no" / "x.json"))
+        out = invoke(
+            runner, "-a", str(MINI_ANSWERS), "-q", str(MINI), "-o", str(tmp_path / "no" / "x.json")
+        )
         assert out.exit_code == EXIT_OUTPUT
         assert "mutual-detector: error:" in out.stderr
         assert "Traceback" not in out.stderr
 
 
 class TestBadInput:
-    def test_invalid_answers_give_located_errors_and_exit_3(self, runner: CliRunner, tmp_path: Path) -> None:
+    def test_invalid_answers_give_located_errors_and_exit_3(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
         bad = tmp_path / "bad.yaml"
         bad.write_text(BAD_ANSWERS, encoding="utf-8")
         target = tmp_path / "out.json"
@@ -181,7 +205,12 @@ class TestSubprocess:
         assert proc.stdout == inproc.stdout
 
     def test_text_report_through_a_pipe(self) -> None:
-        proc = _cli("-a", str(SNAPSHOTS / "answers" / "blocked.yaml"), "-q", str(SNAPSHOTS / "questionnaire.yaml"))
+        proc = _cli(
+            "-a",
+            str(SNAPSHOTS / "answers" / "blocked.yaml"),
+            "-q",
+            str(SNAPSHOTS / "questionnaire.yaml"),
+        )
         assert proc.returncode == EXIT_OK, proc.stderr
         assert proc.stdout == (SNAPSHOTS / "blocked.txt").read_text(encoding="utf-8")
 

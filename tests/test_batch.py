@@ -351,3 +351,15 @@ class TestSubprocess:
         assert proc.returncode == 3
         assert json.loads(proc.stdout)["summary"]["exit_code"] == 3
         assert proc.stderr.decode().strip().endswith("[A202]")
+
+
+@pytest.mark.slow
+class TestSameAsAssess:
+    def test_batch_results_are_what_assess_gives(self, tmp_path: Path) -> None:
+        """A batch item's result is the result `assess --no-what-if` writes for the file."""
+        path = tmp_path / "a.yaml"
+        path.write_text(good("Alpha", "some", 12), encoding="utf-8")
+        batch = _cli("batch", str(path), "-q", MINI, "-f", "jsonl")
+        single = _cli("assess", "-a", str(path), "-q", MINI, "-f", "json", "--no-what-if")
+        assert batch.returncode == single.returncode == 0, batch.stderr + single.stderr
+        assert json.loads(batch.stdout)["result"] == json.loads(single.stdout)

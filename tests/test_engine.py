@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
@@ -94,7 +94,11 @@ class TestWorkedExample:
         """overall = (2 * 66.667 + 1 * 62.5) / 3 = 65.28: Promising [50, 70)."""
         r = run()
         assert r.verdict.score == 65.28
-        assert (r.verdict.status, r.verdict.band, r.verdict.label) == ("band", "promising", "Promising")
+        assert (r.verdict.status, r.verdict.band, r.verdict.label) == (
+            "band",
+            "promising",
+            "Promising",
+        )
         assert r.confidence == 1.0
         assert r.verdict.capped_by == []
 
@@ -114,7 +118,10 @@ class TestWorkedExample:
     def test_recommendations(self) -> None:
         """cic: 0 + 1 (community); cio: base 1; tie broken by id; CIO not excluded (no equity)."""
         recs = run().recommendations
-        assert [(f.id, f.score, f.rank) for f in recs.legal_forms] == [("cic", 1.0, 1), ("cio", 1.0, 2)]
+        assert [(f.id, f.score, f.rank) for f in recs.legal_forms] == [
+            ("cic", 1.0, 1),
+            ("cio", 1.0, 2),
+        ]
         assert [r.text for r in recs.legal_forms[0].reasons_for] == ["Community."]
         assert recs.excluded_forms == []
         assert [g.id for g in recs.governance] == ["staff_council"]
@@ -147,7 +154,9 @@ class TestDontKnow:
         assert section(r, "money").confidence == 0.5
         assert r.verdict.score == 61.11
         assert r.confidence == 0.8333
-        assert [(i.id, i.reason, i.share) for i in r.inconclusive] == [("readiness", "dont_know", 0.1667)]
+        assert [(i.id, i.reason, i.share) for i in r.inconclusive] == [
+            ("readiness", "dont_know", 0.1667)
+        ]
         assert expl(r, "readiness").status == "dont_know"
 
     def test_below_threshold_is_inconclusive_with_what_would_settle_it(self) -> None:
@@ -209,8 +218,14 @@ class TestFlags:
         r = run(q, answers(unions=True, turnover=5, readiness=5))
         assert r.verdict.score == 100.0
         assert r.verdict.score_band == "strong"
-        assert (r.verdict.band, r.verdict.cap, r.verdict.capped_by) == ("promising", "promising", ["no_equity"])
-        assert "The score alone would be Strong; the band is capped by no_equity." in r.verdict.summary
+        assert (r.verdict.band, r.verdict.cap, r.verdict.capped_by) == (
+            "promising",
+            "promising",
+            ["no_equity"],
+        )
+        assert (
+            "The score alone would be Strong; the band is capped by no_equity." in r.verdict.summary
+        )
         assert [f.id for f in r.flags] == ["no_equity"]
 
     def test_blocker_without_cap_caps_at_the_lowest_band(self) -> None:
@@ -231,7 +246,11 @@ class TestFlags:
             ]
         )  # fmt: skip
         r = run(q)
-        assert [(f.id, f.severity) for f in r.flags] == [("b", "blocker"), ("w", "warning"), ("n", "info")]
+        assert [(f.id, f.severity) for f in r.flags] == [
+            ("b", "blocker"),
+            ("w", "warning"),
+            ("n", "info"),
+        ]
         assert r.flags[1].cite == ["domain-1-2"]
         assert r.flags[0].condition == "section_score('money') < 70"
         assert [s.id for s in r.sources] == ["domain-1-2"]
@@ -249,12 +268,14 @@ class TestScoringKinds:
         data["topics"] = [{"id": "suitability", "title": "S"}]
         return questionnaire(data)
 
-    def score(self, question: dict[str, Any], value: Any) -> tuple[float | None, float | None, str | None]:
+    def score(
+        self, question: dict[str, Any], value: Any
+    ) -> tuple[float | None, float | None, str | None]:
         q = self._q({"id": "x", "section": "staff", "prompt": "X?", **question})
         e = expl(run(q, answers(q, x=value)), "x")
         return e.points, e.score, e.remark
 
-    MULTI = {
+    MULTI: ClassVar[dict[str, Any]] = {
         "kind": "multi",
         "options": [
             {"value": "a", "label": "A", "score": 2},
@@ -276,7 +297,10 @@ class TestScoringKinds:
         assert remark == "capped at 3 points"
 
     def test_scale_with_scores(self) -> None:
-        scale = {"kind": "scale", "scale": {"min": 0, "max": 3, "scores": {0: 0, 1: 0, 2: 5, 3: 10}}}
+        scale = {
+            "kind": "scale",
+            "scale": {"min": 0, "max": 3, "scores": {0: 0, 1: 0, 2: 5, 3: 10}},
+        }
         assert self.score(scale, 2) == (5.0, 0.5, None)
         assert self.score(scale, 1) == (0.0, 0.0, None)
 
@@ -288,18 +312,27 @@ class TestScoringKinds:
     def test_number_bands_include_min_exclude_max_and_last_includes_max(self) -> None:
         num = {
             "kind": "number",
-            "number": {"bands": [{"min": 0, "max": 10, "score": 4}, {"min": 10, "max": 20, "score": 1}]},
+            "number": {
+                "bands": [{"min": 0, "max": 10, "score": 4}, {"min": 10, "max": 20, "score": 1}]
+            },
         }
         assert self.score(num, 0) == (4.0, 1.0, None)
         assert self.score(num, 10) == (1.0, 0.25, None)
         assert self.score(num, 20) == (1.0, 0.25, None)
         points, score, remark = self.score(num, 25)
         assert (points, score) == (0.0, 0.0)
-        assert remark is not None and "outside every score band" in remark
+        assert remark is not None
+        assert "outside every score band" in remark
 
     def test_unscored_question_has_no_points(self) -> None:
         e = expl(run(), "equity")
-        assert (e.scored, e.points, e.score, e.max_points, e.gained) == (False, None, None, None, None)
+        assert (e.scored, e.points, e.score, e.max_points, e.gained) == (
+            False,
+            None,
+            None,
+            None,
+            None,
+        )
 
 
 class TestRecommendations:
@@ -318,12 +351,17 @@ class TestRecommendations:
         ]
         recs = run(questionnaire(data)).recommendations
         assert recs.governance == []
-        assert [(g.id, g.score) for g in recs.governance_not_recommended] == [("staff_council", -1.0)]
-        assert recs.governance_not_recommended[0].reasons_against[0].text == "No investors to balance."
+        assert [(g.id, g.score) for g in recs.governance_not_recommended] == [
+            ("staff_council", -1.0)
+        ]
+        assert (
+            recs.governance_not_recommended[0].reasons_against[0].text == "No investors to balance."
+        )
 
     def test_when_false_omits_the_recommendation(self) -> None:
         recs = run(a=answers(members=["users"], unions=True)).recommendations
-        assert recs.governance == [] and recs.governance_not_recommended == []
+        assert recs.governance == []
+        assert recs.governance_not_recommended == []
         assert recs.next_steps == []
 
 
@@ -361,7 +399,7 @@ class TestResultIdentity:
 class TestFastEvaluation:
     """The engine's compiled conditions and quick outcome agree with the reference."""
 
-    EXPRESSIONS = [
+    EXPRESSIONS: ClassVar[list[str]] = [
         "appetite == 'most'", "appetite != 'most'", "unions", "not unions", "unions == true",
         "unions != false", "'staff' in members", "'staff' not in members", "appetite in ['most', 'some']",
         "turnover >= 10 and readiness < 4", "turnover > 10 or readiness <= 2", "count(members) == 2",
@@ -369,7 +407,7 @@ class TestFastEvaluation:
         "section_score('staff') > 50", "turnover == 12", "turnover != 12.0", "appetite == null",
         "readiness in [1, 2, 4]", "not (appetite == 'few' or equity)", "equity == 1",
     ]  # fmt: skip
-    ENVS = [
+    ENVS: ClassVar[list[Environment]] = [
         Environment({}),
         Environment({"appetite": "most", "unions": False, "members": ["staff"], "turnover": 12,
                      "readiness": 4, "equity": True}, frozenset({"readiness"}),

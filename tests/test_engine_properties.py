@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 KINDS = ["single", "multi", "scale", "yes_no", "number"]
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots" / "engine"
 TS = "2026-11-25T00:00:00Z"
 
 
@@ -88,7 +90,12 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
         target = draw(st.sampled_from(questions))
         cond = _condition(draw, target)
         severity = draw(st.sampled_from(["blocker", "blocker", "warning"]))
-        flag: dict[str, Any] = {"id": f"f{k}", "when": cond, "severity": severity, "message": "Flag."}
+        flag: dict[str, Any] = {
+            "id": f"f{k}",
+            "when": cond,
+            "severity": severity,
+            "message": "Flag.",
+        }
         if severity == "blocker" and draw(st.booleans()):
             flag["cap"] = draw(st.sampled_from(["top", "mid", "low"]))
         flags.append(flag)
@@ -210,7 +217,8 @@ class TestProperties:
         after = run(q, with_answers(a, {e.id: better}), whatif=False)
         before_s = next(s.score for s in r.sections if s.id == e.section)
         after_s = next(s.score for s in after.sections if s.id == e.section)
-        assert before_s is not None and after_s is not None
+        assert before_s is not None
+        assert after_s is not None
         assert after_s >= before_s
 
     @SETTINGS
@@ -231,7 +239,9 @@ class TestProperties:
 
     @SETTINGS
     @given(cases())
-    def test_a_blocker_always_caps_the_verdict(self, case: tuple[Questionnaire, AnswersFile]) -> None:
+    def test_a_blocker_always_caps_the_verdict(
+        self, case: tuple[Questionnaire, AnswersFile]
+    ) -> None:
         q, a = case
         r = run(q, a, whatif=False)
         for f in r.flags:
@@ -239,7 +249,9 @@ class TestProperties:
                 assert f.cap is not None
                 if r.verdict.status == "band":
                     assert rank(q, r.verdict.band) >= rank(q, f.cap)
-                assert r.verdict.indicative_band is None or rank(q, r.verdict.indicative_band) >= rank(q, f.cap)
+                assert r.verdict.indicative_band is None or rank(
+                    q, r.verdict.indicative_band
+                ) >= rank(q, f.cap)
 
     @SETTINGS
     @given(cases(), st.randoms(use_true_random=False))
@@ -256,16 +268,24 @@ class TestProperties:
 
     @SETTINGS
     @given(cases())
-    def test_what_if_scenarios_do_what_they_say(self, case: tuple[Questionnaire, AnswersFile]) -> None:
+    def test_what_if_scenarios_do_what_they_say(
+        self, case: tuple[Questionnaire, AnswersFile]
+    ) -> None:
         """Applying each suggested change really gives the verdict and cleared blockers it claims."""
         q, a = case
         r = run(q, a)
         assert r.what_if is not None
         base_blockers = {f.id for f in r.flags if f.severity == "blocker"}
-        base_rank = rank(q, r.verdict.band if r.verdict.status == "band" else r.verdict.indicative_band)
+        base_rank = rank(
+            q, r.verdict.band if r.verdict.status == "band" else r.verdict.indicative_band
+        )
         for s in r.what_if.scenarios:
             after = run(q, with_answers(a, {c.question: c.after for c in s.changes}), whatif=False)
-            assert (after.verdict.status, after.verdict.band, after.verdict.score) == (s.status, s.band, s.score)
+            assert (after.verdict.status, after.verdict.band, after.verdict.score) == (
+                s.status,
+                s.band,
+                s.score,
+            )
             after_blockers = {f.id for f in after.flags if f.severity == "blocker"}
             if "better_band" in s.effects:
                 assert after.verdict.status == "band"
@@ -297,16 +317,65 @@ def test_what_if_budget_is_a_count_of_evaluations(budget: int) -> None:
 
     from mutual_detector.loading import load_questionnaire
 
-    q = load_questionnaire("tests/snapshots/engine/questionnaire.yaml").questionnaire
-    a = AnswersFile.model_validate(
-        yaml.safe_load(open("tests/snapshots/engine/answers/weak.yaml", encoding="utf-8"))
-    )
+    q = load_questionnaire(SNAPSHOT_DIR / "questionnaire.yaml").questionnaire
+    text = (SNAPSHOT_DIR / "answers" / "weak.yaml").read_text(encoding="utf-8")
+    a = AnswersFile.model_validate(yaml.safe_load(text))
     one = assess(q, a, whatif_budget=budget)
     two = assess(q, a, whatif_budget=budget)
     assert one.what_if is not None
     assert one.what_if == two.what_if
     assert one.what_if.evaluations <= budget
     full = assess(q, a).what_if
-    assert full is not None and full.complete
+    assert full is not None
+    assert full.complete
     if full.evaluations > budget:
         assert not one.what_if.complete
+
+
+@st.composite
+def messy_cases(draw: st.DrawFn) -> tuple[Questionnaire, dict[str, Any]]:
+    """Answers that may be wrong: unknown ids, wrong types, out of range, not applicable."""
+    q, a = draw(cases())
+    given: dict[str, Any] = {k: v.value for k, v in a.answers.items()}
+    for question in q.questions:
+        if draw(st.integers(0, 5)) == 0:
+            given[question.id] = draw(
+                st.sampled_from(
+                    ["nope", 1000, -5, 2.5, True, [], ["o0", "o0"], ["zz"], "dont_know", None]
+                )
+            )
+    if draw(st.integers(0, 8)) == 0:
+        given["unknown_id"] = 1
+    return q, given
+
+
+class TestFastResolve:
+    @SETTINGS
+    @given(messy_cases())
+    def test_same_as_the_reference(self, case: tuple[Questionnaire, dict[str, Any]]) -> None:
+        from mutual_detector.engine.resolve import resolve_fast
+        from mutual_detector.model.checks import resolve
+
+        q, given = case
+        answers = AnswersFile.model_validate(
+            {"format": "mutual-detector/answers@1", "questionnaire": q.id, "answers": given}
+        ).answers
+        assert resolve_fast(compile_questionnaire(q), answers) == resolve(q, answers)
+
+
+class TestAnswersDigest:
+    @SETTINGS
+    @given(cases(), st.text(max_size=20), st.dates())
+    def test_same_as_the_model(
+        self, case: tuple[Questionnaire, AnswersFile], note: str, day: Any
+    ) -> None:
+        from mutual_detector.engine.assess import answers_sha256
+
+        _, a = case
+        data = a.model_dump(mode="json")
+        data["metadata"] = {"service": note, "date": day.isoformat(), "notes": "é ü 😀"}
+        for item in data["answers"].values():
+            item["note"] = note
+        b = AnswersFile.model_validate(data)
+        assert answers_sha256(b) == b.sha256()
+        assert answers_sha256(a) == a.sha256()

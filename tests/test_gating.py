@@ -32,12 +32,26 @@ metadata: {{service: {service}}}
 answers:
 {answers}
 """
-FULL = "  appetite: {appetite}\n  unions: true\n  turnover: 5\n  readiness: {readiness}\n  equity: false\n"
+FULL = """\
+  appetite: {appetite}
+  unions: true
+  turnover: 5
+  readiness: {readiness}
+  equity: false
+  members: [staff]
+"""
+UNKNOWN = """\
+  appetite: dont_know
+  turnover: dont_know
+  readiness: dont_know
+  equity: false
+  members: [staff]
+"""
 
 
 def write(folder: Path, name: str, appetite: str | None) -> Path:
     readiness = 3 if appetite == "some" else 4
-    body = FULL.format(appetite=appetite, readiness=readiness) if appetite else "  equity: false\n"
+    body = FULL.format(appetite=appetite, readiness=readiness) if appetite else UNKNOWN
     path = folder / f"{name}.yaml"
     path.write_text(ANSWERS.format(service=name, answers=body), encoding="utf-8")
     return path
@@ -45,7 +59,7 @@ def write(folder: Path, name: str, appetite: str | None) -> Path:
 
 @pytest.fixture
 def services(tmp_path: Path) -> Path:
-    """strong (95.83), promising (69.44), weak (few: a blocker) and inconclusive (unanswered)."""
+    """strong (95.83), promising (69.44), weak (few: a blocker), inconclusive (don't know)."""
     write(tmp_path, "a-strong", "most")
     write(tmp_path, "b-promising", "some")
     write(tmp_path, "c-weak", "few")
@@ -206,3 +220,68 @@ class TestBuiltInExamples:
         failed = any(not r["gate"]["passed"] for r in assessed)
         errors = any(r["status"] == "error" for r in records)
         assert proc.returncode == (3 if errors else 1 if failed else 0)
+
+
+class TestAssessGate:
+    @pytest.mark.parametrize(
+        ("name", "gate", "code"),
+        [
+            ("a-strong", ["--min-band", "strong"], 0),
+            ("b-promising", ["--min-band", "strong"], 1),
+            ("b-promising", ["--min-band", "promising", "--min-score", "69"], 0),
+            ("b-promising", ["--min-score", "70"], 1),
+            ("c-weak", ["--min-band", "weak"], 0),
+            ("d-inconclusive", ["--min-band", "weak"], 1),
+            ("d-inconclusive", ["--min-score", "0"], 1),
+        ],
+    )
+    def test_exit_code_agrees_with_the_printed_verdict(
+        self, services: Path, name: str, gate: list[str], code: int
+    ) -> None:
+        args = ["assess", "-a", str(services / f"{name}.yaml"), "-q", MINI, "-f", "json"]
+        result = CliRunner().invoke(app, [*args, "--no-input", *gate])
+        assert result.exit_code == code, result.stderr
+        verdict = json.loads(result.stdout)["verdict"]
+        passed = verdict["status"] == "band" and code == 0
+        line = result.stderr.splitlines()[-1]
+        assert line.startswith(
+            "mutual-detector: gate: passed" if passed else "mutual-detector: gate: FAILED"
+        )
+        if verdict["status"] == "inconclusive":
+            assert "inconclusive" in line
+
+    def test_no_gate_no_line(self, services: Path) -> None:
+        args = ["assess", "-a", str(services / "c-weak.yaml"), "-q", MINI, "-f", "json"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0
+        assert "mutual-detector: gate" not in result.stderr
+
+    def test_unknown_band(self, services: Path) -> None:
+        args = ["assess", "-a", str(services / "c-weak.yaml"), "-q", MINI, "--min-band", "x"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2
+        assert "is not a band of this questionnaire" in result.stderr
+
+    @pytest.mark.slow
+    def test_subprocess_text_report(self, services: Path) -> None:
+        """A real process: the report names the band; the gate line and exit code agree."""
+        proc = subprocess.run(
+            [
+                *CLI,
+                "assess",
+                "-a",
+                str(services / "c-weak.yaml"),
+                "-q",
+                MINI,
+                "--min-band",
+                "promising",
+            ],
+            capture_output=True,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        assert proc.returncode == 1
+        assert b"Weak" in proc.stdout
+        assert proc.stderr.decode().splitlines()[-1] == (
+            "mutual-detector: gate: FAILED: band 'Weak' is below --min-band promising "
+            "('Promising') (--min-band promising)"
+        )

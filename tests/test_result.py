@@ -50,14 +50,18 @@ class TestDeterminism:
         assert render_json(_result(questionnaire, name)) == first
 
     @pytest.mark.parametrize("name", CASES)
-    def test_reordered_answers_file_gives_the_same_bytes(self, questionnaire: object, name: str) -> None:
+    def test_reordered_answers_file_gives_the_same_bytes(
+        self, questionnaire: object, name: str
+    ) -> None:
         text = (SNAPSHOTS / "answers" / f"{name}.yaml").read_text(encoding="utf-8")
         head, _, body = text.partition("answers:\n")
         lines = body.splitlines(keepends=True)
         reordered = head + "answers:\n" + "".join(reversed(lines))
         assert reordered != text
         a = validate_model(parse_yaml(reordered, "reordered.yaml"), AnswersFile)
-        assert list(a.answers) != list(load_answers(SNAPSHOTS / "answers" / f"{name}.yaml").answers.answers)
+        assert list(a.answers) != list(
+            load_answers(SNAPSHOTS / "answers" / f"{name}.yaml").answers.answers
+        )
         got = render_json(assess(questionnaire, a, timestamp=TS))  # type: ignore[arg-type]
         assert got == render_json(_result(questionnaire, name))
 
@@ -108,7 +112,8 @@ class TestFormats:
         """The format enum maps every member to a renderer (none falls through)."""
         r = _result(questionnaire, "weak")
         out = fmt.render(r, questionnaire)  # type: ignore[arg-type]
-        assert isinstance(out, str) and out.strip()
+        assert isinstance(out, str)
+        assert out.strip()
 
     def test_for_path(self) -> None:
         assert ResultFormat.for_path("x.JSON") is ResultFormat.json

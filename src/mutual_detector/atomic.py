@@ -4,10 +4,14 @@ Readers (and a crash, a full disk, Ctrl-C or SIGTERM) see either the old file
 or the new one, never half of either. The temporary file is removed on every
 failure, and a file that is replaced keeps its permissions.
 
-Two cases cannot be replaced by renaming and are written in place instead:
-devices and pipes (``--output /dev/stdout``, ``/dev/null``), which a rename
-would turn into plain files. A symbolic link is followed, so the link stays
-and the file it points to is replaced.
+Two kinds of target cannot be replaced by renaming and are written in place
+instead: devices and pipes (``--output /dev/stdout``, ``/dev/null``), which a
+rename would turn into plain files (as root, it would replace ``/dev/null``
+itself). A symbolic link is followed, so the link stays and the file it points
+to is replaced.
+
+:func:`atomic_write` writes a whole text at once; :class:`AtomicFile` is the
+same for output written as it comes (a batch).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from types import TracebackType
 
 from mutual_detector.errors import OutputError
 
@@ -26,84 +31,156 @@ _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
+class AtomicFile:
+    """An output file written in pieces and put in place by :meth:`commit`.
+
+    Use as a context manager: leaving the block normally commits; leaving it by
+    an exception (including KeyboardInterrupt) discards the temporary file and
+    leaves the old file as it was. Every failure is an :class:`OutputError`
+    naming the path and the reason in one line.
+    """
+
+    def __init__(self, path: os.PathLike[str] | str, *, encoding: str = "utf-8") -> None:
+        self.shown = str(path)
+        self.encoding = encoding
+        target = Path(path)
+        try:
+            if target.is_symlink():
+                target = Path(os.path.realpath(target))
+        except OSError as exc:  # a name too long, say
+            raise OutputError(f"{self.shown}: cannot write: {_reason(exc)}") from None
+        self.target = target
+        self.folder = target.parent if str(target.parent) else Path(".")
+        self._fd = -1
+        self._tmp = ""
+        self._done = False
+        self._direct = False
+        try:
+            mode: int | None = target.stat().st_mode
+        except FileNotFoundError:
+            mode = None
+        except OSError as exc:
+            raise OutputError(f"{self.shown}: cannot write: {_reason(exc)}") from None
+        self._mode = mode
+        if mode is not None and stat.S_ISDIR(mode):
+            raise OutputError(f"{self.shown}: is a directory; give a file name for the output")
+        if mode is not None and not stat.S_ISREG(mode):
+            self._fd = self._open_in_place()
+            self._direct = True
+            return
+        if not self.folder.is_dir():
+            raise OutputError(
+                f"{self.shown}: folder {self.folder} does not exist; "
+                "create it or choose another --output"
+            )
+        try:
+            self._fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=".tmp", dir=self.folder
+            )
+        except OSError as exc:
+            raise self._error(exc) from None
+
+    @property
+    def in_place(self) -> bool:
+        """True for a device or pipe, written directly (there is nothing to rename)."""
+        return self._direct
+
+    def _open_in_place(self) -> int:
+        try:
+            fd = os.open(self.target, os.O_WRONLY | _O_BINARY | _O_NONBLOCK | _O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ENXIO:
+                raise OutputError(
+                    f"{self.shown}: cannot write: no program is reading the pipe"
+                ) from None
+            raise self._error(exc) from None
+        if _O_NONBLOCK:
+            os.set_blocking(fd, True)
+        return fd
+
+    def _error(self, exc: OSError) -> OutputError:
+        return OutputError(f"{self.shown}: cannot write: {_reason(exc)}")
+
+    def write(self, data: str | bytes) -> None:
+        """Write ``data`` (text is encoded); on failure discard everything and raise."""
+        if self._done:
+            raise OutputError(f"{self.shown}: cannot write: the file is already closed")
+        view = memoryview(data.encode(self.encoding) if isinstance(data, str) else data)
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+
+    def commit(self) -> Path:
+        """fsync, set permissions, rename over the target; return the path written."""
+        if self._done:
+            return self.target
+        try:
+            if not self.in_place:
+                os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+            if not self.in_place:
+                if self._mode is not None:
+                    with contextlib.suppress(OSError):
+                        os.chmod(self._tmp, stat.S_IMODE(self._mode))
+                else:
+                    umask = os.umask(0)
+                    os.umask(umask)
+                    os.chmod(self._tmp, 0o666 & ~umask)
+                os.replace(self._tmp, self.target)
+                self._tmp = ""
+        except OSError as exc:
+            self.discard()
+            raise self._error(exc) from None
+        except BaseException:  # Ctrl-C or SIGTERM mid-commit: the old file stays, no temp file
+            self.discard()
+            raise
+        self._done = True
+        _fsync_folder(self.folder)
+        return self.target
+
+    def discard(self) -> None:
+        """Remove the temporary file; the target is left as it was. Safe to call twice."""
+        self._done = True
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
+        if self._tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(self._tmp)
+            self._tmp = ""
+
+    def __enter__(self) -> AtomicFile:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.discard()
+
+
 def atomic_write(
     path: os.PathLike[str] | str, data: str | bytes, *, encoding: str = "utf-8"
 ) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
     Raises :class:`OutputError` (one line, with the path and the reason) on failure;
-    no temporary file is left behind.
+    no temporary file is left behind, whatever happens (Ctrl-C included).
     """
-    target = Path(path)
-    blob = data.encode(encoding) if isinstance(data, str) else data
-    if target.is_symlink():
-        target = Path(os.path.realpath(target))
-    try:
-        mode: int | None = target.stat().st_mode
-    except OSError:
-        mode = None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise OutputError(f"{path}: is a directory; give a file name for the output")
-    if mode is not None and not stat.S_ISREG(mode):
-        _write_in_place(target, blob, str(path))
-        return target
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(
-            f"{path}: folder {folder} does not exist; create it or choose another --output"
-        )
-    fd = -1
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fd = -1
-            fh.write(blob)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, stat.S_IMODE(mode))
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-        tmp = ""
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {_reason(exc)}") from None
-    finally:
-        # Also runs on KeyboardInterrupt (Ctrl-C, or SIGTERM turned into one by the CLI).
-        if fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    _fsync_folder(folder)
-    return target
-
-
-def _write_in_place(target: Path, blob: bytes, shown: str) -> None:
-    """Write to a device or pipe that already exists (never created, never replaced)."""
-    try:
-        fd = os.open(target, os.O_WRONLY | _O_BINARY | _O_NONBLOCK | _O_CLOEXEC)
-    except OSError as exc:
-        if exc.errno == errno.ENXIO:
-            raise OutputError(f"{shown}: cannot write: no program is reading the pipe") from None
-        raise OutputError(f"{shown}: cannot write: {_reason(exc)}") from None
-    try:
-        if _O_NONBLOCK:
-            os.set_blocking(fd, True)
-        view = memoryview(blob)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-    except OSError as exc:
-        raise OutputError(f"{shown}: cannot write: {_reason(exc)}") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.close(fd)
+    with AtomicFile(path, encoding=encoding) as out:
+        out.write(data)
+    return out.target
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -125,3 +202,6 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.EROFS:
         return "the disk is read-only"
     return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+__all__ = ["AtomicFile", "atomic_write"]

@@ -207,11 +207,19 @@ def _skip_indent(source: str, j: int) -> int:
     return j
 
 
+def real_path(path: os.PathLike[str] | str) -> FsPath:
+    """The absolute path with symbolic links resolved; never raises, even for a link loop.
+
+    (``Path.resolve()`` raises RuntimeError on a loop before Python 3.13.)
+    """
+    return FsPath(os.path.realpath(path))
+
+
 def display_path(path: os.PathLike[str] | str) -> str:
     """A path as the user would type it: relative to the working directory if inside it."""
     p = FsPath(path)
     try:
-        return str(p.resolve().relative_to(FsPath.cwd().resolve()))
+        return str(real_path(p).relative_to(real_path(FsPath.cwd())))
     except (ValueError, OSError):
         return str(p)
 
@@ -220,12 +228,18 @@ def display_path(path: os.PathLike[str] | str) -> str:
 
 
 def read_text(path: FsPath, name: str) -> str:
-    """The file's text; one clear error for missing, huge, binary or non-UTF-8 files.
+    """The file's text; one clear error for missing, huge, binary or non-UTF-8 files."""
+    return decode(read_raw(path, name), name)
+
+
+def read_raw(path: os.PathLike[str] | str, name: str) -> bytes:
+    """The file's bytes; InputError (E008 or E004) if it cannot be read or is too big.
 
     At most ``MAX_BYTES + 1`` bytes are read, so a huge file (or an endless
     device) is refused without reading it all. The file is opened without
     blocking, so a named pipe with no writer is refused instead of hanging.
     """
+    path = FsPath(path)
     try:
         fd = os.open(path, _O_FLAGS)
     except IsADirectoryError:
@@ -259,7 +273,7 @@ def read_text(path: FsPath, name: str) -> str:
         raise _fail("E004", name, f"file is larger than {MAX_BYTES:,} bytes")
     if not raw and not regular:
         raise _fail("E008", name, "is not a regular file (a pipe or device with nothing to read)")
-    return decode(raw, name)
+    return raw
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -679,9 +693,9 @@ def merge_parts(doc: Document, base_dir: FsPath) -> tuple[Document, tuple[str, .
             [doc.locate(finding("E011", "include must be a list of file paths", ("include",)))],
         )
     seen: set[FsPath] = set()
-    root = base_dir.resolve()
+    root = real_path(base_dir)
     for n, rel in enumerate(includes):
-        target = (base_dir / rel).resolve()
+        target = real_path(base_dir / rel)
         located = doc.locate(finding("E011", "", ("include", n)))
         if not target.is_relative_to(root):
             raise InputError(
@@ -842,5 +856,7 @@ __all__ = [
     "parse_answers",
     "parse_yaml",
     "read_document",
+    "read_raw",
+    "real_path",
     "resolve_questionnaire",
 ]

@@ -28,6 +28,7 @@ from mutual_detector.loading import (
     load_questionnaire,
     parse_answers,
     read_document,
+    real_path,
     resolve_questionnaire,
     validate_model,
 )
@@ -188,7 +189,7 @@ class _Validator:
 
     # ---------------------------------------------------------------- reading (memoised)
     def document(self, path: Path) -> Document | InputError:
-        key = path.resolve()
+        key = real_path(path)
         if key not in self.documents:
             try:
                 self.documents[key] = read_document(path)
@@ -198,7 +199,7 @@ class _Validator:
 
     def questionnaire(self, path: Path) -> tuple[LoadedQuestionnaire | None, list[Finding]]:
         """The loaded questionnaire (None if it has errors) and all its findings."""
-        key = path.resolve()
+        key = real_path(path)
         if key not in self.questionnaires:
             doc = self.document(path)
             if isinstance(doc, InputError):
@@ -220,7 +221,7 @@ class _Validator:
         parts: list[Path] = []
         answers: list[Path] = []
         for path, named in targets:
-            key = path.resolve()
+            key = real_path(path)
             if key in seen:
                 continue
             seen.add(key)
@@ -253,8 +254,8 @@ class _Validator:
 
         included = {p: q for q in questionnaires for p in self._includes(q)}
         for part in parts:
-            owner = included.get(part.resolve()) or self._owner(part)
-            if owner is not None and owner.resolve() not in {q.resolve() for q in questionnaires}:
+            owner = included.get(real_path(part)) or self._owner(part)
+            if owner is not None and real_path(owner) not in {real_path(q) for q in questionnaires}:
                 questionnaires.append(owner)
             results.append(self._part(part, owner, findings))
         for q in questionnaires:
@@ -300,11 +301,11 @@ class _Validator:
         include = doc.data.get("include")
         if not isinstance(include, list):
             return []
-        return [(questionnaire.parent / p).resolve() for p in include if isinstance(p, str)]
+        return [real_path(questionnaire.parent / p) for p in include if isinstance(p, str)]
 
     def _owner(self, part: Path) -> Path | None:
         """A questionnaire in the part's folder or the one above that includes it."""
-        target = part.resolve()
+        target = real_path(part)
         for folder in (part.parent, part.parent.parent):
             try:
                 candidates = sorted(c for c in folder.iterdir() if c.suffix in YAML_SUFFIXES)

@@ -260,8 +260,8 @@ def check_header(header: tuple[str, ...], known: frozenset[str]) -> tuple[str | 
     return None
 
 
-def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> str | None:
-    """The questionnaire id the first readable answers file names (None if none does)."""
+def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> tuple[str, str] | None:
+    """``(id, folder)``: the questionnaire the first readable answers file names, and its folder."""
     from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
     from mutual_detector.errors import InputError
 
@@ -272,7 +272,32 @@ def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> str | None
             continue
         ident = data.get("questionnaire")
         if isinstance(ident, str) and data.get("format") == "mutual-detector/answers@1":
-            return ident
+            return ident, os.path.dirname(source.path) or "."
+    return None
+
+
+def questionnaire_beside(folder: str, ident: str) -> str | None:
+    """A questionnaire file with id ``ident`` in ``folder`` (as ``validate`` finds one)."""
+    from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
+    from mutual_detector.errors import InputError
+
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    for name in names:
+        path = os.path.join(folder, name)
+        if not name.lower().endswith(ANSWERS_SUFFIXES) or not os.path.isfile(path):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                if b"questionnaire@1" not in fh.read(4096):
+                    continue
+            data = quick_data(read_bytes(path), name, is_json=name.lower().endswith(".json"))
+        except (OSError, Miss, InputError):
+            continue
+        if data.get("format") == "mutual-detector/questionnaire@1" and data.get("id") == ident:
+            return path
     return None
 
 
@@ -298,5 +323,6 @@ __all__ = [
     "discover",
     "known_columns",
     "named_questionnaire",
+    "questionnaire_beside",
     "tasks",
 ]

@@ -22,7 +22,6 @@ from typing import IO
 
 from mutual_detector.batch.records import BatchContext, BatchItem, Summary
 
-
 #: Warnings listed by name in "held back by"; the rest are counted.
 MAX_WARNINGS = 4
 

@@ -38,6 +38,7 @@ MIN_TASKS_PER_WORKER: Final = 150
 #: Chunks in flight per worker.
 WINDOW_PER_WORKER: Final = 3
 MAX_CHUNK: Final = 32
+MAX_CHUNK_WITH_RESULTS: Final = 6
 
 
 class Observer(Protocol):
@@ -103,10 +104,12 @@ def _serial(tasks: Iterable[Task], config: WorkerConfig) -> Iterator[BatchItem]:
         yield worker.process(index, task)
 
 
-def _chunk_size(workers: int, total: int | None) -> int:
+def _chunk_size(workers: int, total: int | None, payload: bool) -> int:
+    # Full results are ~60 KB of JSON each (built-in questionnaire): keep fewer in flight.
+    most = MAX_CHUNK_WITH_RESULTS if payload else MAX_CHUNK
     if total is None:
-        return 8
-    return max(1, min(MAX_CHUNK, total // (workers * 8) or 1))
+        return most
+    return max(1, min(most, total // (workers * 8) or 1))
 
 
 def _parallel(
@@ -119,7 +122,7 @@ def _parallel(
 def _pooled(
     tasks: Iterable[Task], config: WorkerConfig, workers: int, total: int | None
 ) -> Iterator[BatchItem]:
-    size = _chunk_size(workers, total)
+    size = _chunk_size(workers, total, config.payload)
     chunks = _chunks(enumerate(tasks), size)
     window: deque[tuple[Future[list[BatchItem]], list[tuple[int, Task]]]] = deque()
     pool = _pool(config, workers)

@@ -75,6 +75,7 @@ def get_answers(
     errors = [f for f in findings if f.level == "error"]
     if errors and not can_ask:
         raise InputError(errors[0].one_line(), errors)
+    warnings = tuple(f for f in findings if f.level != "error")
     if errors or resume is not None or missing_required(questionnaire, loaded):
         # Answers from the file are checked again there like typed ones; bad ones are asked.
         collected = collect_answers(
@@ -84,8 +85,8 @@ def get_answers(
             no_input=no_input,
             save_answers=save_answers,
         )
-        return Inputs(collected.questionnaire, collected.loaded, ())
-    warnings = tuple(f for f in findings if f.level != "error")
+        kept = tuple(f for f in warnings if f.rule not in ("A205", "A207"))  # dealt with there
+        return Inputs(collected.questionnaire, collected.loaded, kept)
     return Inputs(questionnaire, loaded, warnings)
 
 
@@ -205,12 +206,31 @@ def assess(
             dir_okay=False,
         ),
     ] = None,
+    min_band: Annotated[
+        str | None,
+        typer.Option(
+            "--min-band",
+            help="Exit 1 if the verdict is below this band (an inconclusive verdict fails).",
+            show_default=False,
+        ),
+    ] = None,
+    min_score: Annotated[
+        float | None,
+        typer.Option(
+            "--min-score",
+            help="Exit 1 if the score is below this, 0-100 (an inconclusive verdict fails).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
     inputs = get_answers(
         answers, questionnaire, resume=resume, no_input=no_input, save_answers=save_answers
     )
+    from mutual_detector.batch.gate import Gate, verdict_line
+
+    gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
         sys.stderr.write(f.one_line() + "\n")
     result = score(inputs, whatif=not no_what_if)
@@ -226,12 +246,17 @@ def assess(
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
-        return
-    from mutual_detector.atomic import atomic_write
-    from mutual_detector.loading import display_path
+    else:
+        from mutual_detector.atomic import atomic_write
+        from mutual_detector.loading import display_path
 
-    atomic_write(output, text)
-    sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
+        atomic_write(output, text)
+        sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
+    line, code = verdict_line(gate, result)  # --min-band / --min-score (docs/ci.md)
+    if line is not None:
+        sys.stderr.write(line + "\n")
+    if code:
+        raise typer.Exit(code)
 
 
 __all__ = ["Inputs", "assess", "get_answers", "report", "score", "timestamp"]

@@ -31,8 +31,8 @@ def batch(
         typer.Option(
             "--questionnaire",
             "-q",
-            help="Questionnaire file or built-in id. [default: the one the first answers file "
-            "names, else mutual-detector]",
+            help="Questionnaire file or built-in id. [default: the one the answers name (built "
+            "in, or a file beside them), else mutual-detector]",
             show_default=False,
         ),
     ] = None,
@@ -119,17 +119,9 @@ def batch(
     sources = inputs.discover(paths)
     if not sources:
         raise InputError(f"no answers or CSV files found in {', '.join(paths)}")
-    named = inputs.named_questionnaire(sources) if questionnaire is None else None
-    try:
-        q = get_questionnaire(questionnaire or named).questionnaire
-    except InputError as exc:
-        if named is None or exc.findings:
-            raise
-        raise InputError(
-            f"the answers name questionnaire {named!r}, which is not a built-in; "
-            "pass its file with --questionnaire"
-        ) from None
-    questionnaire = questionnaire or named
+    if questionnaire is None:
+        questionnaire = _default_questionnaire(sources)
+    q = get_questionnaire(questionnaire).questionnaire
     gate = Gate.for_questionnaire(q, min_band, min_score)
     total = inputs.count_tasks(sources)
     workers = runner.plan_workers(jobs, total)
@@ -199,6 +191,27 @@ def exit_code(totals: BatchTotals) -> int:
     if totals.below_gate:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _default_questionnaire(sources: list[Any]) -> str | None:
+    """The questionnaire the answers name: built in, or a file beside them (as validate finds)."""
+    from mutual_detector.batch import inputs
+    from mutual_detector.errors import InputError
+    from mutual_detector.loading import builtin_paths
+
+    named = inputs.named_questionnaire(sources)
+    if named is None:
+        return None
+    ident, folder = named
+    if any(p.stem == ident for p in builtin_paths()):
+        return ident
+    beside = inputs.questionnaire_beside(folder, ident)
+    if beside is None:
+        raise InputError(
+            f"the answers name questionnaire {ident!r}: not a built-in, and no questionnaire "
+            f"with that id in {folder}; pass its file with --questionnaire"
+        )
+    return beside
 
 
 _warned: set[str] = set()

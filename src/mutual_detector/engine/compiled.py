@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from mutual_detector.engine.fastexpr import Predicate, compile_expression
 from mutual_detector.model.expr import Call, Expression, Literal_, Value, _walk
@@ -66,6 +66,7 @@ class CQuestion:
     question: Question
     option_points: dict[str, float] = field(default_factory=dict)
     option_labels: dict[str, str] = field(default_factory=dict)
+    option_order: dict[str, int] = field(default_factory=dict)
     scale_points: dict[int, float] = field(default_factory=dict)
     yes_points: float = 0.0
     no_points: float = 0.0
@@ -74,6 +75,8 @@ class CQuestion:
     prompt: str = ""
     domain: tuple[tuple[Value, float], ...] = ()
     """single, yes_no, scale: every answer with its normalised score, best first."""
+    template: dict[str, Any] = field(default_factory=dict)
+    """The fixed fields of the question's explanation in a result."""
 
     def points(self, value: Value) -> tuple[float, str | None]:
         """Points earned by ``value`` (a validated, normalised answer), and any remark."""
@@ -94,12 +97,11 @@ class CQuestion:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 return self.scale_points.get(int(value), 0.0), None
             return 0.0, None
-        if kind == "number":
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                band = self.band_of(float(value))
-                if band is None:
-                    return 0.0, f"{value:g} is outside every score band, so it earns no points"
-                return band.score, None
+        if kind == "number" and isinstance(value, int | float) and not isinstance(value, bool):
+            band = self.band_of(float(value))
+            if band is None:
+                return 0.0, f"{value:g} is outside every score band, so it earns no points"
+            return band.score, None
         return 0.0, None
 
     def score(self, value: Value) -> tuple[float, float, str | None]:
@@ -192,7 +194,9 @@ def _section_refs(expr: Expression) -> frozenset[str]:
     return frozenset(out)
 
 
-def _question(q: Questionnaire, question: Question, order: int, sections: dict[str, int], lang: str) -> CQuestion:
+def _question(
+    q: Questionnaire, question: Question, order: int, sections: dict[str, int], lang: str
+) -> CQuestion:
     scored = q.is_scored(question)
     cq = CQuestion(
         id=question.id,
@@ -212,11 +216,14 @@ def _question(q: Questionnaire, question: Question, order: int, sections: dict[s
     if kind in ("single", "multi"):
         cq.option_points = {o.value: float(o.score or 0.0) for o in question.options}
         cq.option_labels = {o.value: text(o.label, lang) for o in question.options}
+        cq.option_order = {o.value: i for i, o in enumerate(question.options)}
         if kind == "single":
             cq.max_points = max(cq.option_points.values(), default=0.0)
         else:
             positive = sum(p for p in cq.option_points.values() if p > 0)
-            cq.max_points = float(question.max_score) if question.max_score is not None else positive
+            cq.max_points = (
+                float(question.max_score) if question.max_score is not None else positive
+            )
     elif kind == "scale" and question.scale is not None:
         spec = question.scale
         points = range(spec.min, spec.max + 1)
@@ -242,6 +249,27 @@ def _question(q: Questionnaire, question: Question, order: int, sections: dict[s
         values = list(range(question.scale.min, question.scale.max + 1))
     scored_values = [(v, cq.score(v)[1]) for v in values]
     cq.domain = tuple(sorted(scored_values, key=lambda vs: -vs[1]))  # stable: file order on ties
+    cq.template = {
+        "id": cq.id,
+        "section": cq.section_id,
+        "kind": kind,
+        "prompt": cq.prompt,
+        "status": "unanswered",
+        "scored": scored,
+        "weight": cq.weight,
+        "answer": None,
+        "answer_text": None,
+        "note": None,
+        "evidence": None,
+        "points": None,
+        "max_points": round(cq.max_points, 4) + 0.0 if scored else None,
+        "score": None,
+        "share": None,
+        "gained": None,
+        "lost": None,
+        "remark": None,
+        "cite": list(question.cite),
+    }
     return cq
 
 
@@ -262,7 +290,8 @@ def compile_questionnaire(q: Questionnaire, lang: str = "en") -> Compiled:
 def _compile(q: Questionnaire, lang: str) -> Compiled:
     section_pos = {s.id: i for i, s in enumerate(q.sections)}
     questions = tuple(
-        _question(q, question, n, section_pos, lang) for n, question in enumerate(q.ordered_questions)
+        _question(q, question, n, section_pos, lang)
+        for n, question in enumerate(q.ordered_questions)
     )
     scored_sections = {cq.section_id for cq in questions if cq.scored}
     sections = tuple(
@@ -301,7 +330,13 @@ def _compile(q: Questionnaire, lang: str) -> Compiled:
             rec=r,
             when=compile_expression(r.when) if r.when is not None else None,
             rules=tuple(
-                CRule(compile_expression(rule.when), rule.points, rule.exclude, text(rule.reason, lang), tuple(rule.cite))
+                CRule(
+                    compile_expression(rule.when),
+                    rule.points,
+                    rule.exclude,
+                    text(rule.reason, lang),
+                    tuple(rule.cite),
+                )
                 for rule in r.rules
             ),
             title=text(r.title, lang),
@@ -352,4 +387,12 @@ def _compile(q: Questionnaire, lang: str) -> Compiled:
     )
 
 
-__all__ = ["CBand", "CFlag", "CQuestion", "CRecommendation", "CSection", "Compiled", "compile_questionnaire"]
+__all__ = [
+    "CBand",
+    "CFlag",
+    "CQuestion",
+    "CRecommendation",
+    "CSection",
+    "Compiled",
+    "compile_questionnaire",
+]

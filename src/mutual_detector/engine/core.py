@@ -79,7 +79,9 @@ def overall(
     return score, conf
 
 
-def decide(c: Compiled, raw_score: float | None, raw_conf: float, blockers: Iterable[CFlag]) -> Outcome:
+def decide(
+    c: Compiled, raw_score: float | None, raw_conf: float, blockers: Iterable[CFlag]
+) -> Outcome:
     score = round_score(raw_score) if raw_score is not None else None
     conf = round_unit(raw_conf)
     raised = frozenset(f.index for f in blockers)
@@ -195,9 +197,9 @@ def evaluate(
     )  # fmt: skip
 
 
-
-
-def outcome_of(c: Compiled, values: Mapping[str, Value], dont_know: frozenset[str] | set[str]) -> Outcome:
+def outcome_of(
+    c: Compiled, values: Mapping[str, Value], dont_know: frozenset[str] | set[str]
+) -> Outcome:
     """Just the verdict outcome of a set of answers: the what-if search's full evaluation.
 
     Gives the same :class:`Outcome` as :func:`evaluate` without building the

@@ -70,18 +70,12 @@ def _bool(node: BoolOp) -> Evaluator:
     if node.op == "and":
 
         def all_of(env: Environment) -> Value:
-            for part in parts:
-                if not _truthy(part(env)):
-                    return False
-            return True
+            return all(_truthy(part(env)) for part in parts)
 
         return all_of
 
     def any_of(env: Environment) -> Value:
-        for part in parts:
-            if _truthy(part(env)):
-                return True
-        return False
+        return any(_truthy(part(env)) for part in parts)
 
     return any_of
 
@@ -101,12 +95,16 @@ def _compare_fn(node: Compare) -> Evaluator:
             if op == "==":
                 return lambda env: env.answers.get(name, MISSING) is lit
             return lambda env: _ne_bool(env.answers.get(name, MISSING), lit)
-    if isinstance(left, Literal_) and isinstance(left.value, str) and isinstance(right, Ref):
-        if op in ("in", "not in"):
-            lit_s, name_r = left.value, right.name
-            if op == "in":
-                return lambda env: _in_list(lit_s, env.answers.get(name_r, MISSING))
-            return lambda env: _not_in_list(lit_s, env.answers.get(name_r, MISSING))
+    if (
+        isinstance(left, Literal_)
+        and isinstance(left.value, str)
+        and isinstance(right, Ref)
+        and op in ("in", "not in")
+    ):
+        lit_s, name_r = left.value, right.name
+        if op == "in":
+            return lambda env: _in_list(lit_s, env.answers.get(name_r, MISSING))
+        return lambda env: _not_in_list(lit_s, env.answers.get(name_r, MISSING))
     if (
         isinstance(left, Ref)
         and isinstance(right, ListExpr)
@@ -115,7 +113,9 @@ def _compare_fn(node: Compare) -> Evaluator:
         and all(isinstance(i, Literal_) and isinstance(i.value, str) for i in right.items)
     ):
         name_l = left.name
-        members = frozenset(i.value for i in right.items if isinstance(i, Literal_))
+        members = frozenset(
+            i.value for i in right.items if isinstance(i, Literal_) and isinstance(i.value, str)
+        )
         return lambda env: _str_in(env.answers.get(name_l, MISSING), members)
     lhs, rhs = _compile(left), _compile(right)
     return lambda env: _compare(op, lhs(env), rhs(env))

@@ -15,10 +15,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mutual_detector.engine.compiled import Compiled, CRecommendation
 from mutual_detector.model.expr import Environment
 from mutual_detector.model.questionnaire import STAGES, Stage, text
-from mutual_detector.model.result import Candidate, FlagResult, Reason, Recommendations, StageSteps
+
+Data = dict[str, Any]
 
 STAGE_TITLES: dict[Stage, str] = {
     "explore": "Explore",
@@ -30,37 +33,37 @@ STAGE_TITLES: dict[Stage, str] = {
 _SEVERITY_ORDER = {"blocker": 0, "warning": 1, "info": 2}
 
 
-def flag_results(c: Compiled, raised: tuple[int, ...]) -> list[FlagResult]:
+def flag_results(c: Compiled, raised: tuple[int, ...]) -> list[Data]:
+    """The raised flags (indices into ``c.flags``): blockers, warnings, then notes."""
     out = []
     for i in sorted(raised, key=lambda i: (_SEVERITY_ORDER[c.flags[i].flag.severity], i)):
         cf = c.flags[i]
         f = cf.flag
-        cap = c.bands[cf.cap_rank].id if cf.cap_rank is not None else None
         out.append(
-            FlagResult(
-                id=f.id,
-                severity=f.severity,
-                message=text(f.message, c.lang),
-                cite=list(f.cite),
-                cap=cap,
-                condition=f.when.source,
-            )
+            {
+                "id": f.id,
+                "severity": f.severity,
+                "message": text(f.message, c.lang),
+                "cite": list(f.cite),
+                "cap": c.bands[cf.cap_rank].id if cf.cap_rank is not None else None,
+                "condition": f.when.source,
+            }
         )
     return out
 
 
-def _candidate(cr: CRecommendation, env: Environment) -> Candidate | None:
+def _candidate(cr: CRecommendation, env: Environment) -> Data | None:
     rec = cr.rec
     if cr.when is not None and not cr.when(env):
         return None
     score = rec.base
-    for_: list[Reason] = []
-    against: list[Reason] = []
-    excluded: list[Reason] = []
+    for_: list[Data] = []
+    against: list[Data] = []
+    excluded: list[Data] = []
     for rule in cr.rules:
         if not rule.when(env):
             continue
-        reason = Reason(text=rule.reason, points=rule.points, cite=list(rule.cite))
+        reason = {"text": rule.reason, "points": rule.points, "cite": list(rule.cite)}
         score += rule.points
         if rule.exclude:
             excluded.append(reason)
@@ -68,50 +71,52 @@ def _candidate(cr: CRecommendation, env: Environment) -> Candidate | None:
             against.append(reason)
         else:
             for_.append(reason)
-    return Candidate(
-        id=rec.id,
-        kind=rec.kind,
-        title=cr.title,
-        summary=cr.summary,
-        stage=rec.stage,
-        score=round(score, 4) + 0.0,
-        reasons_for=for_,
-        reasons_against=against,
-        excluded_because=excluded,
-        cite=list(rec.cite),
-    )
+    return {
+        "id": rec.id,
+        "kind": rec.kind,
+        "title": cr.title,
+        "summary": cr.summary,
+        "stage": rec.stage,
+        "score": round(score, 4) + 0.0,
+        "rank": None,
+        "reasons_for": for_,
+        "reasons_against": against,
+        "excluded_because": excluded,
+        "cite": list(rec.cite),
+    }
 
 
-def recommendations(c: Compiled, env: Environment) -> Recommendations:
-    forms: list[Candidate] = []
-    excluded_forms: list[Candidate] = []
-    governance: list[Candidate] = []
-    not_recommended: list[Candidate] = []
-    steps: dict[Stage, list[Candidate]] = {s: [] for s in STAGES}
+def recommendations(c: Compiled, env: Environment) -> Data:
+    forms: list[Data] = []
+    excluded_forms: list[Data] = []
+    governance: list[Data] = []
+    not_recommended: list[Data] = []
+    steps: dict[Stage, list[Data]] = {s: [] for s in STAGES}
     for cr in c.recommendations:
         cand = _candidate(cr, env)
         if cand is None:
             continue
         kind = cr.rec.kind
         if kind == "legal_form":
-            (excluded_forms if cand.excluded_because else forms).append(cand)
+            (excluded_forms if cand["excluded_because"] else forms).append(cand)
         elif kind == "governance":
-            ok = not cand.excluded_because and cand.score >= 0
+            ok = not cand["excluded_because"] and cand["score"] >= 0
             (governance if ok else not_recommended).append(cand)
-        elif not cand.excluded_because:
+        elif not cand["excluded_because"]:
             steps[cr.rec.stage or "explore"].append(cand)
-    forms.sort(key=lambda f: (-f.score, f.id))
-    ranked = [f.model_copy(update={"rank": n}) for n, f in enumerate(forms, start=1)]
-    governance.sort(key=lambda g: (-g.score, g.id))
-    return Recommendations(
-        legal_forms=ranked,
-        excluded_forms=excluded_forms,
-        governance=governance,
-        governance_not_recommended=not_recommended,
-        next_steps=[
-            StageSteps(stage=s, title=STAGE_TITLES[s], steps=steps[s]) for s in STAGES if steps[s]
+    forms.sort(key=lambda f: (-f["score"], f["id"]))
+    for n, f in enumerate(forms, start=1):
+        f["rank"] = n
+    governance.sort(key=lambda g: (-g["score"], g["id"]))
+    return {
+        "legal_forms": forms,
+        "excluded_forms": excluded_forms,
+        "governance": governance,
+        "governance_not_recommended": not_recommended,
+        "next_steps": [
+            {"stage": s, "title": STAGE_TITLES[s], "steps": steps[s]} for s in STAGES if steps[s]
         ],
-    )
+    }
 
 
 __all__ = ["STAGE_TITLES", "flag_results", "recommendations"]

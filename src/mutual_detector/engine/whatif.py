@@ -30,17 +30,25 @@ re-evaluated.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from mutual_detector.engine.compiled import Compiled, CQuestion
-from mutual_detector.engine.core import Evaluation, Outcome, decide, overall, round_score, round_unit
+from mutual_detector.engine.core import (
+    Evaluation,
+    Outcome,
+    decide,
+    overall,
+    round_score,
+    round_unit,
+)
 from mutual_detector.model.answers import DONT_KNOW, Answer
 from mutual_detector.model.checks import _normalise, check_answer
 from mutual_detector.model.expr import Environment, Value
-from mutual_detector.model.result import Change, Effect, Scenario, WhatIf
+from mutual_detector.model.result import Effect
 
 #: Default most scenarios evaluated per assessment.
 DEFAULT_BUDGET: Final = 5000
@@ -54,6 +62,7 @@ _PARTNERS: Final = 3
 _TOP: Final = 3 * MAX_REPORTED
 
 Alt = tuple[CQuestion, Value]
+Data = dict[str, Any]
 _Key = tuple[int, int, float, tuple[tuple[int, str], ...]]
 _Pending = tuple[_Key, tuple[Alt, ...]]
 
@@ -151,7 +160,11 @@ def _same(a: Value | None, b: Value | None) -> bool:
 
 def _number_values(cq: CQuestion, current: Value | None) -> list[Value]:
     spec = cq.question.number_spec
-    cur = float(current) if isinstance(current, int | float) and not isinstance(current, bool) else None
+    cur = (
+        float(current)
+        if isinstance(current, int | float) and not isinstance(current, bool)
+        else None
+    )
     out: list[Value] = []
     for band in cq.bands:
         if cur is not None and cq.band_of(cur) is band:
@@ -216,7 +229,9 @@ class _Search:
         nbands = len(c.bands)
         self.base_rank = o.rank if o.rank is not None else nbands
         self.target = c.bands[self.base_rank - 1].min if self.base_rank > 0 else None
-        self.binding = frozenset(i for i in o.blockers if (c.flags[i].cap_rank or 0) >= self.base_rank)
+        self.binding = frozenset(
+            i for i in o.blockers if (c.flags[i].cap_rank or 0) >= self.base_rank
+        )
         self.blocker_questions: set[str] = set()
         self.blocker_sections: set[str] = set()
         for i in o.blockers:
@@ -268,7 +283,7 @@ class _Search:
             qid = cq.id
             was = qid in base.applicable
             now = cq.when is None or cq.when(env)
-            if was and not now and (qid in base.vals or qid in base.dk):
+            if was and not now and cq.scored:
                 hides = True
             vals.pop(qid, None)
             dk.discard(qid)
@@ -325,10 +340,13 @@ class _Search:
         return _State(vals, dk, applicable, num, den, app, norm, outcome, hides)
 
     def judge(self, alts: tuple[Alt, ...], state: _State) -> _Found | None:
-        if state.hides:
-            return None
         out = state.outcome
-        better = out.conclusive and out.rank is not None and out.rank < self.base_rank
+        better = (
+            not state.hides
+            and out.conclusive
+            and out.rank is not None
+            and out.rank < self.base_rank
+        )
         new_blockers = out.blockers - self.base.outcome.blockers
         cleared = self.base.outcome.blockers - out.blockers if not new_blockers else frozenset()
         if not better and not cleared:
@@ -341,7 +359,9 @@ class _Search:
         state = self.derive(alts)
         return state, self.judge(alts, state)
 
-    def estimate(self, state: _State, changes: tuple[tuple[CQuestion, float], ...]) -> tuple[float, float]:
+    def estimate(
+        self, state: _State, changes: tuple[tuple[CQuestion, float], ...]
+    ) -> tuple[float, float]:
         """Approximate raw score and confidence after giving ``changes`` (question, normalised
         score) to questions that apply in ``state``; for pruning only."""
         w = self.c.section_weight
@@ -383,13 +403,22 @@ class _Search:
 
     def pair_target(self, cleared: frozenset[int]) -> float | None:
         """The least score a pair clearing ``cleared`` must reach to beat every single change."""
+        if self.target is None:
+            return None
         best = self.base_rank
         for f in self.found:
-            if len(f.alts) == 1 and f.better and f.cleared >= cleared and f.outcome.rank is not None:
+            if (
+                len(f.alts) == 1
+                and f.better
+                and f.cleared >= cleared
+                and f.outcome.rank is not None
+            ):
                 best = min(best, f.outcome.rank)
         return self.c.bands[best - 1].min if best > 0 else None
 
-    def scored_alternatives(self, cq: CQuestion, current: Value | None) -> list[tuple[Value, float]]:
+    def scored_alternatives(
+        self, cq: CQuestion, current: Value | None
+    ) -> list[tuple[Value, float]]:
         key = (cq.id, repr(current))
         hit = self._alts.get(key)
         if hit is None:
@@ -418,30 +447,46 @@ class _Search:
     def confirm(self, pending: list[_Pending], size: int) -> None:
         """Score queued scenarios exactly, best estimate first, until enough are kept."""
         pending.sort(key=lambda p: p[0])
-        seen: set[tuple[tuple[int, str], ...]] = set()
-        kept: list[_Found] = []
-        for key, alts in pending:
-            if size == 1 and len(kept) >= MAX_REPORTED:
-                break
+        singles = [f for f in self.found if len(f.alts) == 1]
+        unique: set[tuple[tuple[str, str], ...]] = set()
+        used: dict[tuple[str, str], tuple[int, int]] = {}
+
+        def accept(f: _Found) -> bool:
+            """Whether ``f`` would be reported (as :func:`what_if` filters), counting it."""
+            if size == 2 and _dominated(f, singles):
+                return False
+            changes = [(cq.id, repr(v)) for cq, v in f.alts]
+            key = tuple(sorted(changes))
+            if key in unique:
+                return False
+            unique.add(key)
             if size == 2:
-                singles = [f for f in self.found if len(f.alts) == 1]
-                pairs = [f for f in self.found if len(f.alts) == 2 and not _dominated(f, singles)]
-                if len(_distinct(_unique(sorted(pairs, key=_sort_key)))) >= MAX_REPORTED:
-                    break
+                effect = f.effect_key()
+                if any(used.get(k) == effect for k in changes):
+                    return False
+                for k in changes:
+                    used.setdefault(k, effect)
+            return True
+
+        accepted = sum(
+            accept(f) for f in sorted((f for f in self.found if len(f.alts) == size), key=_sort_key)
+        )
+        seen: set[tuple[tuple[int, str], ...]] = set()
+        for key, alts in pending:
+            if accepted >= MAX_REPORTED:
+                break
             if key[3] in seen:
                 continue
             seen.add(key[3])
             _, found = self.exact(alts)
-            if found is not None:
-                kept.append(found)
+            if found is not None and accept(found):
+                accepted += 1
 
     # ----------------------------------------------------------------- the search
 
     def run(self) -> None:
-        try:
+        with contextlib.suppress(_Budget):
             self._run()
-        except _Budget:
-            pass
 
     def _run(self) -> None:
         c, base = self.c, self.base
@@ -467,11 +512,16 @@ class _Search:
                 if gain > 1e-9:
                     simple.append((gain, cq))
         simple.sort(key=lambda gq: (-gq[0], gq[1].order))
+        if self.target is not None and not base.outcome.conclusive and not self._can_conclude():
+            self.target = None  # two answers cannot raise the confidence enough
+        best_simple = simple[0][0] if simple else 0.0
         # One change. Blockers' inputs and changes to what applies are scored exactly (their
         # states seed the pairs); a score change is tried only where its best case could lift
         # the band, and then only its least change that reaches the best band it can.
         states: list[tuple[Alt, _State]] = []
         for cq in special:
+            if cq.id not in touches and not self._gate_could_lift(cq, best_simple):
+                continue
             for value in alternatives(cq, self.values.get(cq.id)):
                 alt = (cq, value)
                 state, _ = self.exact((alt,))
@@ -505,6 +555,53 @@ class _Search:
             self._pair_with_simple(pending, a, state, simple)
         self._simple_pairs(pending, simple)
         self.confirm(pending, 2)
+
+    def _gate_could_lift(self, g: CQuestion, best_simple: float) -> bool:
+        """Whether a change to ``g`` (which some ``when:`` reads), alone or with one more
+        change, could lift the band: its own best gain plus the best gain of one more answer
+        (to a question that applies now or that it could bring in) must reach the band."""
+        if self.target is None or self.binding:
+            return False
+        base, c = self.base, self.c
+        dependents = c.dependents[g.id]
+        if any(d in self.values or d in self.dont_know for d in dependents - base.applicable):
+            return True  # answers given to questions that do not apply now: no bound
+        own = 0.0
+        if g.scored and g.section >= 0:
+            own = max(self.estimate(base, ((g, 1.0),))[0] - base.raw, 0.0)
+        extra = best_simple
+        for d in dependents - base.applicable:
+            cq = c.by_id[d]
+            if cq.scored and cq.section >= 0 and cq.kind != "text":
+                extra = max(extra, self.estimate(base, ((cq, 1.0),))[0] - base.raw)
+        return base.raw + own + extra >= self.target - _SLACK
+
+    def _can_conclude(self) -> bool:
+        """Whether two more answers could bring the confidence up to the threshold.
+
+        A what-if may not take scored questions out of the assessment, so the
+        confidence rises only by answering: at most each question's share of the
+        weighted confidence, for the two largest shares.
+        """
+        c, base = self.c, self.base
+        weights = c.section_weight
+        cw = base.cw
+        if cw <= 0:
+            return True
+        gains = []
+        for cq in c.questions:
+            if not cq.scored or cq.section < 0 or cq.kind == "text" or cq.id in base.vals:
+                continue
+            s, w = cq.section, cq.weight
+            a = base.app[s]
+            if cq.id in base.applicable and a > 0:
+                gains.append(weights[s] * w / (a * cw))
+            elif a > 0:
+                gains.append(weights[s] * w / ((a + w) * cw))
+            else:
+                gains.append(weights[s] / (cw + weights[s]))
+        gains.sort(reverse=True)
+        return base.outcome.confidence + sum(gains[:2]) + 1e-6 >= c.threshold
 
     def _pair_with_simple(
         self, pending: list[_Pending], a: Alt, state: _State, simple: list[tuple[float, CQuestion]]
@@ -626,21 +723,21 @@ def _before(s: _Search, cq: CQuestion) -> tuple[Value | None, str]:
     return value, answer_text(cq, value)
 
 
-def _scenario(c: Compiled, s: _Search, found: _Found) -> Scenario:
+def _scenario(c: Compiled, s: _Search, found: _Found) -> Data:
     from mutual_detector.engine.assess import answer_text
 
     changes = []
     for cq, value in found.alts:
         before, before_text = _before(s, cq)
         changes.append(
-            Change(
-                question=cq.id,
-                prompt=cq.prompt,
-                before=before,
-                before_text=before_text,
-                after=value,
-                after_text=answer_text(cq, value),
-            )
+            {
+                "question": cq.id,
+                "prompt": cq.prompt,
+                "before": before,
+                "before_text": before_text,
+                "after": value,
+                "after_text": answer_text(cq, value),
+            }
         )
     effects: list[Effect] = []
     if found.better:
@@ -649,15 +746,15 @@ def _scenario(c: Compiled, s: _Search, found: _Found) -> Scenario:
         effects.append("clears_blocker")
     o = found.outcome
     band = c.bands[o.rank] if o.conclusive and o.rank is not None else None
-    return Scenario(
-        changes=changes,
-        effects=effects,
-        status="band" if band is not None else "inconclusive",
-        band=band.id if band is not None else None,
-        label=band.label if band is not None else None,
-        score=o.score,
-        cleared=[c.flags[i].flag.id for i in sorted(found.cleared)],
-    )
+    return {
+        "changes": changes,
+        "effects": effects,
+        "status": "band" if band is not None else "inconclusive",
+        "band": band.id if band is not None else None,
+        "label": band.label if band is not None else None,
+        "score": o.score,
+        "cleared": [c.flags[i].flag.id for i in sorted(found.cleared)],
+    }
 
 
 def _goal(c: Compiled, s: _Search) -> str:
@@ -667,7 +764,9 @@ def _goal(c: Compiled, s: _Search) -> str:
         if base.conclusive and base.rank is not None:
             parts.append(f"lift the verdict above {c.bands[base.rank].label}")
         elif base.rank is not None:
-            parts.append(f"give a settled verdict better than the indicative {c.bands[base.rank].label}")
+            parts.append(
+                f"give a settled verdict better than the indicative {c.bands[base.rank].label}"
+            )
         else:
             parts.append("give a settled verdict")
     if base.blockers:
@@ -683,8 +782,10 @@ def what_if(
     answers: Mapping[str, Answer] | None = None,
     *,
     budget: int = DEFAULT_BUDGET,
-) -> WhatIf:
+) -> Data:
     """Search for the smallest answer changes that improve the verdict (see the module doc).
+
+    Returns the result's ``what_if`` field as plain data.
 
     ``answers`` are the answers as given, so that answers to questions that do
     not apply now are taken into account when a change would make them apply.
@@ -692,20 +793,20 @@ def what_if(
     search = _Search(c, ev, budget, answers or {})
     goal = _goal(c, search)
     if search.target is None and not ev.outcome.blockers:
-        return WhatIf(goal=goal, scenarios=[], evaluations=0, budget=budget, complete=True)
+        return {"goal": goal, "scenarios": [], "evaluations": 0, "budget": budget, "complete": True}
     search.run()
     singles = sorted((f for f in search.found if len(f.alts) == 1), key=_sort_key)
     pairs = sorted(
         (f for f in search.found if len(f.alts) == 2 and not _dominated(f, singles)), key=_sort_key
     )
     chosen = _unique(singles)[:MAX_REPORTED] + _distinct(_unique(pairs))[:MAX_REPORTED]
-    return WhatIf(
-        goal=goal,
-        scenarios=[_scenario(c, search, f) for f in chosen],
-        evaluations=search.used,
-        budget=budget,
-        complete=search.complete,
-    )
+    return {
+        "goal": goal,
+        "scenarios": [_scenario(c, search, f) for f in chosen],
+        "evaluations": search.used,
+        "budget": budget,
+        "complete": search.complete,
+    }
 
 
 def _unique(found: list[_Found]) -> list[_Found]:

@@ -27,36 +27,42 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
-import os
-import shlex
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
 from mutual_detector.errors import (
     IncompleteError,
     InputError,
     Interrupted,
     MutualDetectorError,
-    OutputError,
+)
+from mutual_detector.interactive.runtime import (
+    Loader,
+    QuestionnaireSource,
+    Stopped,
+    console_stream,
+    plain_prompt,
+    stop_signals,
+)
+from mutual_detector.interactive.saving import (
+    PROGRAM,
+    Plan,
+    choose_target,
+    resume_command,
+    save_draft,
+    write_final,
 )
 from mutual_detector.interactive.steps import (
     META_FIELDS,
-    InvalidReply,
     MetaField,
     MetaPrompt,
     MetaValue,
-    Nav,
     PromptFrontend,
     Reply,
     meta_key,
-    parse_meta,
 )
 
 if TYPE_CHECKING:
@@ -65,24 +71,7 @@ if TYPE_CHECKING:
     from mutual_detector.model.answers import Answer, AnswersFile
     from mutual_detector.model.findings import Finding
 
-QuestionnaireSource: TypeAlias = "LoadedQuestionnaire | Callable[[], LoadedQuestionnaire]"
 FirstPrompt: TypeAlias = Callable[[MetaPrompt], "Reply | MetaValue"]
-
-PROGRAM = "mutual-detector"
-#: Options whose value is replaced by ``--resume DRAFT`` in the resume command.
-ANSWER_OPTIONS = ("--answers", "-a", "--resume")
-_FRONTEND_MODULE = "mutual_detector.interactive.frontend"
-_STOP_SIGNALS = tuple(
-    s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None
-)
-
-
-class Stopped(KeyboardInterrupt):
-    """SIGTERM or SIGHUP arrived: handled like Ctrl-C."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
 
 
 @dataclass(frozen=True)
@@ -108,7 +97,8 @@ class Collected:
         from mutual_detector.loading import display_path, parse_answers, parse_yaml
 
         name = display_path(self.saved_to) if self.saved_to is not None else "<answers typed>"
-        text = dump_answers(self.answers, order=self.questionnaire.questionnaire.question_index)
+        order = [q.id for q in self.questionnaire.questionnaire.ordered_questions]
+        text = dump_answers(self.answers, order=order)
         return parse_answers(parse_yaml(text, name))
 
 
@@ -127,215 +117,11 @@ def missing_required(
     ]
 
 
-def console_stream() -> TextIO:
-    """Where prompts go: stdout if it is a terminal, else stderr (``assess > report.md``)."""
-    return sys.stdout if sys.stdout.isatty() or not sys.stderr.isatty() else sys.stderr
-
-
 def default_frontend() -> PromptFrontend:
     """The questionary frontend (imports questionary and prompt_toolkit)."""
     from mutual_detector.interactive.frontend import QuestionaryFrontend
 
     return QuestionaryFrontend(stream=console_stream())
-
-
-def plain_prompt(prompt: MetaPrompt) -> MetaValue | Nav:
-    """Ask one metadata question with a plain line prompt (no questionary needed).
-
-    Used only for the very first question, so it never offers "back".
-    """
-    stream = console_stream()
-    color = stream.isatty() and not os.environ.get("NO_COLOR")
-    hint = f"({prompt.field.help})"
-    if color:
-        line = f"\x1b[1;36m?\x1b[0m \x1b[1m{prompt.message}\x1b[0m \x1b[90m{hint}\x1b[0m "
-        stream.write("\n\x1b[1mAbout this assessment\x1b[0m\n")
-    else:
-        line = f"? {prompt.message} {hint} "
-        stream.write("\nAbout this assessment\n")
-    while True:
-        stream.write(line)
-        stream.flush()
-        typed = sys.stdin.readline()
-        if not typed:
-            raise EOFError
-        try:
-            reply = parse_meta(prompt.field, typed)
-        except InvalidReply as exc:
-            stream.write(f"! {exc.message}\n")
-            continue
-        if reply is Nav.BACK:
-            stream.write("! This is the first question; there is nothing to go back to.\n")
-            continue
-        return reply
-
-
-def resume_command(argv: Sequence[str], draft: str) -> str:
-    """The command line that continues: ``argv`` without its answers options, plus ``--resume``."""
-    args = list(argv)
-    out: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name = arg.split("=", 1)[0]
-        if name in ANSWER_OPTIONS:
-            i += 1 if "=" in arg else 2
-            continue
-        if arg.startswith("-a") and not arg.startswith("--"):  # -aFILE
-            i += 1
-            continue
-        out.append(arg)
-        i += 1
-    if "assess" not in out:
-        out.insert(0, "assess")
-    return shlex.join([PROGRAM, *out, "--resume", draft])
-
-
-# --------------------------------------------------------------------------- signals
-
-
-@contextlib.contextmanager
-def _stop_signals() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into :class:`Stopped` while asking, like Ctrl-C."""
-    stopping = False
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
-        if stopping:
-            return
-        stopping = True
-        raise Stopped(signum)
-
-    previous: dict[int, Any] = {}
-    for sig in _STOP_SIGNALS:
-        with contextlib.suppress(ValueError, OSError):  # not the main thread
-            previous[sig] = signal.signal(sig, handler)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-@contextlib.contextmanager
-def _shielded() -> Iterator[None]:
-    """Ignore further interrupts while the draft is written."""
-    previous: dict[int, Any] = {}
-    for sig in (signal.SIGINT, *_STOP_SIGNALS):
-        with contextlib.suppress(ValueError, OSError):
-            previous[sig] = signal.signal(sig, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
-
-
-# --------------------------------------------------------------------------- loading
-
-
-class _Loader:
-    """The questionnaire, loaded now or in a background thread (with questionary imported)."""
-
-    def __init__(self, source: QuestionnaireSource, warm_frontend: bool) -> None:
-        self._source = source
-        self._warm = warm_frontend
-        self._value: LoadedQuestionnaire | None = None if callable(source) else source
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._value is None and self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="md-load", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            assert callable(self._source)
-            self._value = self._source()
-            if self._warm:
-                importlib.import_module(_FRONTEND_MODULE)
-        except BaseException as exc:  # re-raised in the main thread by result()
-            self._error = exc
-
-    def result(self) -> LoadedQuestionnaire:
-        if self._value is None and self._thread is None:
-            assert callable(self._source)
-            self._value = self._source()
-        if self._thread is not None:
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._value is not None
-        return self._value
-
-    def settle(self, timeout: float = 10.0) -> None:
-        """Let the thread finish (it must not be importing at interpreter exit)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-
-# --------------------------------------------------------------------------- plan
-
-
-@dataclass
-class _Plan:
-    """Where things go, and how to make the session (perhaps once loading is done)."""
-
-    loader: _Loader
-    make_session: Callable[[LoadedQuestionnaire], Session]
-    resume: Path | None
-    save_answers: Path | None
-    argv: Sequence[str]
-    session: Session | None = None
-
-    def get_session(self) -> Session:
-        if self.session is None:
-            self.session = self.make_session(self.loader.result())
-        return self.session
-
-    def answers_path(self, session: Session) -> Path:
-        from mutual_detector import answers_io
-
-        if self.save_answers is not None:
-            return self.save_answers
-        return answers_io.default_answers_path(session.metadata.service, session.q.id)
-
-    def draft_path(self, session: Session) -> Path:
-        from mutual_detector import answers_io
-
-        if self.resume is not None:
-            return answers_io.draft_target(self.resume)
-        return answers_io.draft_target(answers_io.draft_path_for(self.answers_path(session)))
-
-
-def _save_draft(plan: _Plan, what: str) -> str:
-    """Save the answers so far as a draft; return the message for the user."""
-    from mutual_detector import answers_io
-    from mutual_detector.atomic import atomic_write
-    from mutual_detector.loading import display_path
-
-    with _shielded():
-        session = plan.get_session()
-        if not session.typed_anything:
-            if plan.resume is not None:
-                shown = display_path(plan.resume)
-                command = resume_command(plan.argv, shown)
-                return f"{what}; your draft {shown} is unchanged. To carry on: {command}"
-            return f"{what} before anything was answered; nothing was saved"
-        try:
-            path = plan.draft_path(session)
-            shown = display_path(path)
-            command = resume_command(plan.argv, shown)
-            text = answers_io.dump_answers(
-                session.answers_file("draft"),
-                order=session.asking_order,
-                comment=f"Draft: the assessment was interrupted.\nTo carry on: {command}",
-            )
-            atomic_write(path, text)
-        except OutputError as exc:
-            return f"{what}; could not save the answers so far: {exc.message}"
-    return f"{what}; answers so far saved in {shown}. To carry on: {command}"
 
 
 # --------------------------------------------------------------------------- entry
@@ -372,7 +158,7 @@ def collect_answers(
     when = today or dt.date.today()
     argv = list(argv if argv is not None else sys.argv[1:])
     fresh = answers is None and interactive and not no_input
-    loader = _Loader(questionnaire, warm_frontend=fresh and frontend is default_frontend)
+    loader = Loader(questionnaire, warm_frontend=fresh and frontend is default_frontend)
     if fresh and callable(questionnaire):
         return _ask_fresh(
             loader,
@@ -412,7 +198,9 @@ def collect_answers(
     )
     problems = [_locate(answers, qid, rule, why) for qid, rule, why in session.rejected]
     missing = session.missing_required()
-    must_ask = bool(missing) or (resume is not None and session.needs_input)
+    # A resumed draft also asks the optional questions left, but only at a terminal.
+    can_ask = interactive and not no_input
+    must_ask = bool(missing) or (resume is not None and session.needs_input and can_ask)
     errors = [p for p in problems if p.level == "error"]
     if errors and (no_input or not interactive):
         raise InputError(errors[0].one_line(), errors)
@@ -423,7 +211,7 @@ def collect_answers(
         complete = file_answers if unchanged and file_answers else session.answers_file()
         saved = None
         if save_answers is not None:
-            saved = _write_final(save_answers, complete, session, None, emit)
+            saved = write_final(save_answers, complete, session, None, emit)
         return Collected(complete, loaded_q, asked=False, saved_to=saved, source=answers)
     if no_input:
         raise IncompleteError(
@@ -435,13 +223,13 @@ def collect_answers(
             f"{len(missing)} required question(s) not answered and no terminal to ask them: "
             "pass a complete --answers FILE, or add --no-input to list what is missing."
         )
-    plan = _Plan(loader, lambda _: session, resume, save_answers, argv, session)
+    plan = Plan(loader, lambda _: session, resume, save_answers, argv, session)
     notices = [_where(p) for p in problems]
     return _ask(plan, frontend, emit, notices=notices)
 
 
 def _ask_fresh(
-    loader: _Loader,
+    loader: Loader,
     fixed_metadata: Mapping[str, MetaValue] | None,
     fixed_answers: Mapping[str, Answer] | None,
     save_answers: Path | None,
@@ -475,12 +263,12 @@ def _ask_fresh(
             reply = first_prompt(MetaPrompt(meta_key(first.name), first, "", can_go_back=False))
             typed[first.name] = reply if isinstance(reply, str | dt.date) else None
 
-    plan = _Plan(loader, make_session, None, save_answers, argv)
+    plan = Plan(loader, make_session, None, save_answers, argv)
     return _ask(plan, frontend, emit, before=before)
 
 
 def _ask(
-    plan: _Plan,
+    plan: Plan,
     make_frontend: Callable[[], PromptFrontend],
     emit: Callable[[str], None],
     *,
@@ -488,7 +276,7 @@ def _ask(
     before: Callable[[], None] | None = None,
 ) -> Collected:
     ui: PromptFrontend | None = None
-    with _stop_signals():
+    with stop_signals():
         try:
             if before is not None:
                 before()  # first, so that nothing heavy is imported before the first prompt
@@ -499,15 +287,15 @@ def _ask(
             for message in notices:
                 ui.notice(message)
             complete = drive(session, ui)
-            target = _choose_target(plan, session, ui)
+            target = choose_target(plan, session, ui)
             ui.close()
-            saved = _write_final(target, complete, session, plan, emit)
+            saved = write_final(target, complete, session, plan, emit)
         except KeyboardInterrupt:
             _close(ui)
-            raise Interrupted(_save_draft(plan, "interrupted")) from None
+            raise Interrupted(save_draft(plan, "interrupted")) from None
         except EOFError:
             _close(ui)
-            raise IncompleteError(_save_draft(plan, "input ended")) from None
+            raise IncompleteError(save_draft(plan, "input ended")) from None
         except MutualDetectorError:
             _close(ui)
             plan.loader.settle()
@@ -515,7 +303,7 @@ def _ask(
         except Exception:
             _close(ui)
             with contextlib.suppress(Exception):
-                emit(f"{PROGRAM}: internal error; " + _save_draft(plan, "stopped"))
+                emit(f"{PROGRAM}: internal error; " + save_draft(plan, "stopped"))
             raise
         finally:
             plan.loader.settle()
@@ -538,53 +326,6 @@ def _where(f: Finding) -> str:
     """``file:line:col: message`` (a friendlier line than ``one_line`` at a prompt)."""
     place = ":".join(str(p) for p in (f.file, f.line, f.column) if p is not None)
     return f"{place}: {f.message}" if place else f.message
-
-
-def _choose_target(plan: _Plan, session: Session, ui: PromptFrontend) -> Path:
-    from mutual_detector import answers_io
-    from mutual_detector.loading import display_path
-
-    target = plan.answers_path(session)
-    if not target.exists():
-        return target
-    alternative = answers_io.next_free_path(target)
-    if ui.confirm_replace(display_path(target), display_path(alternative)):
-        return target
-    return alternative
-
-
-def _write_final(
-    target: Path,
-    complete: AnswersFile,
-    session: Session,
-    plan: _Plan | None,
-    emit: Callable[[str], None],
-) -> Path:
-    from mutual_detector import answers_io
-    from mutual_detector.atomic import atomic_write
-    from mutual_detector.loading import display_path
-
-    text = answers_io.dump_answers(complete, order=session.asking_order)
-    atomic_write(target, text)
-    emit(f"Answers saved to {display_path(target)}")
-    resumed = plan.resume if plan is not None else None
-    if (
-        resumed is not None
-        and resumed.exists()
-        and not _same_file(resumed, target)
-        and answers_io.is_draft_file(resumed)
-    ):
-        with contextlib.suppress(OSError):
-            os.unlink(resumed)
-            emit(f"Removed the draft {display_path(resumed)}")
-    return target
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:  # pragma: no cover - unresolvable paths
-        return False
 
 
 __all__ = [

@@ -83,7 +83,7 @@ class Verdict(_Frozen):
     confidence_threshold: float = Field(description="The questionnaire's threshold.")
     settle: list[str] = Field(
         default_factory=list,
-        description="Inconclusive only: ids of the unanswered or \"don't know\" questions whose "
+        description='Inconclusive only: ids of the unanswered or "don\'t know" questions whose '
         "answers would settle the verdict, heaviest first.",
     )
     summary: str = Field(description="One plain-English sentence stating the verdict.")
@@ -113,7 +113,7 @@ class SectionResult(_Frozen):
     answered_weight: float = Field(description="Weight of applicable scored questions answered.")
     applicable_weight: float = Field(description="Weight of applicable scored questions.")
     answered: int = Field(description="Applicable questions answered (scored or not).")
-    inconclusive: int = Field(description="Applicable questions unanswered or \"don't know\".")
+    inconclusive: int = Field(description='Applicable questions unanswered or "don\'t know".')
     not_applicable: int = Field(description="Questions whose condition is false.")
 
 
@@ -177,7 +177,8 @@ class Recommendations(_Frozen):
         default_factory=list, description="Governance features recommended (score >= 0)."
     )
     governance_not_recommended: list[Candidate] = Field(
-        default_factory=list, description="Applicable governance features scoring below 0 or ruled out."
+        default_factory=list,
+        description="Applicable governance features scoring below 0 or ruled out.",
     )
     next_steps: list[StageSteps] = Field(
         default_factory=list, description="Triggered next steps, by stage in order."
@@ -216,7 +217,8 @@ class Explanation(_Frozen):
         default=None, description="Overall-score points this answer earned (share x score x 100)."
     )
     lost: float | None = Field(
-        default=None, description="Overall-score points this answer missed (share x (1-score) x 100)."
+        default=None,
+        description="Overall-score points this answer missed (share x (1-score) x 100).",
     )
     remark: str | None = Field(default=None, description="Anything unusual about the scoring.")
     cite: list[str] = Field(default_factory=list, description="Sources the question draws on.")
@@ -225,8 +227,12 @@ class Explanation(_Frozen):
 class Drivers(_Frozen):
     """The answers that moved the overall score most."""
 
-    up: list[str] = Field(default_factory=list, description="Question ids, most points gained first.")
-    down: list[str] = Field(default_factory=list, description="Question ids, most points lost first.")
+    up: list[str] = Field(
+        default_factory=list, description="Question ids, most points gained first."
+    )
+    down: list[str] = Field(
+        default_factory=list, description="Question ids, most points lost first."
+    )
 
 
 class Inconclusive(_Frozen):
@@ -248,7 +254,7 @@ class Change(_Frozen):
 
     question: str
     prompt: str
-    before: AnswerValue = Field(default=None, description="None: unanswered or \"don't know\".")
+    before: AnswerValue = Field(default=None, description='None: unanswered or "don\'t know".')
     before_text: str
     after: AnswerValue
     after_text: str
@@ -304,6 +310,9 @@ class Robustness(_Frozen):
 # --------------------------------------------------------------------------- result
 
 
+assert RESULT_FORMAT == "mutual-detector/result@1"
+
+
 class Result(_Frozen):
     """The result of one assessment."""
 
@@ -315,7 +324,7 @@ class Result(_Frozen):
     )
 
     format: Literal["mutual-detector/result@1"] = Field(
-        default=RESULT_FORMAT, description="Format and version of this result."
+        default="mutual-detector/result@1", description="Format and version of this result."
     )
     tool_version: str = Field(description="Version of mutual-detector that produced it.")
     timestamp: str | None = Field(
@@ -332,7 +341,9 @@ class Result(_Frozen):
         "section confidences weighted by section weight."
     )
     sections: list[SectionResult]
-    flags: list[FlagResult] = Field(default_factory=list, description="Raised flags, blockers first.")
+    flags: list[FlagResult] = Field(
+        default_factory=list, description="Raised flags, blockers first."
+    )
     recommendations: Recommendations
     explanations: list[Explanation] = Field(description="Every question, in asking order.")
     drivers: Drivers
@@ -362,8 +373,8 @@ __all__ = [
     "Result",
     "Robustness",
     "Scenario",
-    "Sensitivity",
     "SectionResult",
+    "Sensitivity",
     "SourceRef",
     "StageSteps",
     "Verdict",

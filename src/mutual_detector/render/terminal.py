@@ -279,7 +279,10 @@ def _what_if(result: Result) -> RenderableType | None:
     w = result.what_if
     if w is None:
         return None
-    rows: list[RenderableType] = [_heading("What if"), Padding(Text(w.goal, style="dim"), (0, 0, 0, 2))]
+    rows: list[RenderableType] = [
+        _heading("What if"),
+        Padding(Text(w.goal, style="dim"), (0, 0, 0, 2)),
+    ]
     if not w.scenarios:
         none = "No change to one or two answers would do that."
         if not w.complete:

@@ -1,0 +1,173 @@
+"""Saving answers: the draft on an interrupt, the answers file at the end, the resume command.
+
+The rules (also in :mod:`mutual_detector.answers_io` and ``assess --help``):
+the answers go to ``--save-answers`` or ``./<service-slug>-answers.yaml``; an
+existing file is replaced only if the user says so, else the next free name
+(``-2``, ``-3``, ...) is used. A draft goes to ``--resume``'s file or next to
+the answers file as ``<name>.draft.yaml``, and replaces only an earlier
+draft. The draft a session resumed from is removed once the complete answers
+are saved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mutual_detector.errors import OutputError
+from mutual_detector.interactive.runtime import Loader, shielded
+from mutual_detector.interactive.steps import PromptFrontend
+
+if TYPE_CHECKING:
+    from mutual_detector.interactive.session import Session
+    from mutual_detector.loading import LoadedQuestionnaire
+    from mutual_detector.model.answers import AnswersFile
+
+PROGRAM = "mutual-detector"
+#: Options whose value is replaced by ``--resume DRAFT`` in the resume command.
+ANSWER_OPTIONS = ("--answers", "-a", "--resume")
+
+
+def resume_command(argv: Sequence[str], draft: str) -> str:
+    """The command line that continues: ``argv`` without its answers options, plus ``--resume``."""
+    args = list(argv)
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name = arg.split("=", 1)[0]
+        if name in ANSWER_OPTIONS:
+            i += 1 if "=" in arg else 2
+            continue
+        if arg.startswith("-a") and not arg.startswith("--"):  # -aFILE
+            i += 1
+            continue
+        out.append(arg)
+        i += 1
+    if "assess" not in out:
+        out.insert(0, "assess")
+    return shlex.join([PROGRAM, *out, "--resume", draft])
+
+
+@dataclass
+class Plan:
+    """Where things go, and how to make the session (perhaps once loading is done)."""
+
+    loader: Loader
+    make_session: Callable[[LoadedQuestionnaire], Session]
+    resume: Path | None
+    save_answers: Path | None
+    argv: Sequence[str]
+    session: Session | None = None
+
+    def get_session(self) -> Session:
+        if self.session is None:
+            self.session = self.make_session(self.loader.result())
+        return self.session
+
+    def answers_path(self, session: Session) -> Path:
+        from mutual_detector import answers_io
+
+        if self.save_answers is not None:
+            return self.save_answers
+        return answers_io.default_answers_path(session.metadata.service, session.q.id)
+
+    def draft_path(self, session: Session) -> Path:
+        from mutual_detector import answers_io
+
+        if self.resume is not None:
+            return answers_io.draft_target(self.resume)
+        return answers_io.draft_target(answers_io.draft_path_for(self.answers_path(session)))
+
+
+def save_draft(plan: Plan, what: str) -> str:
+    """Save the answers so far as a draft; return the message for the user."""
+    from mutual_detector import answers_io
+    from mutual_detector.atomic import atomic_write
+    from mutual_detector.loading import display_path
+
+    with shielded():
+        session = plan.get_session()
+        if not session.typed_anything:
+            if plan.resume is not None:
+                shown = display_path(plan.resume)
+                command = resume_command(plan.argv, shown)
+                return f"{what}; your draft {shown} is unchanged. To carry on: {command}"
+            return f"{what} before anything was answered; nothing was saved"
+        try:
+            path = plan.draft_path(session)
+            shown = display_path(path)
+            command = resume_command(plan.argv, shown)
+            text = answers_io.dump_answers(
+                session.answers_file("draft"),
+                order=session.asking_order,
+                comment=f"Draft: the assessment was interrupted.\nTo carry on: {command}",
+            )
+            atomic_write(path, text)
+        except OutputError as exc:
+            return f"{what}; could not save the answers so far: {exc.message}"
+    return f"{what}; answers so far saved in {shown}. To carry on: {command}"
+
+
+def choose_target(plan: Plan, session: Session, ui: PromptFrontend) -> Path:
+    from mutual_detector import answers_io
+    from mutual_detector.loading import display_path
+
+    target = plan.answers_path(session)
+    if not target.exists():
+        return target
+    alternative = answers_io.next_free_path(target)
+    if ui.confirm_replace(display_path(target), display_path(alternative)):
+        return target
+    return alternative
+
+
+def write_final(
+    target: Path,
+    complete: AnswersFile,
+    session: Session,
+    plan: Plan | None,
+    emit: Callable[[str], None],
+) -> Path:
+    from mutual_detector import answers_io
+    from mutual_detector.atomic import atomic_write
+    from mutual_detector.loading import display_path
+
+    text = answers_io.dump_answers(complete, order=session.asking_order)
+    atomic_write(target, text)
+    emit(f"Answers saved to {display_path(target)}")
+    resumed = plan.resume if plan is not None else None
+    if (
+        resumed is not None
+        and resumed.exists()
+        and not same_file(resumed, target)
+        and answers_io.is_draft_file(resumed)
+    ):
+        with contextlib.suppress(OSError):
+            os.unlink(resumed)
+            emit(f"Removed the draft {display_path(resumed)}")
+    return target
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:  # pragma: no cover - unresolvable paths
+        return False
+
+
+__all__ = [
+    "ANSWER_OPTIONS",
+    "PROGRAM",
+    "Plan",
+    "choose_target",
+    "resume_command",
+    "same_file",
+    "save_draft",
+    "write_final",
+]
