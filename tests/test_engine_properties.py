@@ -362,20 +362,3 @@ class TestFastResolve:
         ).answers
         assert resolve_fast(compile_questionnaire(q), answers) == resolve(q, answers)
 
-
-class TestAnswersDigest:
-    @SETTINGS
-    @given(cases(), st.text(max_size=20), st.dates())
-    def test_same_as_the_model(
-        self, case: tuple[Questionnaire, AnswersFile], note: str, day: Any
-    ) -> None:
-        from mutual_detector.engine.assess import answers_sha256
-
-        _, a = case
-        data = a.model_dump(mode="json")
-        data["metadata"] = {"service": note, "date": day.isoformat(), "notes": "é ü 😀"}
-        for item in data["answers"].values():
-            item["note"] = note
-        b = AnswersFile.model_validate(data)
-        assert answers_sha256(b) == b.sha256()
-        assert answers_sha256(a) == a.sha256()

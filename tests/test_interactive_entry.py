@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mutual_detector.answers_io import dump_answers
 from mutual_detector.errors import (
     EXIT_INCOMPLETE,
     EXIT_INPUT,
@@ -305,12 +306,18 @@ class TestInterrupt:
         def terminate() -> None:
             os.kill(os.getpid(), signal.SIGTERM)
 
-        before = signal.getsignal(signal.SIGTERM)
-        with pytest.raises(Interrupted):
-            _collect(
-                mini, interactive=True, frontend=Desk(FULL, stop_at="readiness", stop=terminate)
-            )
-        assert before == signal.getsignal(signal.SIGTERM), "the handler is put back"
+        def unhandled(signum: int, frame: object) -> None:
+            raise AssertionError("SIGTERM reached the old handler")
+
+        before = signal.signal(signal.SIGTERM, unhandled)  # not die if ours is missing
+        try:
+            with pytest.raises(Interrupted):
+                _collect(
+                    mini, interactive=True, frontend=Desk(FULL, stop_at="readiness", stop=terminate)
+                )
+            assert signal.getsignal(signal.SIGTERM) is unhandled, "the handler is put back"
+        finally:
+            signal.signal(signal.SIGTERM, before)
         assert {"appetite", "unions", "turnover"} == set(
             load_answers(in_tmp / "day-services-answers.draft.yaml").answers.answers
         )
@@ -494,3 +501,19 @@ class TestImports:
         from mutual_detector.model import answers
 
         assert steps.DONT_KNOW == answers.DONT_KNOW
+
+
+def test_a_complete_draft_resumes_at_the_review(mini: LoadedQuestionnaire, in_tmp: Path) -> None:
+    """Interrupted at the review: --resume shows the review again, then saves."""
+    answers = load_answers(ASSETS / "mini-answers.yaml").answers.model_copy(
+        update={"status": "draft"}
+    )
+    draft = in_tmp / "x.draft.yaml"
+    draft.write_text(dump_answers(answers))
+    desk = Desk({"notes": SKIP})
+    result = _collect(
+        mini, answers=load_answers(draft), resume=draft, interactive=True, frontend=desk
+    )
+    assert desk.asked == ["notes", "review"]
+    assert result.answers.status == "complete"
+    assert not draft.exists()

@@ -600,3 +600,36 @@ class TestEntryPoints:
         proc = subprocess.run([script], capture_output=True, text=True, cwd=tmp_path)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         assert "no problems found" in proc.stdout
+
+
+# --------------------------------------------------------------------------- documentation
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+class TestDocs:
+    def test_every_rule_is_in_the_errors_table(self) -> None:
+        """docs/errors.md has a row per rule, with its name, level, exit code and fix."""
+        from mutual_detector.validation import INPUT_RULES
+
+        rows = {
+            line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[1:-1]]
+            for line in (DOCS / "errors.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and line.split("|")[1].strip() in RULES
+        }
+        assert sorted(rows) == sorted(RULES)
+        for rule in RULES.values():
+            _, name, level, code, summary, hint = rows[rule.id]
+            assert name == f"`{rule.name}`"
+            assert level == rule.level
+            expected = "3" if rule.id in INPUT_RULES else "1" if rule.level == "error" else "0"
+            assert code.startswith(expected)
+            assert summary == rule.summary.replace("|", "\\|")
+            assert hint == rule.hint.replace("|", "\\|")
+
+    def test_every_function_of_the_condition_language_is_documented(self) -> None:
+        from mutual_detector.model.expr import FUNCTIONS
+
+        text = (DOCS / "expressions.md").read_text(encoding="utf-8")
+        for name in FUNCTIONS:
+            assert f"`{name}(" in text, name

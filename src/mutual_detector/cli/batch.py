@@ -24,13 +24,18 @@ if TYPE_CHECKING:
 def batch(
     paths: Annotated[
         list[str],
-        typer.Argument(help="Answers files, CSV files, folders or patterns.", show_default=False),
+        typer.Argument(
+            help="Answers files, CSV files, folders or patterns.",
+            show_default=False,
+            metavar="PATH",
+        ),
     ],
     questionnaire: Annotated[
         str | None,
         typer.Option(
             "--questionnaire",
             "-q",
+            metavar="ID|PATH",
             help="Questionnaire file or built-in id. [default: the one the answers name (built "
             "in, or a file beside them), else mutual-detector]",
             show_default=False,
@@ -50,6 +55,7 @@ def batch(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file (atomically) instead of standard output.",
             dir_okay=False,
         ),
@@ -59,6 +65,7 @@ def batch(
         typer.Option(
             "--jobs",
             "-j",
+            metavar="N",
             min=1,
             help="Worker processes. [default: every core, once the batch is big enough]",
             show_default=False,
@@ -75,6 +82,7 @@ def batch(
         str | None,
         typer.Option(
             "--min-band",
+            metavar="BAND",
             help="Exit 1 if a verdict is below this band (an inconclusive verdict fails).",
             show_default=False,
         ),
@@ -83,6 +91,7 @@ def batch(
         float | None,
         typer.Option(
             "--min-score",
+            metavar="N",
             help="Exit 1 if a score is below this (0-100; an inconclusive verdict fails).",
             show_default=False,
         ),

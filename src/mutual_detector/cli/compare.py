@@ -16,13 +16,18 @@ if TYPE_CHECKING:
 
 
 def compare(
-    before: Annotated[Path, typer.Argument(help="The earlier answers file.", show_default=False)],
-    after: Annotated[Path, typer.Argument(help="The later answers file.", show_default=False)],
+    before: Annotated[
+        Path, typer.Argument(help="The earlier answers file.", show_default=False, metavar="A")
+    ],
+    after: Annotated[
+        Path, typer.Argument(help="The later answers file.", show_default=False, metavar="B")
+    ],
     questionnaire: Annotated[
         str | None,
         typer.Option(
             "--questionnaire",
             "-q",
+            metavar="ID|PATH",
             help="Questionnaire file or built-in id. [default: the one the answers name]",
             show_default=False,
         ),
@@ -35,6 +40,7 @@ def compare(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="Write to this file (atomically) instead of standard output.",
             dir_okay=False,
         ),

@@ -24,6 +24,7 @@ def template(
         typer.Option(
             "--questionnaire",
             "-q",
+            metavar="ID|PATH",
             help="Questionnaire file or built-in id. [default: mutual-detector]",
             show_default=False,
         ),
@@ -31,7 +32,11 @@ def template(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file instead of standard output.", dir_okay=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to this file (atomically) instead of standard output.",
+            dir_okay=False,
         ),
     ] = None,
 ) -> None:

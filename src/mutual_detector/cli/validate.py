@@ -16,6 +16,7 @@ PathsArg = Annotated[
     typer.Argument(
         help="Files or folders (searched recursively) to check. Default: the built-in questionnaires.",
         show_default=False,
+        metavar="PATH",
     ),
 ]
 QuestionnaireOpt = Annotated[
@@ -55,8 +56,9 @@ IgnoreUnknownOpt = Annotated[
     typer.Option(
         "--ignore-unknown",
         help=(
-            "Skip named files that are not questionnaire or answers files (as the pre-commit "
-            "hook does). Files found in folders are always skipped then."
+            "Skip files named on the command line that are not questionnaires, parts or answers "
+            "files, instead of reporting them (the pre-commit hook does this). Such files found "
+            "in folders are always skipped."
         ),
     ),
 ]

@@ -478,6 +478,11 @@ class _Search:
             if key[3] in seen:
                 continue
             seen.add(key[3])
+            if size == 2:
+                # Would be dropped as another route with a change already shown for this effect.
+                changes = [(cq.id, repr(v)) for cq, v in alts]
+                if any(used.get(k) == (key[0], key[1]) for k in changes):
+                    continue
             _, found = self.exact(alts)
             if found is not None and accept(found):
                 accepted += 1
@@ -713,7 +718,7 @@ def _sort_key(found: _Found) -> tuple[int, int, float, tuple[tuple[int, str], ..
 
 
 def _before(s: _Search, cq: CQuestion) -> tuple[Value | None, str]:
-    from mutual_detector.engine.assess import answer_text
+    from mutual_detector.engine.build import answer_text
 
     if cq.id in s.dont_know:
         return None, "Don't know"
@@ -724,7 +729,7 @@ def _before(s: _Search, cq: CQuestion) -> tuple[Value | None, str]:
 
 
 def _scenario(c: Compiled, s: _Search, found: _Found) -> Data:
-    from mutual_detector.engine.assess import answer_text
+    from mutual_detector.engine.build import answer_text
 
     changes = []
     for cq, value in found.alts:

@@ -198,9 +198,10 @@ def collect_answers(
     )
     problems = [_locate(answers, qid, rule, why) for qid, rule, why in session.rejected]
     missing = session.missing_required()
-    # A resumed draft also asks the optional questions left, but only at a terminal.
+    # At a terminal a resumed draft carries on where it stopped: the optional
+    # questions left, then the review (even if nothing is missing).
     can_ask = interactive and not no_input
-    must_ask = bool(missing) or (resume is not None and session.needs_input and can_ask)
+    must_ask = bool(missing) or (resume is not None and can_ask)
     errors = [p for p in problems if p.level == "error"]
     if errors and (no_input or not interactive):
         raise InputError(errors[0].one_line(), errors)

@@ -7,9 +7,6 @@ object in one pass, several times faster than constructing them one by one.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 from typing import Any, Final
 
 from mutual_detector import RESULT_FORMAT, __version__
@@ -20,7 +17,7 @@ from mutual_detector.engine.resolve import resolve_fast
 from mutual_detector.engine.robustness import robustness
 from mutual_detector.engine.whatif import DEFAULT_BUDGET, what_if
 from mutual_detector.errors import InputError
-from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile
+from mutual_detector.model.answers import DONT_KNOW, AnswersFile
 from mutual_detector.model.expr import Value
 from mutual_detector.model.findings import finding
 from mutual_detector.model.questionnaire import Questionnaire, text
@@ -74,7 +71,7 @@ def assess(
             "title": text(questionnaire.title, lang),
             "sha256": questionnaire.sha256,
         },
-        "answers_sha256": answers_sha256(answers),
+        "answers_sha256": answers.sha256(),
         "answers_status": answers.status,
         "metadata": answers.metadata,
         "verdict": _verdict(c, ev, shares),
@@ -90,29 +87,7 @@ def assess(
         "sources": _sources(c, flags, recs, explanations),
         "warnings": [f.message for f in state.findings if f.level == "warning"],
     }
-    return Result.model_validate(data)
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def answers_sha256(answers: AnswersFile) -> str:
-    """The same digest as :meth:`AnswersFile.sha256`, without a pydantic dump (faster).
-
-    A test checks that the two agree.
-    """
-    meta = answers.metadata
-    data = {
-        "questionnaire": answers.questionnaire,
-        "metadata": {name: _plain(getattr(meta, name)) for name in type(meta).model_fields},
-        "answers": {
-            qid: {name: _plain(getattr(a, name)) for name in Answer.model_fields}
-            for qid, a in answers.answers.items()
-        },
-    }
-    blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return Result.model_validate(data, strict=True)
 
 
 # --------------------------------------------------------------------------- verdict
@@ -359,4 +334,4 @@ def _sources(c: Compiled, flags: list[Data], recs: Data, explanations: list[Data
     ]
 
 
-__all__ = ["answer_text", "answers_sha256", "assess", "format_number"]
+__all__ = ["answer_text", "assess", "format_number"]
