@@ -87,7 +87,7 @@ def assess(
         "sources": _sources(c, flags, recs, explanations),
         "warnings": [f.message for f in state.findings if f.level == "warning"],
     }
-    return Result.model_validate(data, strict=True)
+    return Result.model_validate(data)
 
 
 # --------------------------------------------------------------------------- verdict

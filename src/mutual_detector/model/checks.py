@@ -508,13 +508,17 @@ def resolve(
             findings.append(finding("A201", f"unknown question id {_clip(qid)}", ("answers", qid)))
     values: dict[str, Value] = {}
     dont_know: set[str] = set()
+    invalid: set[str] = set()
     applicable: list[str] = []
     for question in q.ordered_questions:
         qid = question.id
         answer = answers.get(qid)
         shown = question.when is None or question.when.evaluate(Environment(values, dont_know))
         if not shown:
-            if answer is not None and answer.value is not None:
+            depends_on_invalid = question.when is not None and not question.when.refs.isdisjoint(
+                invalid
+            )
+            if answer is not None and answer.value is not None and not depends_on_invalid:
                 findings.append(
                     finding(
                         "A205", f"{qid!r} is not asked: its condition is false", ("answers", qid)
@@ -532,6 +536,7 @@ def resolve(
         if problem is not None:
             rule, message = problem
             findings.append(finding(rule, f"{qid}: {message}", ("answers", qid, "value")))
+            invalid.add(qid)
             continue
         if answer.value == DONT_KNOW:
             dont_know.add(qid)

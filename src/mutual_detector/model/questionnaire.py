@@ -33,6 +33,14 @@ Slug = Annotated[
     ),
 ]
 
+QuestionId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+        description="A question id: lower-case letters, digits and '_' (conditions refer to it).",
+    ),
+]
+
 Text = Annotated[
     str | dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)?$")], str],
     Field(description="Plain text, or a map of language code to text, e.g. {en: ..., cy: ...}."),
@@ -167,7 +175,7 @@ KINDS: tuple[QuestionKind, ...] = ("single", "multi", "scale", "yes_no", "number
 
 
 class Question(_Model):
-    id: Slug
+    id: QuestionId
     section: Slug
     kind: QuestionKind
     prompt: Text
