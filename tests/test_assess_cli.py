@@ -188,6 +188,7 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
     env = {**os.environ, **EPOCH}
     return subprocess.run(
         [sys.executable, "-m", "mutual_detector", "assess", *args],
+        stdin=subprocess.DEVNULL,  # never a terminal: nothing may be asked
         capture_output=True,
         text=True,
         env=env,

@@ -361,4 +361,3 @@ class TestFastResolve:
             {"format": "mutual-detector/answers@1", "questionnaire": q.id, "answers": given}
         ).answers
         assert resolve_fast(compile_questionnaire(q), answers) == resolve(q, answers)
-

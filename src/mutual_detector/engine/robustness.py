@@ -3,8 +3,9 @@
 Each section with applicable scored weight has its weight multiplied by 1.2,
 then by 0.8, one at a time; the overall score, confidence and verdict are
 worked out again from the same answers (blockers still cap). If any of these
-changes the verdict (its band, or whether it is conclusive), the verdict is
-"sensitive" to that section; otherwise "robust".
+changes the verdict (its band, or whether it is conclusive; an inconclusive
+verdict has no band to change), the verdict is "sensitive" to that section;
+otherwise "robust".
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def robustness(c: Compiled, ev: Evaluation) -> dict[str, Any]:
             "sensitive_to": [],
             "summary": "There is no score yet, so there is nothing to test.",
         }
-    base = (o.conclusive, o.rank)
+    base = (o.conclusive, o.rank if o.conclusive else None)
     weights = c.section_weight
     # Each section's terms of the overall score and confidence, so that changing one
     # weight is a constant-time update.
@@ -64,7 +65,7 @@ def robustness(c: Compiled, ev: Evaluation) -> dict[str, Any]:
                 if o.cap_rank is not None:
                     rank = max(rank, o.cap_rank)
             conclusive = score is not None and round_unit(conf) >= c.threshold
-            if (conclusive, rank) == base:
+            if (conclusive, rank if conclusive else None) == base:
                 continue
             band = c.bands[rank] if conclusive and rank is not None else None
             found.append(
