@@ -316,6 +316,16 @@ class TestBatchCli:
             "Delta",
         ]
 
+    def test_warns_once_without_libyaml(
+        self, folder: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("mutual_detector.loading.HAS_LIBYAML", False)
+        code, _, err = invoke(["batch", str(folder), "-q", MINI, "-f", "csv"])
+        assert code == 3
+        warning = "mutual-detector: warning: libyaml is not installed"
+        assert err.count(warning) == 1
+        assert err.startswith(warning)
+
     def test_every_format_is_mapped(self) -> None:
         from mutual_detector.batch.records import BatchContext
 
@@ -339,6 +349,10 @@ class TestSubprocess:
         """-j 2 writes exactly the bytes -j 1 writes (jsonl and csv)."""
         for n in range(20):
             (folder / f"e{n:02}.yaml").write_text(good(f"S{n}", "some", n * 5), encoding="utf-8")
+        rows = "".join(f"R{n},most,yes,{n},3,no,staff\n" for n in range(15))
+        (folder / "rows.csv").write_text(
+            "service,appetite,unions,turnover,readiness,equity,members\n" + rows, encoding="utf-8"
+        )
         for fmt in ("jsonl", "csv"):
             one = _cli("batch", str(folder), "-q", MINI, "-f", fmt, "-j", "1")
             two = _cli("batch", str(folder), "-q", MINI, "-f", fmt, "-j", "2")

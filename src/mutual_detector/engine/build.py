@@ -1,27 +1,47 @@
 """Assemble a :class:`~mutual_detector.model.result.Result` from one set of answers.
 
-The parts of the result are built as plain dictionaries and validated into the
-frozen model in one call at the end: pydantic-core then builds every nested
-object in one pass, several times faster than constructing them one by one.
+The result is built directly as frozen model instances, without validating
+them again (:func:`mutual_detector.engine.construct.make`): every value comes
+from this package's own code, from a validated questionnaire and validated
+answers. ``tests/test_engine_construct.py`` checks that each result equals,
+byte for byte, the same result validated from its dump.
 """
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from typing import Any, Final
 
+from pydantic_core import to_json
+
 from mutual_detector import RESULT_FORMAT, __version__
-from mutual_detector.engine.compiled import Compiled, CQuestion, compile_questionnaire
+from mutual_detector.engine.compiled import (
+    Compiled,
+    answer_text,
+    compile_questionnaire,
+    format_number,
+)
+from mutual_detector.engine.construct import make
 from mutual_detector.engine.core import Evaluation, evaluate, round_score, round_unit
 from mutual_detector.engine.recommend import flag_results, recommendations
 from mutual_detector.engine.resolve import resolve_fast
 from mutual_detector.engine.robustness import robustness
 from mutual_detector.engine.whatif import DEFAULT_BUDGET, what_if
 from mutual_detector.errors import InputError
-from mutual_detector.model.answers import DONT_KNOW, AnswersFile
-from mutual_detector.model.expr import Value
+from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile, Metadata
 from mutual_detector.model.findings import finding
-from mutual_detector.model.questionnaire import Questionnaire, text
-from mutual_detector.model.result import Result
+from mutual_detector.model.questionnaire import Questionnaire
+from mutual_detector.model.result import (
+    Drivers,
+    Explanation,
+    Inconclusive,
+    QuestionnaireRef,
+    Result,
+    SectionResult,
+    SourceRef,
+    Verdict,
+)
 
 #: How many drivers up and down the result lists.
 DRIVERS: Final = 5
@@ -57,37 +77,88 @@ def assess(
         raise InputError(errors[0].message, errors)
     ev = evaluate(c, state.values, state.dont_know, state.applicable)
     shares = _inconclusive_shares(c, ev)
-    explanations = _explanations(c, ev, answers)
-    recs = recommendations(c, ev.env)
-    flags = flag_results(c, tuple(f.index for f in ev.raised))
+    explanations, counts, drivers = _explanations(c, ev, answers.answers)
+    recs, cited = recommendations(c, ev.env)
+    raised = tuple(f.index for f in ev.raised)
+    flags = flag_results(c, raised)
+    for i in raised:
+        cited.update(c.flags[i].flag.cite)
+    cited |= c.question_cites
     data: Data = {
         "format": RESULT_FORMAT,
         "tool_version": __version__,
         "timestamp": timestamp,
         "language": lang,
-        "questionnaire": {
-            "id": questionnaire.id,
-            "version": questionnaire.version,
-            "title": text(questionnaire.title, lang),
-            "sha256": questionnaire.sha256,
-        },
-        "answers_sha256": answers.sha256(),
+        "questionnaire": make(QuestionnaireRef, dict(c.questionnaire_ref)),
+        "answers_sha256": answers_sha256(answers),
         "answers_status": answers.status,
         "metadata": answers.metadata,
         "verdict": _verdict(c, ev, shares),
         "confidence": ev.outcome.confidence,
-        "sections": _sections(c, ev),
+        "sections": _sections(c, ev, counts),
         "flags": flags,
         "recommendations": recs,
         "explanations": explanations,
-        "drivers": _drivers(explanations),
+        "drivers": drivers,
         "inconclusive": _inconclusive(c, ev, shares),
         "what_if": what_if(c, ev, answers.answers, budget=whatif_budget) if whatif else None,
         "robustness": robustness(c, ev),
-        "sources": _sources(c, flags, recs, explanations),
+        "sources": [
+            make(SourceRef, {"id": sid, "title": title, "url": url})
+            for sid, (title, url) in c.sources.items()
+            if sid in cited
+        ],
         "warnings": [f.message for f in state.findings if f.level == "warning"],
     }
+    if (
+        (timestamp is None or type(timestamp) is str)
+        and type(lang) is str
+        and type(answers.metadata) is Metadata
+        and type(answers.status) is str
+    ):
+        return make(Result, data)
+    # Arguments of unusual types: validation coerces or rejects them, as it always has (the
+    # parts built above are model instances, which it keeps as they are).
     return Result.model_validate(data)
+
+
+# --------------------------------------------------------------------------- answers digest
+
+
+_ANSWER_FIELDS: Final = ("value", "note", "evidence")
+_FAST_DIGEST: Final = tuple(Answer.model_fields) == _ANSWER_FIELDS
+
+
+def answers_sha256(answers: AnswersFile) -> str:
+    """``answers.sha256()``, several times faster.
+
+    The same canonical JSON (sorted keys, no spaces, UTF-8), written by
+    pydantic-core from data built here with its keys already sorted instead of
+    by :func:`json.dumps`. Both write strings, integers and booleans alike,
+    and floats alike between 1e-4 and 1e16 (``tests/test_engine_construct.py``
+    checks this); any other float, or anything unexpected, goes to the model's
+    own method.
+    """
+    if not _FAST_DIGEST:
+        return answers.sha256()
+    items: Data = {}
+    for qid in sorted(answers.answers):
+        a = answers.answers[qid]
+        value = a.value
+        if type(value) is float and not (value == 0.0 or 1e-4 <= abs(value) < 1e16):
+            return answers.sha256()
+        items[qid] = {"evidence": a.evidence, "note": a.note, "value": value}
+    meta = answers.metadata.model_dump(mode="json")
+    data = {
+        "answers": items,
+        "metadata": {k: meta[k] for k in sorted(meta)},
+        "questionnaire": answers.questionnaire,
+    }
+    try:
+        blob = to_json(data)
+    except Exception:  # noqa: BLE001 - e.g. a lone surrogate: the model's method says what
+        return answers.sha256()
+    return hashlib.sha256(blob).hexdigest()
 
 
 # --------------------------------------------------------------------------- verdict
@@ -97,24 +168,13 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def _verdict(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> Data:
+def _verdict(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> Verdict:
     o = ev.outcome
     capped_by = [c.flags[i].flag.id for i in sorted(o.blockers)]
     lowered = o.cap_rank is not None and o.score_rank is not None and o.cap_rank > o.score_rank
-    out: Data = {
-        "status": "band",
-        "band": None,
-        "label": None,
-        "meaning": None,
-        "score": o.score,
-        "score_band": c.bands[o.score_rank].id if o.score_rank is not None else None,
-        "indicative_band": c.bands[o.rank].id if o.rank is not None else None,
-        "cap": c.bands[o.cap_rank].id if o.cap_rank is not None else None,
-        "capped_by": capped_by,
-        "confidence": o.confidence,
-        "confidence_threshold": c.threshold,
-        "settle": [],
-    }
+    score_band = c.bands[o.score_rank].id if o.score_rank is not None else None
+    indicative = c.bands[o.rank].id if o.rank is not None else None
+    cap = c.bands[o.cap_rank].id if o.cap_rank is not None else None
     if o.conclusive and o.rank is not None:
         band = c.bands[o.rank]
         summary = (
@@ -129,8 +189,24 @@ def _verdict(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> Data:
                 f" {', '.join(capped_by)} would cap it at {c.bands[o.cap_rank or 0].label} "
                 "even with a higher score."
             )
-        out.update(band=band.id, label=band.label, meaning=band.meaning, summary=summary)
-        return out
+        return make(
+            Verdict,
+            {
+                "status": "band",
+                "band": band.id,
+                "label": band.label,
+                "meaning": band.meaning,
+                "score": o.score,
+                "score_band": score_band,
+                "indicative_band": indicative,
+                "cap": cap,
+                "capped_by": capped_by,
+                "confidence": o.confidence,
+                "confidence_threshold": c.threshold,
+                "settle": [],
+                "summary": summary,
+            },
+        )
     settle = sorted(
         (qid for qid in shares if c.by_id[qid].scored),
         key=lambda qid: (-shares[qid], c.by_id[qid].order),
@@ -144,8 +220,24 @@ def _verdict(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> Data:
         )
     if settle:
         summary += f" Answering the {len(settle)} question(s) listed would settle it."
-    out.update(status="inconclusive", settle=settle, summary=summary)
-    return out
+    return make(
+        Verdict,
+        {
+            "status": "inconclusive",
+            "band": None,
+            "label": None,
+            "meaning": None,
+            "score": o.score,
+            "score_band": score_band,
+            "indicative_band": indicative,
+            "cap": cap,
+            "capped_by": capped_by,
+            "confidence": o.confidence,
+            "confidence_threshold": c.threshold,
+            "settle": settle,
+            "summary": summary,
+        },
+    )
 
 
 def _inconclusive_shares(c: Compiled, ev: Evaluation) -> dict[str, float]:
@@ -168,19 +260,22 @@ def _inconclusive_shares(c: Compiled, ev: Evaluation) -> dict[str, float]:
     return out
 
 
-def _inconclusive(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> list[Data]:
+def _inconclusive(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> list[Inconclusive]:
     out = []
     for qid, share in shares.items():
         cq = c.by_id[qid]
         out.append(
-            {
-                "id": qid,
-                "section": cq.section_id,
-                "prompt": cq.prompt,
-                "reason": "dont_know" if qid in ev.dont_know else "unanswered",
-                "scored": cq.scored,
-                "share": share,
-            }
+            make(
+                Inconclusive,
+                {
+                    "id": qid,
+                    "section": cq.section_id,
+                    "prompt": cq.prompt,
+                    "reason": "dont_know" if qid in ev.dont_know else "unanswered",
+                    "scored": cq.scored,
+                    "share": share,
+                },
+            )
         )
     return out
 
@@ -188,41 +283,34 @@ def _inconclusive(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> list
 # --------------------------------------------------------------------------- sections
 
 
-def _sections(c: Compiled, ev: Evaluation) -> list[Data]:
-    n = len(c.sections)
-    answered = [0] * n
-    inconclusive = [0] * n
-    not_applicable = [0] * n
-    applicable = set(ev.applicable)
-    for cq in c.questions:
-        s = cq.section
-        if s < 0:
-            continue
-        if cq.id not in applicable:
-            not_applicable[s] += 1
-        elif cq.id in ev.values:
-            answered[s] += 1
-        elif cq.kind != "text":
-            inconclusive[s] += 1
+_Counts = tuple[list[int], list[int], list[int]]
+
+
+def _sections(c: Compiled, ev: Evaluation, counts: _Counts) -> list[SectionResult]:
+    """Each section's result; ``counts``: answered, inconclusive and not applicable questions."""
+    answered, inconclusive, not_applicable = counts
     out = []
     for sec in c.sections:
         i = sec.index
         app, den = ev.app[i], ev.den[i]
         out.append(
-            {
-                "id": sec.id,
-                "title": sec.title,
-                "topic": sec.topic,
-                "weight": sec.weight,
-                "scored": sec.scored,
-                "score": ev.section_scores.get(sec.id),
-                "confidence": round_unit(den / app) if app > 0 else None,
-                "answered_weight": round_unit(den),
-                "applicable_weight": round_unit(app),
-                "answered": answered[i],
-                "inconclusive": inconclusive[i],
-                "not_applicable": not_applicable[i],
-            }
+            make(
+                SectionResult,
+                {
+                    "id": sec.id,
+                    "title": sec.title,
+                    "topic": sec.topic,
+                    "weight": sec.weight,
+                    "scored": sec.scored,
+                    "score": ev.section_scores.get(sec.id),
+                    "confidence": round_unit(den / app) if app > 0 else None,
+                    "answered_weight": round_unit(den),
+                    "applicable_weight": round_unit(app),
+                    "answered": answered[i],
+                    "inconclusive": inconclusive[i],
+                    "not_applicable": not_applicable[i],
+                },
+            )
         )
     return out
 
@@ -230,108 +318,100 @@ def _sections(c: Compiled, ev: Evaluation) -> list[Data]:
 # --------------------------------------------------------------------------- explanations
 
 
-def answer_text(cq: CQuestion, value: Value) -> str:
-    """An answer in words, as an officer would read it."""
-    if value == DONT_KNOW:
-        return "Don't know"
-    kind = cq.kind
-    if kind == "single":
-        return cq.option_labels.get(str(value), str(value))
-    if kind == "multi":
-        if not isinstance(value, list) or not value:
-            return "None of these"
-        return "; ".join(cq.option_labels.get(str(v), str(v)) for v in value)
-    if kind == "yes_no":
-        return "Yes" if value is True else "No"
-    if kind == "scale" and isinstance(value, int | float) and cq.question.scale is not None:
-        spec = cq.question.scale
-        label = spec.labels.get(int(value))
-        shown = f"{value:g} on a scale of {spec.min} to {spec.max}"
-        return f"{shown} ({text(label)})" if label is not None else shown
-    if kind == "number" and isinstance(value, int | float):
-        return format_number(cq, float(value))
-    return str(value)
-
-
-def format_number(cq: CQuestion, value: float) -> str:
-    unit = cq.question.number_spec.unit
-    shown = f"{value:g}"
-    if not unit:
-        return shown
-    return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
-
-
-def _explanations(c: Compiled, ev: Evaluation, answers: AnswersFile) -> list[Data]:
+def _explanations(
+    c: Compiled, ev: Evaluation, given_all: Mapping[str, Answer]
+) -> tuple[list[Explanation], _Counts, Drivers]:
+    """Every question's explanation, each section's question counts, and the drivers."""
     applicable = set(ev.applicable)
     weights = c.section_weight
-    total = sum(weights[i] for i, d in enumerate(ev.den) if d > 0)
-    given_all = answers.answers
-    values, dont_know, norm, points = ev.values, ev.dont_know, ev.norm, ev.points
+    den = ev.den
+    total = sum(weights[i] for i, d in enumerate(den) if d > 0)
+    values, dont_know, norm, points, remarks = ev.values, ev.dont_know, ev.norm, ev.points, ev.remarks
+    n = len(c.sections)
+    answered = [0] * n
+    inconclusive = [0] * n
+    not_applicable = [0] * n
+    up: list[tuple[float, int, str]] = []
+    down: list[tuple[float, int, str]] = []
     out = []
     for cq in c.questions:
         qid = cq.id
+        s = cq.section
         given = given_all.get(qid)
-        e = dict(cq.template)
         value: Any
+        words: str | None
         if qid not in applicable:
             status = "not_applicable"
+            if s >= 0:
+                not_applicable[s] += 1
             value = given.value if given is not None else None
-        elif qid in dont_know:
-            status = "dont_know"
-            value = DONT_KNOW
+            words = answer_text(cq, value) if value is not None else None
         elif qid in values:
             status = "answered"
+            if s >= 0:
+                answered[s] += 1
             value = values[qid]
+            words = cq.words[value] if cq.words else answer_text(cq, value)
         else:
-            status = "unanswered"
-            value = given.value if given is not None else None
-        e["status"] = status
-        e["answer"] = value
-        e["answer_text"] = answer_text(cq, value) if value is not None else None
-        if given is not None:
-            e["note"] = given.note
-            e["evidence"] = given.evidence
+            status = "dont_know" if qid in dont_know else "unanswered"
+            if s >= 0 and cq.kind != "text":
+                inconclusive[s] += 1
+            if status == "dont_know":
+                value, words = DONT_KNOW, "Don't know"
+            else:
+                value = given.value if given is not None else None
+                words = answer_text(cq, value) if value is not None else None
+        if type(value) is list:
+            value = list(value)  # the result's own copy, as validation would make
+        pts = sc_shown = share_shown = gained = lost = None
         sc = norm.get(qid)
         if sc is not None:
-            s = cq.section
-            share = weights[s] / total * cq.weight / ev.den[s]
-            e["points"] = round_unit(points[qid])
-            e["score"] = round_unit(sc)
-            e["share"] = round_unit(share)
-            e["gained"] = round_score(100 * share * sc)
-            e["lost"] = round_score(100 * share * (1 - sc))
-        remark = ev.remarks.get(qid)
-        if remark is not None:
-            e["remark"] = remark
-        out.append(e)
-    return out
+            share = weights[s] / total * cq.weight / den[s]
+            discrete = cq.discrete.get(value) if cq.discrete else None
+            if discrete is not None:
+                pts, sc_shown = discrete[2], discrete[3]
+            else:
+                pts, sc_shown = round(points[qid], 4) + 0.0, round(sc, 4) + 0.0
+            share_shown = round(share, 4) + 0.0
+            gained = round(100 * share * sc, 2) + 0.0
+            lost = round(100 * share * (1 - sc), 2) + 0.0
+            if gained:
+                up.append((-gained, cq.order, qid))
+            if lost:
+                down.append((-lost, cq.order, qid))
+        out.append(
+            make(
+                Explanation,
+                {
+                    "id": qid,
+                    "section": cq.section_id,
+                    "kind": cq.kind,
+                    "prompt": cq.prompt,
+                    "status": status,
+                    "scored": cq.scored,
+                    "weight": cq.weight,
+                    "answer": value,
+                    "answer_text": words,
+                    "note": given.note if given is not None else None,
+                    "evidence": given.evidence if given is not None else None,
+                    "points": pts,
+                    "max_points": cq.shown_max,
+                    "score": sc_shown,
+                    "share": share_shown,
+                    "gained": gained,
+                    "lost": lost,
+                    "remark": remarks.get(qid),
+                    "cite": list(cq.cite),
+                },
+            )
+        )
+    up.sort()
+    down.sort()
+    drivers = make(
+        Drivers,
+        {"up": [e[2] for e in up[:DRIVERS]], "down": [e[2] for e in down[:DRIVERS]]},
+    )
+    return out, (answered, inconclusive, not_applicable), drivers
 
 
-def _drivers(explanations: list[Data]) -> Data:
-    up = sorted((e for e in explanations if e["gained"]), key=lambda e: -float(e["gained"]))
-    down = sorted((e for e in explanations if e["lost"]), key=lambda e: -float(e["lost"]))
-    return {"up": [e["id"] for e in up[:DRIVERS]], "down": [e["id"] for e in down[:DRIVERS]]}
-
-
-def _sources(c: Compiled, flags: list[Data], recs: Data, explanations: list[Data]) -> list[Data]:
-    cited: set[str] = set()
-    for f in flags:
-        cited.update(f["cite"])
-    for e in explanations:
-        cited.update(e["cite"])
-    groups = [recs["legal_forms"], recs["excluded_forms"], recs["governance"]]
-    groups += [recs["governance_not_recommended"]] + [s["steps"] for s in recs["next_steps"]]
-    for group in groups:
-        for cand in group:
-            cited.update(cand["cite"])
-            for key in ("reasons_for", "reasons_against", "excluded_because"):
-                for r in cand[key]:
-                    cited.update(r["cite"])
-    return [
-        {"id": sid, "title": title, "url": url}
-        for sid, (title, url) in c.sources.items()
-        if sid in cited
-    ]
-
-
-__all__ = ["answer_text", "assess", "format_number"]
+__all__ = ["answer_text", "answers_sha256", "assess", "format_number"]

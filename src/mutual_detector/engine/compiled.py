@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from mutual_detector.engine.fastexpr import Predicate, compile_expression
+from mutual_detector.model.answers import DONT_KNOW
 from mutual_detector.model.expr import Call, Expression, Literal_, Value, _walk
 from mutual_detector.model.questionnaire import (
     FlagRule,
@@ -75,8 +76,16 @@ class CQuestion:
     prompt: str = ""
     domain: tuple[tuple[Value, float], ...] = ()
     """single, yes_no, scale: every answer with its normalised score, best first."""
-    template: dict[str, Any] = field(default_factory=dict)
-    """The fixed fields of the question's explanation in a result."""
+    counts: bool = False
+    """Scored and in a section: it counts in its section's sums."""
+    discrete: dict[Value, tuple[float, float, float, float]] = field(default_factory=dict)
+    """single, yes_no, scale: each valid (normalised) answer's points, normalised score, and
+    the two rounded as a result shows them (4 decimals)."""
+    words: dict[Value, str] = field(default_factory=dict)
+    """single, yes_no, scale: each valid (normalised) answer in words (:func:`answer_text`)."""
+    shown_max: float | None = None
+    """``max_points`` as a result shows it (None if not scored)."""
+    cite: tuple[str, ...] = ()
 
     def points(self, value: Value) -> tuple[float, str | None]:
         """Points earned by ``value`` (a validated, normalised answer), and any remark."""
@@ -136,6 +145,10 @@ class CRule:
     exclude: bool
     reason: str
     cite: tuple[str, ...]
+    shown_points: float
+    """``points`` as a float, as a result's reason shows them."""
+    slot: int
+    """Where the reason goes when the rule holds: 0 for, 1 against, 2 excluded because."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +158,7 @@ class CRecommendation:
     rules: tuple[CRule, ...]
     title: str
     summary: str | None
+    cite: tuple[str, ...] = ()
 
 
 @dataclass
@@ -175,6 +189,16 @@ class Compiled:
     """For each question, the questions whose `when:` reads it, directly or through others."""
     section_questions: tuple[tuple[CQuestion, ...], ...]
     """Scored questions of each section, in asking order."""
+    reads_question_scores: bool = True
+    """Whether any flag or recommendation condition calls ``score()``."""
+    question_cites: frozenset[str] = frozenset()
+    """Sources cited by any question (a result explains every question)."""
+    flag_data: tuple[dict[str, Any], ...] = ()
+    """Each flag as a result shows it when raised (copy before use)."""
+    flag_order: tuple[tuple[int, int], ...] = ()
+    """Each flag's place in a result: blockers, warnings, then notes; file order within."""
+    questionnaire_ref: dict[str, Any] = field(default_factory=dict)
+    """The result's ``questionnaire`` field (copy before use)."""
 
     def band_rank(self, score: float) -> int:
         """Index of the band ``score`` falls in (0 = best); bands are [min, max), top includes 100."""
@@ -249,27 +273,13 @@ def _question(
         values = list(range(question.scale.min, question.scale.max + 1))
     scored_values = [(v, cq.score(v)[1]) for v in values]
     cq.domain = tuple(sorted(scored_values, key=lambda vs: -vs[1]))  # stable: file order on ties
-    cq.template = {
-        "id": cq.id,
-        "section": cq.section_id,
-        "kind": kind,
-        "prompt": cq.prompt,
-        "status": "unanswered",
-        "scored": scored,
-        "weight": cq.weight,
-        "answer": None,
-        "answer_text": None,
-        "note": None,
-        "evidence": None,
-        "points": None,
-        "max_points": round(cq.max_points, 4) + 0.0 if scored else None,
-        "score": None,
-        "share": None,
-        "gained": None,
-        "lost": None,
-        "remark": None,
-        "cite": list(question.cite),
-    }
+    cq.counts = scored and cq.section >= 0
+    for v in values:
+        pts, sc, _ = cq.score(v)
+        cq.discrete[v] = (pts, sc, round(pts, 4) + 0.0, round(sc, 4) + 0.0)
+        cq.words[v] = answer_text(cq, v)
+    cq.shown_max = round(cq.max_points, 4) + 0.0 if scored else None
+    cq.cite = tuple(question.cite)
     return cq
 
 
@@ -336,11 +346,14 @@ def _compile(q: Questionnaire, lang: str) -> Compiled:
                     rule.exclude,
                     text(rule.reason, lang),
                     tuple(rule.cite),
+                    float(rule.points),
+                    2 if rule.exclude else 1 if rule.points < 0 else 0,
                 )
                 for rule in r.rules
             ),
             title=text(r.title, lang),
             summary=text(r.summary, lang) if r.summary is not None else None,
+            cite=tuple(r.cite),
         )
         for r in q.recommendations
     )
@@ -384,7 +397,68 @@ def _compile(q: Questionnaire, lang: str) -> Compiled:
         section_questions=tuple(
             tuple(cq for cq in questions if cq.section == s.index and cq.scored) for s in sections
         ),
+        reads_question_scores=any(
+            "score" in e.functions
+            for e in (
+                *(f.when for f in q.flags),
+                *(r.when for r in q.recommendations if r.when is not None),
+                *(rule.when for r in q.recommendations for rule in r.rules),
+            )
+        ),
+        question_cites=frozenset(c for cq in questions for c in cq.cite),
+        flag_data=tuple(
+            {
+                "id": f.flag.id,
+                "severity": f.flag.severity,
+                "message": text(f.flag.message, lang),
+                "cite": tuple(f.flag.cite),
+                "cap": bands[f.cap_rank].id if f.cap_rank is not None else None,
+                "condition": f.flag.when.source,
+            }
+            for f in flags
+        ),
+        flag_order=tuple((_SEVERITY_ORDER[f.flag.severity], f.index) for f in flags),
+        questionnaire_ref={
+            "id": q.id,
+            "version": q.version,
+            "title": text(q.title, lang),
+            "sha256": q.sha256,
+        },
     )
+
+
+_SEVERITY_ORDER: Final = {"blocker": 0, "warning": 1, "info": 2}
+
+
+def answer_text(cq: CQuestion, value: Value) -> str:
+    """An answer in words, as an officer would read it."""
+    if value == DONT_KNOW:
+        return "Don't know"
+    kind = cq.kind
+    if kind == "single":
+        return cq.option_labels.get(str(value), str(value))
+    if kind == "multi":
+        if not isinstance(value, list) or not value:
+            return "None of these"
+        return "; ".join(cq.option_labels.get(str(v), str(v)) for v in value)
+    if kind == "yes_no":
+        return "Yes" if value is True else "No"
+    if kind == "scale" and isinstance(value, int | float) and cq.question.scale is not None:
+        spec = cq.question.scale
+        label = spec.labels.get(int(value))
+        shown = f"{value:g} on a scale of {spec.min} to {spec.max}"
+        return f"{shown} ({text(label)})" if label is not None else shown
+    if kind == "number" and isinstance(value, int | float):
+        return format_number(cq, float(value))
+    return str(value)
+
+
+def format_number(cq: CQuestion, value: float) -> str:
+    unit = cq.question.number_spec.unit
+    shown = f"{value:g}"
+    if not unit:
+        return shown
+    return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
 
 
 __all__ = [
@@ -394,5 +468,7 @@ __all__ = [
     "CRecommendation",
     "CSection",
     "Compiled",
+    "answer_text",
     "compile_questionnaire",
+    "format_number",
 ]

@@ -110,6 +110,7 @@ class Evaluation:
     app: list[float]
     section_scores: dict[str, float]
     question_scores: dict[str, float]
+    """Empty if no flag or recommendation condition reads ``score()``."""
     env: Environment
     raised: tuple[CFlag, ...]
     outcome: Outcome
@@ -166,7 +167,7 @@ def evaluate(
     by_id = c.by_id
     for qid in applicable:
         cq = by_id[qid]
-        if not cq.scored or cq.section < 0:
+        if not cq.counts:
             continue
         s = cq.section
         w = cq.weight
@@ -174,11 +175,15 @@ def evaluate(
         v = vals.get(qid)
         if v is None:
             continue
-        pts, sc, remark = cq.score(v)
+        discrete = cq.discrete
+        if discrete:  # single, yes_no, scale: the value is one of its keys
+            pts, sc = discrete[v][:2]
+        else:
+            pts, sc, remark = cq.score(v)
+            if remark is not None:
+                remarks[qid] = remark
         points[qid] = pts
         norm[qid] = sc
-        if remark is not None:
-            remarks[qid] = remark
         num[s] += w * sc
         den[s] += w
     raw_score, raw_conf = overall(c, num, den, app)
@@ -187,7 +192,9 @@ def evaluate(
         for sec in c.sections
         if den[sec.index] > 0
     }
-    question_scores = {qid: round_unit(sc) for qid, sc in norm.items()}
+    question_scores = (
+        {qid: round(sc, 4) + 0.0 for qid, sc in norm.items()} if c.reads_question_scores else {}
+    )
     env = Environment(vals, dk, question_scores, section_scores)
     raised = tuple(f for f in c.flags if f.when(env))
     outcome = decide(c, raw_score, raw_conf, (f for f in raised if f.cap_rank is not None))

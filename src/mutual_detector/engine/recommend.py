@@ -17,9 +17,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from mutual_detector.engine.compiled import Compiled, CRecommendation
+from mutual_detector.engine.compiled import Compiled
+from mutual_detector.engine.construct import make
 from mutual_detector.model.expr import Environment
-from mutual_detector.model.questionnaire import STAGES, Stage, text
+from mutual_detector.model.questionnaire import STAGES, Stage
+from mutual_detector.model.result import (
+    Candidate,
+    FlagResult,
+    Reason,
+    Recommendations,
+    StageSteps,
+)
 
 Data = dict[str, Any]
 
@@ -30,93 +38,93 @@ STAGE_TITLES: dict[Stage, str] = {
     "after_spin_out": "After spin-out",
 }
 
-_SEVERITY_ORDER = {"blocker": 0, "warning": 1, "info": 2}
 
-
-def flag_results(c: Compiled, raised: tuple[int, ...]) -> list[Data]:
+def flag_results(c: Compiled, raised: tuple[int, ...]) -> list[FlagResult]:
     """The raised flags (indices into ``c.flags``): blockers, warnings, then notes."""
     out = []
-    for i in sorted(raised, key=lambda i: (_SEVERITY_ORDER[c.flags[i].flag.severity], i)):
-        cf = c.flags[i]
-        f = cf.flag
-        out.append(
-            {
-                "id": f.id,
-                "severity": f.severity,
-                "message": text(f.message, c.lang),
-                "cite": list(f.cite),
-                "cap": c.bands[cf.cap_rank].id if cf.cap_rank is not None else None,
-                "condition": f.when.source,
-            }
-        )
+    order = c.flag_order
+    for i in sorted(raised, key=order.__getitem__):
+        data = dict(c.flag_data[i])
+        data["cite"] = list(data["cite"])
+        out.append(make(FlagResult, data))
     return out
 
 
-def _candidate(cr: CRecommendation, env: Environment) -> Data | None:
-    rec = cr.rec
-    if cr.when is not None and not cr.when(env):
-        return None
-    score = rec.base
-    for_: list[Data] = []
-    against: list[Data] = []
-    excluded: list[Data] = []
-    for rule in cr.rules:
-        if not rule.when(env):
-            continue
-        reason = {"text": rule.reason, "points": rule.points, "cite": list(rule.cite)}
-        score += rule.points
-        if rule.exclude:
-            excluded.append(reason)
-        elif rule.points < 0:
-            against.append(reason)
-        else:
-            for_.append(reason)
-    return {
-        "id": rec.id,
-        "kind": rec.kind,
-        "title": cr.title,
-        "summary": cr.summary,
-        "stage": rec.stage,
-        "score": round(score, 4) + 0.0,
-        "rank": None,
-        "reasons_for": for_,
-        "reasons_against": against,
-        "excluded_because": excluded,
-        "cite": list(rec.cite),
-    }
-
-
-def recommendations(c: Compiled, env: Environment) -> Data:
+def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set[str]]:
+    """The recommendations, and the sources cited by the candidates listed."""
     forms: list[Data] = []
     excluded_forms: list[Data] = []
     governance: list[Data] = []
     not_recommended: list[Data] = []
     steps: dict[Stage, list[Data]] = {s: [] for s in STAGES}
+    cited: set[str] = set()
     for cr in c.recommendations:
-        cand = _candidate(cr, env)
-        if cand is None:
+        if cr.when is not None and not cr.when(env):
             continue
-        kind = cr.rec.kind
+        rec = cr.rec
+        score = rec.base
+        reasons: tuple[list[Reason], list[Reason], list[Reason]] = ([], [], [])
+        cites: list[tuple[str, ...]] = [cr.cite]
+        for rule in cr.rules:
+            if not rule.when(env):
+                continue
+            score += rule.points
+            reasons[rule.slot].append(
+                make(Reason, {"text": rule.reason, "points": rule.shown_points, "cite": list(rule.cite)})
+            )
+            cites.append(rule.cite)
+        excluded = reasons[2]
+        cand: Data = {
+            "id": rec.id,
+            "kind": rec.kind,
+            "title": cr.title,
+            "summary": cr.summary,
+            "stage": rec.stage,
+            "score": round(score, 4) + 0.0,
+            "rank": None,
+            "reasons_for": reasons[0],
+            "reasons_against": reasons[1],
+            "excluded_because": excluded,
+            "cite": list(cr.cite),
+        }
+        kind = rec.kind
         if kind == "legal_form":
-            (excluded_forms if cand["excluded_because"] else forms).append(cand)
+            (excluded_forms if excluded else forms).append(cand)
         elif kind == "governance":
-            ok = not cand["excluded_because"] and cand["score"] >= 0
+            ok = not excluded and cand["score"] >= 0
             (governance if ok else not_recommended).append(cand)
-        elif not cand["excluded_because"]:
-            steps[cr.rec.stage or "explore"].append(cand)
+        elif not excluded:
+            steps[rec.stage or "explore"].append(cand)
+        else:
+            continue  # a next step ruled out is not listed, nor are its sources
+        for group in cites:
+            cited.update(group)
     forms.sort(key=lambda f: (-f["score"], f["id"]))
     for n, f in enumerate(forms, start=1):
         f["rank"] = n
     governance.sort(key=lambda g: (-g["score"], g["id"]))
-    return {
-        "legal_forms": forms,
-        "excluded_forms": excluded_forms,
-        "governance": governance,
-        "governance_not_recommended": not_recommended,
-        "next_steps": [
-            {"stage": s, "title": STAGE_TITLES[s], "steps": steps[s]} for s in STAGES if steps[s]
-        ],
-    }
+    recs = make(
+        Recommendations,
+        {
+            "legal_forms": _candidates(forms),
+            "excluded_forms": _candidates(excluded_forms),
+            "governance": _candidates(governance),
+            "governance_not_recommended": _candidates(not_recommended),
+            "next_steps": [
+                make(
+                    StageSteps,
+                    {"stage": s, "title": STAGE_TITLES[s], "steps": _candidates(steps[s])},
+                )
+                for s in STAGES
+                if steps[s]
+            ],
+        },
+    )
+    return recs, cited
+
+
+def _candidates(group: list[Data]) -> list[Candidate]:
+    return [make(Candidate, cand) for cand in group]
 
 
 __all__ = ["STAGE_TITLES", "flag_results", "recommendations"]

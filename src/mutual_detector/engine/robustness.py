@@ -10,24 +10,29 @@ otherwise "robust".
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from mutual_detector.engine.compiled import Compiled
+from mutual_detector.engine.construct import make
 from mutual_detector.engine.core import Evaluation, round_score, round_unit
+from mutual_detector.model.result import Robustness, Sensitivity
 
 FACTORS: Final = (1.2, 0.8)
 
 
-def robustness(c: Compiled, ev: Evaluation) -> dict[str, Any]:
+def robustness(c: Compiled, ev: Evaluation) -> Robustness:
     """Robustness of the verdict, as the result's ``robustness`` field."""
     o = ev.outcome
     if o.score is None or o.score_rank is None:
-        return {
-            "status": "not_applicable",
-            "margin": None,
-            "sensitive_to": [],
-            "summary": "There is no score yet, so there is nothing to test.",
-        }
+        return make(
+            Robustness,
+            {
+                "status": "not_applicable",
+                "margin": None,
+                "sensitive_to": [],
+                "summary": "There is no score yet, so there is nothing to test.",
+            },
+        )
     base = (o.conclusive, o.rank if o.conclusive else None)
     weights = c.section_weight
     # Each section's terms of the overall score and confidence, so that changing one
@@ -47,7 +52,7 @@ def robustness(c: Compiled, ev: Evaluation) -> dict[str, Any]:
             total += w * score_term
             wsum += w
         terms.append((s, w, score_term, conf_term))
-    found: list[dict[str, Any]] = []
+    found: list[Sensitivity] = []
     words: list[str] = []
     for s, w, score_term, conf_term in terms:
         for factor in FACTORS:
@@ -69,13 +74,16 @@ def robustness(c: Compiled, ev: Evaluation) -> dict[str, Any]:
                 continue
             band = c.bands[rank] if conclusive and rank is not None else None
             found.append(
-                {
-                    "section": c.sections[s].id,
-                    "factor": factor,
-                    "status": "band" if band is not None else "inconclusive",
-                    "band": band.id if band is not None else None,
-                    "score": score,
-                }
+                make(
+                    Sensitivity,
+                    {
+                        "section": c.sections[s].id,
+                        "factor": factor,
+                        "status": "band" if band is not None else "inconclusive",
+                        "band": band.id if band is not None else None,
+                        "score": score,
+                    },
+                )
             )
             sign = "+20%" if factor > 1 else "-20%"
             words.append(
@@ -87,19 +95,25 @@ def robustness(c: Compiled, ev: Evaluation) -> dict[str, Any]:
         gaps.append(band.max - o.score)
     margin = round_score(min(gaps)) if gaps else None
     if found:
-        return {
-            "status": "sensitive",
+        return make(
+            Robustness,
+            {
+                "status": "sensitive",
+                "margin": margin,
+                "sensitive_to": found,
+                "summary": "Sensitive to the weight of " + "; ".join(words) + ".",
+            },
+        )
+    return make(
+        Robustness,
+        {
+            "status": "robust",
             "margin": margin,
-            "sensitive_to": found,
-            "summary": "Sensitive to the weight of " + "; ".join(words) + ".",
-        }
-    return {
-        "status": "robust",
-        "margin": margin,
-        "sensitive_to": [],
-        "summary": "Robust: the verdict stays the same if any one section's weight is 20% "
-        "higher or lower.",
-    }
+            "sensitive_to": [],
+            "summary": "Robust: the verdict stays the same if any one section's weight is 20% "
+            "higher or lower.",
+        },
+    )
 
 
 __all__ = ["FACTORS", "robustness"]

@@ -36,7 +36,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from mutual_detector.engine.compiled import Compiled, CQuestion
+from mutual_detector.engine.compiled import Compiled, CQuestion, answer_text
+from mutual_detector.engine.construct import make
 from mutual_detector.engine.core import (
     Evaluation,
     Outcome,
@@ -48,7 +49,7 @@ from mutual_detector.engine.core import (
 from mutual_detector.model.answers import DONT_KNOW, Answer
 from mutual_detector.model.checks import _normalise, check_answer
 from mutual_detector.model.expr import Environment, Value
-from mutual_detector.model.result import Effect
+from mutual_detector.model.result import Change, Effect, Scenario, WhatIf
 
 #: Default most scenarios evaluated per assessment.
 DEFAULT_BUDGET: Final = 5000
@@ -718,8 +719,6 @@ def _sort_key(found: _Found) -> tuple[int, int, float, tuple[tuple[int, str], ..
 
 
 def _before(s: _Search, cq: CQuestion) -> tuple[Value | None, str]:
-    from mutual_detector.engine.build import answer_text
-
     if cq.id in s.dont_know:
         return None, "Don't know"
     value = s.values.get(cq.id)
@@ -728,21 +727,27 @@ def _before(s: _Search, cq: CQuestion) -> tuple[Value | None, str]:
     return value, answer_text(cq, value)
 
 
-def _scenario(c: Compiled, s: _Search, found: _Found) -> Data:
-    from mutual_detector.engine.build import answer_text
+def _own(value: Value | None) -> Value | None:
+    """A list value copied, so that the result holds its own (as validation would make)."""
+    return list(value) if type(value) is list else value
 
+
+def _scenario(c: Compiled, s: _Search, found: _Found) -> Scenario:
     changes = []
     for cq, value in found.alts:
         before, before_text = _before(s, cq)
         changes.append(
-            {
-                "question": cq.id,
-                "prompt": cq.prompt,
-                "before": before,
-                "before_text": before_text,
-                "after": value,
-                "after_text": answer_text(cq, value),
-            }
+            make(
+                Change,
+                {
+                    "question": cq.id,
+                    "prompt": cq.prompt,
+                    "before": _own(before),
+                    "before_text": before_text,
+                    "after": _own(value),
+                    "after_text": answer_text(cq, value),
+                },
+            )
         )
     effects: list[Effect] = []
     if found.better:
@@ -751,15 +756,18 @@ def _scenario(c: Compiled, s: _Search, found: _Found) -> Data:
         effects.append("clears_blocker")
     o = found.outcome
     band = c.bands[o.rank] if o.conclusive and o.rank is not None else None
-    return {
-        "changes": changes,
-        "effects": effects,
-        "status": "band" if band is not None else "inconclusive",
-        "band": band.id if band is not None else None,
-        "label": band.label if band is not None else None,
-        "score": o.score,
-        "cleared": [c.flags[i].flag.id for i in sorted(found.cleared)],
-    }
+    return make(
+        Scenario,
+        {
+            "changes": changes,
+            "effects": effects,
+            "status": "band" if band is not None else "inconclusive",
+            "band": band.id if band is not None else None,
+            "label": band.label if band is not None else None,
+            "score": o.score,
+            "cleared": [c.flags[i].flag.id for i in sorted(found.cleared)],
+        },
+    )
 
 
 def _goal(c: Compiled, s: _Search) -> str:
@@ -787,10 +795,10 @@ def what_if(
     answers: Mapping[str, Answer] | None = None,
     *,
     budget: int = DEFAULT_BUDGET,
-) -> Data:
+) -> WhatIf:
     """Search for the smallest answer changes that improve the verdict (see the module doc).
 
-    Returns the result's ``what_if`` field as plain data.
+    Returns the result's ``what_if`` field.
 
     ``answers`` are the answers as given, so that answers to questions that do
     not apply now are taken into account when a change would make them apply.
@@ -798,20 +806,30 @@ def what_if(
     search = _Search(c, ev, budget, answers or {})
     goal = _goal(c, search)
     if search.target is None and not ev.outcome.blockers:
-        return {"goal": goal, "scenarios": [], "evaluations": 0, "budget": budget, "complete": True}
+        return _what_if(
+            {"goal": goal, "scenarios": [], "evaluations": 0, "budget": budget, "complete": True}
+        )
     search.run()
     singles = sorted((f for f in search.found if len(f.alts) == 1), key=_sort_key)
     pairs = sorted(
         (f for f in search.found if len(f.alts) == 2 and not _dominated(f, singles)), key=_sort_key
     )
     chosen = _unique(singles)[:MAX_REPORTED] + _distinct(_unique(pairs))[:MAX_REPORTED]
-    return {
-        "goal": goal,
-        "scenarios": [_scenario(c, search, f) for f in chosen],
-        "evaluations": search.used,
-        "budget": budget,
-        "complete": search.complete,
-    }
+    return _what_if(
+        {
+            "goal": goal,
+            "scenarios": [_scenario(c, search, f) for f in chosen],
+            "evaluations": search.used,
+            "budget": budget,
+            "complete": search.complete,
+        }
+    )
+
+
+def _what_if(data: Data) -> WhatIf:
+    if type(data["budget"]) is int:
+        return make(WhatIf, data)
+    return WhatIf.model_validate(data)  # a budget of another type: coerced or refused as ever
 
 
 def _unique(found: list[_Found]) -> list[_Found]:
