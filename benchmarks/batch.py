@@ -281,6 +281,32 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, peak)
 """
 
 
+_SPLIT = """
+import resource, sys, time
+from mutual_detector.cli import main
+sys.argv = ["mutual-detector", *sys.argv[1:]]
+start = time.perf_counter()
+try:
+    main()
+except SystemExit:
+    pass
+wall = time.perf_counter() - start
+me = resource.getrusage(resource.RUSAGE_SELF)
+kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(wall, me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime)
+"""
+
+
+def cpu_split(folder: Path, jobs: int, q: str, out: Path) -> dict[str, float]:
+    """Seconds of CPU in the main process and in the workers, for one run (start-up included)."""
+    args = ["batch", str(folder), "-q", q, "-f", "csv", "-o", str(out), "-j", str(jobs), "--quiet"]
+    proc = subprocess.run(
+        [sys.executable, "-c", _SPLIT, *args], capture_output=True, cwd=ROOT, env=_env()
+    )
+    wall, main_cpu, workers_cpu = (float(x) for x in proc.stdout.split())
+    return {"wall_s": wall, "main_cpu_s": main_cpu, "workers_cpu_s": workers_cpu}
+
+
 def peak_memory(folder: Path, jobs: int, q: str, out: Path) -> dict[str, float]:
     """MiB: the largest single process, and the sampled sum over the process tree."""
     args = ["batch", str(folder), "-q", q, "-f", "csv", "-o", str(out), "-j", str(jobs), "--quiet"]
@@ -331,6 +357,7 @@ def main() -> int:
         parallel = batch_throughput(
             small, base / "big", args.small, args.files, 2, q, out, args.format
         )
+        split = cpu_split(base / "big", 2, q, out)
         memory: dict[str, dict[str, dict[str, float]]] = {}
         for size in sizes:
             folder = base / f"mem-{size}"
@@ -352,6 +379,11 @@ def main() -> int:
         "throughput_vs_parse": serial["files_per_s"] / parse["c_loader"],
         "throughput_vs_located_reader": serial["files_per_s"] / parse["located_reader"],
         "speedup_j2": parallel["files_per_s"] / serial["files_per_s"],
+        "j2_cpu_split": split,
+        # With two free cores the run takes as long as the busier of: the main process, or
+        # each worker's half of the work (start-up excluded, as above).
+        "speedup_j2_two_free_cores": serial["wall_big_s"]
+        / max(split["main_cpu_s"], split["workers_cpu_s"] / 2),
         "memory_mib": memory,
         "assess_process_s": per_assess,
         "assess_vs_batch_per_file": per_assess * serial["files_per_s"],
@@ -386,6 +418,9 @@ def _print(r: dict[str, Any]) -> None:
     print(f"batch / parse only:            {r['throughput_vs_parse']:8.2f}x  (goal >= 0.8x)")
     print(f"batch / located reader:        {r['throughput_vs_located_reader']:8.2f}x")
     print(f"-j 2 / -j 1:                   {r['speedup_j2']:8.2f}x  (goal >= 1.7x on 2 free cores)")
+    sp = r["j2_cpu_split"]
+    print(f"-j 2 CPU: main {sp['main_cpu_s']:.2f} s, workers {sp['workers_cpu_s']:.2f} s "
+          f"-> on two free cores about {r['speedup_j2_two_free_cores']:.2f}x")  # fmt: skip
     for size, runs in r["memory_mib"].items():
         for j, m in runs.items():
             print(f"peak memory, {size:>6} files, {j}: largest process {m['largest_process_mib']:6.1f} MiB,"

@@ -8,7 +8,6 @@ from typing import Any
 
 import yaml
 from hypothesis import strategies as st
-
 from targets import ASSETS, HOSTILE, QUESTION_IDS, ROOT
 
 # --------------------------------------------------------------------------- seeds
@@ -127,9 +126,7 @@ LONG_TEXT = st.sampled_from(["x" * 2_001, "y" * 10_001, "z" * 501, "é" * 2_000]
 
 PLAIN = st.recursive(
     SCALARS,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=5), st.dictionaries(KEYS, inner, max_size=5)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(KEYS, inner, max_size=5)),
     max_leaves=25,
 )
 
@@ -193,12 +190,93 @@ def structural_bomb(draw: st.DrawFn) -> str:
     return "a: " + "x" * (n * 50) + "\n"
 
 
+MINI_DATA: dict[str, Any] = yaml.safe_load((ASSETS / "mini.yaml").read_text(encoding="utf-8"))
+
+_FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "id": st.sampled_from([*QUESTION_IDS, "x", "Bad Id", "", "a" * 70]),
+    "section": st.sampled_from(["staff", "money", "legal", "nope"]),
+    "kind": st.sampled_from(["single", "multi", "scale", "yes_no", "number", "text", "other"]),
+    "weight": st.one_of(st.floats(), st.integers(-5, 2000)),
+    "scored": st.one_of(st.booleans(), st.none()),
+    "required": st.booleans(),
+    "dont_know": st.booleans(),
+    "cite": st.lists(st.sampled_from(["domain-1-2", "nope"]), max_size=3),
+    "options": st.lists(
+        st.fixed_dictionaries(
+            {
+                "value": st.sampled_from(["most", "some", "few", "dont_know", "staff", "Bad"]),
+                "label": st.just("L"),
+            },
+            optional={"score": st.one_of(st.floats(-1, 2000), st.none())},
+        ),
+        max_size=4,
+    ),
+    "scale": st.fixed_dictionaries(
+        {"min": st.integers(-1200, 1200), "max": st.integers(-1200, 1200)},
+        optional={
+            "labels": st.dictionaries(st.integers(-200, 200), st.just("L"), max_size=3),
+            "scores": st.dictionaries(st.integers(-5, 10), st.floats(-1, 10), max_size=3),
+        },
+    ),
+    "number": st.fixed_dictionaries(
+        {},
+        optional={
+            "min": st.floats(),
+            "max": st.floats(),
+            "integer": st.booleans(),
+            "bands": st.lists(
+                st.fixed_dictionaries(
+                    {"min": st.floats(-10, 200), "max": st.floats(-10, 200), "score": st.floats()}
+                ),
+                max_size=4,
+            ),
+        },
+    ),
+    "yes_score": st.one_of(st.floats(), st.none()),
+    "max_length": st.integers(-1, 30000),
+}
+
+
+@st.composite
+def questionnaire_variant(draw: st.DrawFn) -> str:
+    """The mini questionnaire with a few fields changed: reaches model validation and lint."""
+    import copy
+
+    data = copy.deepcopy(MINI_DATA)
+    questions: list[dict[str, Any]] = data["questions"]
+    for _ in range(draw(st.integers(1, 4))):
+        action = draw(st.sampled_from(["field", "when", "drop", "copy", "flag", "band", "rec"]))
+        q = questions[draw(st.integers(0, len(questions) - 1))]
+        if action == "field":
+            name = draw(st.sampled_from(sorted(_FIELD_VALUES)))
+            q[name] = draw(_FIELD_VALUES[name])
+        elif action == "when":
+            q["when"] = draw(EXPRESSIONS)
+        elif action == "drop" and len(q) > 1:
+            q.pop(draw(st.sampled_from(sorted(q))))
+        elif action == "copy":
+            questions.insert(draw(st.integers(0, len(questions))), copy.deepcopy(q))
+        elif action == "flag":
+            data["flags"][0]["when"] = draw(EXPRESSIONS)
+            data["flags"][0]["cap"] = draw(st.sampled_from(["weak", "strong", "nope", None]))
+        elif action == "band":
+            band = data["scoring"]["bands"][draw(st.integers(0, 2))]
+            band[draw(st.sampled_from(["min", "max"]))] = draw(st.floats(-10, 110))
+        else:
+            rec = data["recommendations"][draw(st.integers(0, 3))]
+            rec["when"] = draw(EXPRESSIONS)
+            rec["kind"] = draw(st.sampled_from(["legal_form", "governance", "next_step", "x"]))
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 YAML_TEXT = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(YAML_TOKENS), max_size=60).map("".join),
     generated_document(),
     mutated_seed(),
     structural_bomb(),
+    questionnaire_variant(),
+    questionnaire_variant(),
 )
 
 YAML_BYTES = st.one_of(
@@ -302,15 +380,31 @@ ANSWER_VALUE = st.one_of(
     st.dictionaries(st.sampled_from(["value", "note", "evidence", "extra"]), SCALARS, max_size=4),
     st.fixed_dictionaries(
         {"value": SCALARS},
-        optional={"note": st.one_of(st.none(), st.text(max_size=20), LONG_TEXT), "evidence": SCALARS},
+        optional={
+            "note": st.one_of(st.none(), st.text(max_size=20), LONG_TEXT),
+            "evidence": SCALARS,
+        },
     ),
+)
+
+WELL_TYPED_VALUE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 200),
+    HUGE_INTS,
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from(["most", "some", "few", "staff", "users", "dont_know", "12", "x"]),
+    st.lists(st.sampled_from(["staff", "users", "community", "nope", "staff"]), max_size=4),
+    LONG_TEXT,
 )
 
 ANSWERS_DATA = st.fixed_dictionaries(
     {
-        "format": st.sampled_from(["mutual-detector/answers@1", "mutual-detector/answers@1", "x"]),
-        "questionnaire": st.sampled_from(["mini", "mini", "other", ""]),
+        "format": st.sampled_from(["mutual-detector/answers@1"] * 9 + ["x"]),
+        "questionnaire": st.sampled_from(["mini"] * 9 + ["other"]),
         "answers": st.one_of(
+            st.dictionaries(st.sampled_from(QUESTION_IDS), WELL_TYPED_VALUE, max_size=7),
+            st.dictionaries(st.sampled_from(QUESTION_IDS), WELL_TYPED_VALUE, max_size=7),
             st.dictionaries(st.one_of(st.sampled_from(QUESTION_IDS), KEYS), ANSWER_VALUE),
             PLAIN,
         ),
@@ -330,8 +424,9 @@ ANSWERS_DATA = st.fixed_dictionaries(
             ),
             PLAIN,
         ),
-        "extra": PLAIN,
     },
+).flatmap(
+    lambda d: st.sampled_from([d] * 19 + [{**d, "extra": 1}])  # an unknown field, now and then
 )
 
 STRATEGIES = {

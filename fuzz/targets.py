@@ -11,8 +11,10 @@ bounded length, encodable as UTF-8, with a known rule id.
 
 from __future__ import annotations
 
+import atexit
 import math
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -61,6 +63,7 @@ SECTIONS = frozenset(MINI.questionnaire.section_index)
 QUESTION_IDS = tuple(MINI.questionnaire.question_index)
 #: An empty folder: ``include:`` paths written by the fuzzer resolve inside it (and fail).
 _EMPTY_DIR = Path(tempfile.mkdtemp(prefix="mutual-detector-fuzz-"))
+atexit.register(shutil.rmtree, _EMPTY_DIR, ignore_errors=True)
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
@@ -169,7 +172,7 @@ def _envs(extra: Mapping[str, Value] | None) -> list[Environment]:
         Environment({}, frozenset(QUESTION_IDS)),
     ]
     if extra:
-        envs.append(Environment(dict(extra), frozenset(), {k: 0.25 for k in extra}, {}))
+        envs.append(Environment(dict(extra), frozenset(), dict.fromkeys(extra, 0.25), {}))
     return envs
 
 

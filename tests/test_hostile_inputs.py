@@ -411,9 +411,7 @@ def validate(runner: CliRunner, *args: str) -> tuple[int, list[str], str]:
 
 
 class TestHostileFiles:
-    @pytest.mark.parametrize(
-        "case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES]
-    )
+    @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
     def test_one_located_line_and_the_documented_exit_code(
         self, case: Case, workdir: Path, runner: CliRunner
     ) -> None:
@@ -445,7 +443,9 @@ class TestByteOrderMark:
         assert validate(runner, "bom.yaml") == validate(runner, "plain.yaml") == (EXIT_OK, [], "")
 
     def test_a_bom_does_not_shift_columns(self, workdir: Path, runner: CliRunner) -> None:
-        (workdir / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + (ANS + "answers: {a: 1, a: 2}\n").encode())
+        (workdir / "bom.yaml").write_bytes(
+            b"\xef\xbb\xbf" + (ANS + "answers: {a: 1, a: 2}\n").encode()
+        )
         code, errors, _ = validate(runner, "bom.yaml")
         assert (code, errors) == (
             EXIT_INPUT,
@@ -536,9 +536,7 @@ class TestHugeFiles:
         )
         assert "Traceback" not in proc.stderr
 
-    def test_too_many_values_without_aliases(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def test_too_many_values_without_aliases(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """The value bound counts every value, not only aliased ones."""
         monkeypatch.setattr(loading, "MAX_NODES", 100)
         text = ANS + "answers:\n" + "".join(f"  q{i}: {i}\n" for i in range(60))
@@ -660,3 +658,66 @@ class TestFilesThatCannotBeRead:
             EXIT_INPUT,
             [f"answers/a.yaml: {loop}", f"answers/b.yaml: {loop}"],
         )
+
+
+def _write_case(case: Case, folder: Path) -> str:
+    name = f"{case.id}.yaml"
+    if isinstance(case.content, bytes):
+        (folder / name).write_bytes(case.content)
+    else:
+        (folder / name).write_text(case.content, encoding="utf-8", newline="")
+    return name
+
+
+class TestHostileFilesInOtherCommands:
+    """The same files given to ``assess`` and ``batch``: the same located lines."""
+
+    @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
+    def test_assess_refuses_it_with_the_same_lines(
+        self, case: Case, workdir: Path, runner: CliRunner
+    ) -> None:
+        name = _write_case(case, workdir)
+        result = runner.invoke(
+            app, ["assess", "-a", name, "-q", "mini.yaml", "--no-input", "--no-what-if"]
+        )
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert "Traceback" not in result.stdout + result.stderr
+        expected = [e.format(f=name) for e in case.errors]
+        assert (result.exit_code, result.stderr.splitlines(), result.stdout) == (
+            EXIT_INPUT,
+            expected,
+            "",
+        )
+
+    def test_batch_records_each_and_goes_on(self, workdir: Path, runner: CliRunner) -> None:
+        """One folder of every hostile file and one good file: an error record each, one result."""
+        import json
+
+        folder = workdir / "inbox"
+        folder.mkdir()
+        cases = [c for c in CASES if loading.HAS_LIBYAML or not c.marks]
+        for case in cases:
+            _write_case(case, folder)
+        shutil.copyfile(ASSETS / "mini-answers.yaml", folder / "zz-good.yaml")
+        result = runner.invoke(
+            app, ["batch", "inbox", "-q", "mini.yaml", "-j", "1", "--quiet", "-f", "jsonl"]
+        )
+        assert "Traceback" not in result.stdout + result.stderr
+        records = {Path(r["source"]).name: r for r in map(json.loads, result.stdout.splitlines())}
+        assert result.exit_code == EXIT_INPUT
+        assert records.pop("zz-good.yaml")["status"] == "ok"
+        for case in cases:
+            record = records.pop(f"{case.id}.yaml")
+            first = case.errors[0].format(f=f"inbox/{case.id}.yaml")
+            where, _, rest = first.partition(": error: ")
+            line = col = None
+            parts = where.split(":")
+            if len(parts) > 1:
+                line = int(parts[1])
+            if len(parts) > 2:
+                col = int(parts[2])
+            error = record["errors"][0]
+            got = (record["status"], error["line"], error["column"], error["rule"])
+            assert got == ("error", line, col, rest.rsplit("[", 1)[1].split()[0]), case.id
+            assert error["message"] in rest, case.id
+        assert records == {}

@@ -226,9 +226,14 @@ class TestAtomicFile:
     def test_an_exception_in_the_block_discards(self, tmp_path: Path) -> None:
         target = tmp_path / "out.csv"
         target.write_text(OLD)
-        with pytest.raises(KeyboardInterrupt), AtomicFile(target) as out:
-            out.write("a,b\n")
-            raise KeyboardInterrupt
+
+        def interrupted_batch() -> None:
+            with AtomicFile(target) as out:
+                out.write("a,b\n")
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            interrupted_batch()
         assert (target.read_text(), leftovers(tmp_path)) == (OLD, [])
 
     def test_a_write_after_discard_is_refused(self, tmp_path: Path) -> None:

@@ -83,13 +83,22 @@ def _root(
     ] = False,
 ) -> None:
     if ctx.invoked_subcommand is None:
-        # The main job with no arguments: check the built-in questionnaires and
-        # show how to assess a service.
+        # The main job with no arguments. At a terminal: assess a service with
+        # the built-in questionnaire (asking the questions). Otherwise (a script,
+        # CI): check the built-in questionnaires and say how to assess.
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            from mutual_detector.cli import assess
+
+            guarded(assess.assess)()
+            raise typer.Exit(0)
         from mutual_detector.cli import validate
 
         code = guarded(validate.run)()
         if code == 0:
-            typer.echo("\nNext: mutual-detector assess   (asks the questions; --help for options)")
+            typer.echo(
+                "\nNext: run `mutual-detector assess` in a terminal to answer the questions, "
+                "or `mutual-detector assess --answers FILE` to score an answers file."
+            )
         raise typer.Exit(code)
 
 

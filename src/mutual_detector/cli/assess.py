@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +21,9 @@ from mutual_detector.render import ResultFormat
 
 if TYPE_CHECKING:
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
+    from mutual_detector.model.answers import Answer
     from mutual_detector.model.findings import Finding
+    from mutual_detector.model.questionnaire import Questionnaire
     from mutual_detector.model.result import Result
 
 
@@ -34,6 +36,50 @@ class Inputs:
     warnings: tuple[Finding, ...]
 
 
+@dataclass(frozen=True)
+class CommandLineAnswers:
+    """Metadata and answers given on the command line: they win over typed and file answers."""
+
+    metadata: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.metadata or self.answers)
+
+
+def parse_command_line_answers(
+    service: str | None, organisation: str | None, assessor: str | None, sets: list[str]
+) -> CommandLineAnswers:
+    """``--service`` etc. and ``--set ID=VALUE`` (VALUE read as YAML: ``true``, ``12``, ``[a, b]``)."""
+    import yaml
+
+    from mutual_detector.model.answers import Answer
+
+    metadata = {
+        name: value
+        for name, value in (
+            ("service", service),
+            ("organisation", organisation),
+            ("assessor", assessor),
+        )
+        if value is not None
+    }
+    answers: dict[str, Answer] = {}
+    for item in sets:
+        qid, sep, raw = item.partition("=")
+        if not sep or not qid.strip():
+            raise UsageError(
+                f"--set {item!r}: write it as QUESTION_ID=VALUE, e.g. --set unions=true"
+            )
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+            answers[qid.strip()] = Answer(value=value)
+        except (yaml.YAMLError, ValueError) as exc:
+            reason = str(exc).splitlines()[0]
+            raise UsageError(f"--set {item!r}: the value is not valid ({reason})") from None
+    return CommandLineAnswers(metadata, answers)
+
+
 def get_answers(
     answers_path: Path | None,
     questionnaire_ref: str | None,
@@ -41,6 +87,7 @@ def get_answers(
     resume: Path | None = None,
     no_input: bool = False,
     save_answers: Path | None = None,
+    fixed: CommandLineAnswers | None = None,
 ) -> Inputs:
     """Load ``answers_path`` and its questionnaire; raise with located findings if invalid.
 
@@ -53,6 +100,7 @@ def get_answers(
     """
     from mutual_detector.interactive.entry import collect_answers, missing_required
 
+    fixed = fixed or CommandLineAnswers()
     if answers_path is not None and resume is not None:
         raise UsageError("use --answers or --resume, not both (--resume continues a draft)")
     source = resume or answers_path
@@ -64,7 +112,13 @@ def get_answers(
 
             return get_questionnaire(questionnaire_ref)
 
-        collected = collect_answers(load, no_input=no_input, save_answers=save_answers)
+        collected = collect_answers(
+            load,
+            no_input=no_input,
+            save_answers=save_answers,
+            fixed_metadata=fixed.metadata,
+            fixed_answers=fixed.answers,
+        )
         return Inputs(collected.questionnaire, collected.loaded, ())
     from mutual_detector.loading import check_answers, get_questionnaire, load_answers
 
@@ -76,7 +130,7 @@ def get_answers(
     if errors and not can_ask:
         raise InputError(errors[0].one_line(), errors)
     warnings = tuple(f for f in findings if f.level != "error")
-    if errors or resume is not None or missing_required(questionnaire, loaded):
+    if errors or resume is not None or fixed or missing_required(questionnaire, loaded):
         # Answers from the file are checked again there like typed ones; bad ones are asked.
         collected = collect_answers(
             questionnaire,
@@ -84,10 +138,20 @@ def get_answers(
             resume=resume,
             no_input=no_input,
             save_answers=save_answers,
+            fixed_metadata=fixed.metadata,
+            fixed_answers=fixed.answers,
         )
         kept = tuple(f for f in warnings if f.rule not in ("A205", "A207"))  # dealt with there
         return Inputs(collected.questionnaire, collected.loaded, kept)
     return Inputs(questionnaire, loaded, warnings)
+
+
+def _gate_questionnaire(source: Path | None, ref: str | None) -> Questionnaire:
+    from mutual_detector.loading import get_questionnaire, load_answers
+
+    if ref is None and source is not None:
+        ref = load_answers(source).answers.questionnaire
+    return get_questionnaire(ref).questionnaire
 
 
 def timestamp() -> str:
@@ -206,6 +270,31 @@ def assess(
             dir_okay=False,
         ),
     ] = None,
+    service: Annotated[
+        str | None,
+        typer.Option(
+            "--service", help="The service assessed (not asked then).", show_default=False
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation", help="The organisation (not asked then).", show_default=False
+        ),
+    ] = None,
+    assessor: Annotated[
+        str | None,
+        typer.Option("--assessor", help="Who assesses (not asked then).", show_default=False),
+    ] = None,
+    sets: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Answer a question on the command line, ID=VALUE (repeatable; VALUE as in an "
+            "answers file: true, 12, most, [staff, users], dont_know). Wins over the file.",
+            show_default=False,
+        ),
+    ] = None,
     min_band: Annotated[
         str | None,
         typer.Option(
@@ -225,11 +314,22 @@ def assess(
 ) -> None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
-    inputs = get_answers(
-        answers, questionnaire, resume=resume, no_input=no_input, save_answers=save_answers
-    )
     from mutual_detector.batch.gate import Gate, verdict_line
 
+    fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
+    if min_band is not None or min_score is not None:
+        # Check the gate before anything is asked, not after the last answer.
+        Gate.for_questionnaire(
+            _gate_questionnaire(answers or resume, questionnaire), min_band, min_score
+        )
+    inputs = get_answers(
+        answers,
+        questionnaire,
+        resume=resume,
+        no_input=no_input,
+        save_answers=save_answers,
+        fixed=fixed,
+    )
     gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
         sys.stderr.write(f.one_line() + "\n")
@@ -259,4 +359,13 @@ def assess(
         raise typer.Exit(code)
 
 
-__all__ = ["Inputs", "assess", "get_answers", "report", "score", "timestamp"]
+__all__ = [
+    "CommandLineAnswers",
+    "Inputs",
+    "assess",
+    "get_answers",
+    "parse_command_line_answers",
+    "report",
+    "score",
+    "timestamp",
+]

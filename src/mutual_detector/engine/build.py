@@ -338,73 +338,64 @@ def _explanations(
         qid = cq.id
         s = cq.section
         given = given_all.get(qid)
+        e = cq.explained.copy()
+        e["cite"] = list(cq.cite)
         value: Any
-        words: str | None
         if qid not in applicable:
-            status = "not_applicable"
+            e["status"] = "not_applicable"
             if s >= 0:
                 not_applicable[s] += 1
-            value = given.value if given is not None else None
-            words = answer_text(cq, value) if value is not None else None
+            if given is not None:
+                value = given.value
+                if value is not None:
+                    e["answer"] = list(value) if type(value) is list else value
+                    e["answer_text"] = answer_text(cq, value)
         elif qid in values:
-            status = "answered"
+            e["status"] = "answered"
             if s >= 0:
                 answered[s] += 1
             value = values[qid]
-            words = cq.words[value] if cq.words else answer_text(cq, value)
+            if type(value) is list:
+                e["answer"] = list(value)  # the result's own copy, as validation would make
+                e["answer_text"] = answer_text(cq, value)
+            else:
+                e["answer"] = value
+                e["answer_text"] = cq.words[value] if cq.words else answer_text(cq, value)
+            sc = norm.get(qid)
+            if sc is not None:
+                share = weights[s] / total * cq.weight / den[s]
+                discrete = cq.discrete.get(value) if cq.discrete else None
+                if discrete is not None:
+                    e["points"], e["score"] = discrete[2], discrete[3]
+                else:
+                    e["points"] = round(points[qid], 4) + 0.0
+                    e["score"] = round(sc, 4) + 0.0
+                e["share"] = round(share, 4) + 0.0
+                e["gained"] = gained = round(100 * share * sc, 2) + 0.0
+                e["lost"] = lost = round(100 * share * (1 - sc), 2) + 0.0
+                if gained:
+                    up.append((-gained, cq.order, qid))
+                if lost:
+                    down.append((-lost, cq.order, qid))
+                if remarks:
+                    e["remark"] = remarks.get(qid)
         else:
-            status = "dont_know" if qid in dont_know else "unanswered"
             if s >= 0 and cq.kind != "text":
                 inconclusive[s] += 1
-            if status == "dont_know":
-                value, words = DONT_KNOW, "Don't know"
+            if qid in dont_know:
+                e["status"] = "dont_know"
+                e["answer"], e["answer_text"] = DONT_KNOW, "Don't know"
             else:
-                value = given.value if given is not None else None
-                words = answer_text(cq, value) if value is not None else None
-        if type(value) is list:
-            value = list(value)  # the result's own copy, as validation would make
-        pts = sc_shown = share_shown = gained = lost = None
-        sc = norm.get(qid)
-        if sc is not None:
-            share = weights[s] / total * cq.weight / den[s]
-            discrete = cq.discrete.get(value) if cq.discrete else None
-            if discrete is not None:
-                pts, sc_shown = discrete[2], discrete[3]
-            else:
-                pts, sc_shown = round(points[qid], 4) + 0.0, round(sc, 4) + 0.0
-            share_shown = round(share, 4) + 0.0
-            gained = round(100 * share * sc, 2) + 0.0
-            lost = round(100 * share * (1 - sc), 2) + 0.0
-            if gained:
-                up.append((-gained, cq.order, qid))
-            if lost:
-                down.append((-lost, cq.order, qid))
-        out.append(
-            make(
-                Explanation,
-                {
-                    "id": qid,
-                    "section": cq.section_id,
-                    "kind": cq.kind,
-                    "prompt": cq.prompt,
-                    "status": status,
-                    "scored": cq.scored,
-                    "weight": cq.weight,
-                    "answer": value,
-                    "answer_text": words,
-                    "note": given.note if given is not None else None,
-                    "evidence": given.evidence if given is not None else None,
-                    "points": pts,
-                    "max_points": cq.shown_max,
-                    "score": sc_shown,
-                    "share": share_shown,
-                    "gained": gained,
-                    "lost": lost,
-                    "remark": remarks.get(qid),
-                    "cite": list(cq.cite),
-                },
-            )
-        )
+                e["status"] = "unanswered"
+                if given is not None:
+                    value = given.value
+                    if value is not None:
+                        e["answer"] = list(value) if type(value) is list else value
+                        e["answer_text"] = answer_text(cq, value)
+        if given is not None:
+            e["note"] = given.note
+            e["evidence"] = given.evidence
+        out.append(make(Explanation, e))
     up.sort()
     down.sort()
     drivers = make(

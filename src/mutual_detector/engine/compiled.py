@@ -86,6 +86,9 @@ class CQuestion:
     shown_max: float | None = None
     """``max_points`` as a result shows it (None if not scored)."""
     cite: tuple[str, ...] = ()
+    explained: dict[str, Any] = field(default_factory=dict)
+    """The question's explanation in a result with its fixed fields filled in; the others
+    are None and ``cite`` a tuple (copy before use)."""
 
     def points(self, value: Value) -> tuple[float, str | None]:
         """Points earned by ``value`` (a validated, normalised answer), and any remark."""
@@ -280,6 +283,27 @@ def _question(
         cq.words[v] = answer_text(cq, v)
     cq.shown_max = round(cq.max_points, 4) + 0.0 if scored else None
     cq.cite = tuple(question.cite)
+    cq.explained = {
+        "id": cq.id,
+        "section": cq.section_id,
+        "kind": kind,
+        "prompt": cq.prompt,
+        "status": None,
+        "scored": scored,
+        "weight": cq.weight,
+        "answer": None,
+        "answer_text": None,
+        "note": None,
+        "evidence": None,
+        "points": None,
+        "max_points": cq.shown_max,
+        "score": None,
+        "share": None,
+        "gained": None,
+        "lost": None,
+        "remark": None,
+        "cite": cq.cite,
+    }
     return cq
 
 

@@ -9,7 +9,9 @@ agree). Nothing here calls :func:`eval`.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from typing import Final
 
 from mutual_detector.model.expr import (
     MISSING,
@@ -25,6 +27,7 @@ from mutual_detector.model.expr import (
     Ref,
     Value,
     _compare,
+    _is_number,
     _truthy,
 )
 
@@ -35,14 +38,20 @@ Predicate = Callable[[Environment], bool]
 def compile_expression(expr: Expression) -> Predicate:
     """A function of an environment that returns what ``expr.evaluate(env)`` returns."""
     fn = _compile(expr.tree)
-    tree = expr.tree
-    if isinstance(tree, Compare | BoolOp | Not):
-        return fn  # type: ignore[return-value]  # these already return a bool
+    if _gives_bool(expr.tree):
+        return fn  # type: ignore[return-value]  # it already returns a bool
 
     def predicate(env: Environment) -> bool:
         return _truthy(fn(env))
 
     return predicate
+
+
+def _gives_bool(node: Node) -> bool:
+    """Whether the node always evaluates to ``True`` or ``False`` (so needs no ``_truthy``)."""
+    if isinstance(node, Compare | BoolOp | Not):
+        return True
+    return isinstance(node, Call) and node.name in ("answered", "dont_know")
 
 
 def _compile(node: Node) -> Evaluator:
@@ -56,6 +65,8 @@ def _compile(node: Node) -> Evaluator:
         return _bool(node)
     if isinstance(node, Not):
         operand = _compile(node.operand)
+        if _gives_bool(node.operand):
+            return lambda env: not operand(env)
         return lambda env: not _truthy(operand(env))
     if isinstance(node, Compare):
         return _compare_fn(node)
@@ -67,15 +78,31 @@ def _compile(node: Node) -> Evaluator:
 
 def _bool(node: BoolOp) -> Evaluator:
     parts = tuple(_compile(o) for o in node.operands)
+    if not all(_gives_bool(o) for o in node.operands):
+        if node.op == "and":
+            return lambda env: all(_truthy(part(env)) for part in parts)
+        return lambda env: any(_truthy(part(env)) for part in parts)
+    # Every operand gives a bool: Python's own short-circuit gives the same bool.
+    if len(parts) == 2:
+        a, b = parts
+        if node.op == "and":
+            return lambda env: a(env) and b(env)
+        return lambda env: a(env) or b(env)
     if node.op == "and":
 
         def all_of(env: Environment) -> Value:
-            return all(_truthy(part(env)) for part in parts)
+            for part in parts:
+                if not part(env):
+                    return False
+            return True
 
         return all_of
 
     def any_of(env: Environment) -> Value:
-        return any(_truthy(part(env)) for part in parts)
+        for part in parts:
+            if part(env):
+                return True
+        return False
 
     return any_of
 
@@ -117,8 +144,31 @@ def _compare_fn(node: Compare) -> Evaluator:
             i.value for i in right.items if isinstance(i, Literal_) and isinstance(i.value, str)
         )
         return lambda env: _str_in(env.answers.get(name_l, MISSING), members)
+    if (
+        isinstance(left, Ref)
+        and isinstance(right, Literal_)
+        and op in _ORDER
+        and isinstance(right.value, int | float)
+        and not isinstance(right.value, bool)
+    ):
+        # ``q >= 10``: false unless the answer is a number (not a bool), then compared as floats.
+        return _order_fn(left.name, _ORDER[op], float(right.value))
     lhs, rhs = _compile(left), _compile(right)
     return lambda env: _compare(op, lhs(env), rhs(env))
+
+
+_ORDER: Final = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _order_fn(name: str, cmp: Callable[[float, float], bool], lit: float) -> Evaluator:
+    def order(env: Environment) -> Value:
+        value = env.answers.get(name, MISSING)
+        t = type(value)
+        if t is int or t is float:
+            return cmp(float(value), lit)  # type: ignore[arg-type]
+        return _is_number(value) and cmp(float(value), lit)  # type: ignore[arg-type]
+
+    return order
 
 
 def _ne_str(value: Value, lit: str) -> bool:
