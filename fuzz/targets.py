@@ -246,3 +246,72 @@ TARGETS = {
     "expr": expr_target,
     "answers": answers_text_target,
 }
+
+
+# --------------------------------------------------------------------------- batch's quick reader
+
+
+def fastload_target(data: str | bytes) -> str:
+    """Differential: batch's quick reader must agree with the located reader.
+
+    ``batch.fastload.quick_data`` may give up (``Miss``) whenever it likes, but
+    when it returns data, the located reader must return the same data; and it
+    must never raise anything but Miss or InputError. (Not part of ``all``:
+    batch is the code under test here, not the loader.)
+    """
+    from mutual_detector.batch.fastload import Miss, quick_data
+    from mutual_detector.loading import decode
+
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    try:
+        quick = quick_data(raw, "fuzz.yaml", is_json=False)
+    except Miss:
+        return "quick:miss"
+    except InputError as exc:
+        return "quick:" + _input_error(exc)
+    try:
+        located = parse_yaml(decode(raw, "fuzz.yaml"), "fuzz.yaml").data
+    except InputError as exc:
+        raise InvariantError(
+            f"the quick reader accepted what the located reader refuses: "
+            f"{exc.findings[0].one_line() if exc.findings else exc.message}"
+        ) from None
+    if quick != located:
+        raise InvariantError("the two readers read different data")
+    return "quick:same"
+
+
+TARGETS["fastload"] = fastload_target
+
+
+# --------------------------------------------------------------------------- the engine
+
+
+def engine_target(data: Any, via_yaml: bool = False) -> str:
+    """Differential: the engine's fast resolve must equal ``checks.resolve``; assess never crashes.
+
+    Every answers file that validates is scored (what-if search included) by
+    ``engine.assess``, which may only refuse it with InputError. (Not part of
+    ``all``: the engine is the code under test here.)
+    """
+    from mutual_detector.engine import assess, compile_questionnaire
+    from mutual_detector.engine.resolve import resolve_fast
+
+    try:
+        answers = AnswersFile.model_validate(data)
+    except ValidationError:
+        return "invalid"
+    q = MINI.questionnaire
+    fast = resolve_fast(compile_questionnaire(q, "en"), answers.answers)
+    slow = resolve(q, answers.answers)
+    if fast != slow:
+        raise InvariantError(f"resolve_fast differs from resolve: {fast!r} != {slow!r}")
+    try:
+        assess(q, answers, whatif=True, whatif_budget=2_000)
+    except InputError as exc:
+        _input_error(exc)
+        return "refused"
+    return "scored"
+
+
+TARGETS["engine"] = engine_target

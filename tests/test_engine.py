@@ -433,6 +433,19 @@ class TestFastEvaluation:
             ev = evaluate(c, state.values, state.dont_know, state.applicable)
             assert outcome_of(c, state.values, state.dont_know) == ev.outcome
 
+    @pytest.mark.parametrize(
+        "value",
+        [10**15, -(10**15), 10**15 - 1, 1234567890123456, 2**53 + 1, 10**400, int("f" * 1000, 16),
+         1e15, 1e300, 12, 12.5],
+    )  # fmt: skip
+    def test_fast_resolve_matches_the_reference_on_large_numbers(self, value: float) -> None:
+        """Numbers of 16 digits or more are refused as the reference refuses them, never crash."""
+        from mutual_detector.engine.resolve import resolve_fast
+
+        q = questionnaire()
+        a = answers(turnover=value, readiness=value if isinstance(value, int) else 3)
+        assert resolve_fast(compile_questionnaire(q), a.answers) == resolve(q, a.answers)
+
     def test_compiled_questionnaire_is_cached_by_content(self) -> None:
         q1, q2 = questionnaire(), questionnaire()
         assert q1 is not q2

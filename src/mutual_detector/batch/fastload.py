@@ -13,6 +13,8 @@ located reader, which raises the ``file:line:column`` finding.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from typing import Any, Final
 
 import yaml
@@ -63,8 +65,18 @@ class Miss(Exception):
 
 
 def read_bytes(path: str) -> bytes:
-    """At most MAX_BYTES + 1 bytes of ``path`` (OSError propagates)."""
+    """At most MAX_BYTES + 1 bytes of ``path`` (OSError propagates).
+
+    A regular file is read at its size: ``read(MAX_BYTES + 1)`` would allocate
+    5 MiB for every small file (measured: 70 us against 11 us per file).
+    """
     with open(path, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+            data = fh.read(info.st_size + 1)
+            if len(data) <= info.st_size:
+                return data
+            return data + fh.read(MAX_BYTES + 1 - len(data))  # it grew while we read it
         return fh.read(MAX_BYTES + 1)
 
 

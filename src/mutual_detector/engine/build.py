@@ -23,7 +23,7 @@ from mutual_detector.engine.compiled import (
     format_number,
 )
 from mutual_detector.engine.construct import make
-from mutual_detector.engine.core import Evaluation, evaluate, round_score, round_unit
+from mutual_detector.engine.core import Evaluation, evaluate, round_unit
 from mutual_detector.engine.recommend import flag_results, recommendations
 from mutual_detector.engine.resolve import resolve_fast
 from mutual_detector.engine.robustness import robustness
@@ -156,7 +156,7 @@ def answers_sha256(answers: AnswersFile) -> str:
     }
     try:
         blob = to_json(data)
-    except Exception:  # noqa: BLE001 - e.g. a lone surrogate: the model's method says what
+    except Exception:  # e.g. a lone surrogate: the model's own method raises the real error
         return answers.sha256()
     return hashlib.sha256(blob).hexdigest()
 
@@ -326,7 +326,13 @@ def _explanations(
     weights = c.section_weight
     den = ev.den
     total = sum(weights[i] for i, d in enumerate(den) if d > 0)
-    values, dont_know, norm, points, remarks = ev.values, ev.dont_know, ev.norm, ev.points, ev.remarks
+    values, dont_know, norm, points, remarks = (
+        ev.values,
+        ev.dont_know,
+        ev.norm,
+        ev.points,
+        ev.remarks,
+    )
     n = len(c.sections)
     answered = [0] * n
     inconclusive = [0] * n

@@ -162,6 +162,7 @@ class CRecommendation:
     title: str
     summary: str | None
     cite: tuple[str, ...] = ()
+    kind: str = ""
 
 
 @dataclass
@@ -378,6 +379,7 @@ def _compile(q: Questionnaire, lang: str) -> Compiled:
             title=text(r.title, lang),
             summary=text(r.summary, lang) if r.summary is not None else None,
             cite=tuple(r.cite),
+            kind=r.kind,
         )
         for r in q.recommendations
     )

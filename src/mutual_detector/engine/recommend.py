@@ -63,20 +63,20 @@ def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set
             continue
         rec = cr.rec
         score = rec.base
+        held = [rule for rule in cr.rules if rule.when(env)]
         reasons: tuple[list[Reason], list[Reason], list[Reason]] = ([], [], [])
-        cites: list[tuple[str, ...]] = [cr.cite]
-        for rule in cr.rules:
-            if not rule.when(env):
-                continue
+        for rule in held:
             score += rule.points
             reasons[rule.slot].append(
-                make(Reason, {"text": rule.reason, "points": rule.shown_points, "cite": list(rule.cite)})
+                make(
+                    Reason,
+                    {"text": rule.reason, "points": rule.shown_points, "cite": list(rule.cite)},
+                )
             )
-            cites.append(rule.cite)
         excluded = reasons[2]
         cand: Data = {
             "id": rec.id,
-            "kind": rec.kind,
+            "kind": cr.kind,
             "title": cr.title,
             "summary": cr.summary,
             "stage": rec.stage,
@@ -87,7 +87,7 @@ def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set
             "excluded_because": excluded,
             "cite": list(cr.cite),
         }
-        kind = rec.kind
+        kind = cr.kind
         if kind == "legal_form":
             (excluded_forms if excluded else forms).append(cand)
         elif kind == "governance":
@@ -97,8 +97,9 @@ def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set
             steps[rec.stage or "explore"].append(cand)
         else:
             continue  # a next step ruled out is not listed, nor are its sources
-        for group in cites:
-            cited.update(group)
+        cited.update(cr.cite)
+        for rule in held:
+            cited.update(rule.cite)
     forms.sort(key=lambda f: (-f["score"], f["id"]))
     for n, f in enumerate(forms, start=1):
         f["rank"] = n

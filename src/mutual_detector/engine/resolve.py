@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from mutual_detector.engine.compiled import Compiled, CQuestion
 from mutual_detector.model.answers import DONT_KNOW, Answer
-from mutual_detector.model.checks import AnswerState, resolve
+from mutual_detector.model.checks import MAX_ANSWER_MAGNITUDE, AnswerState, resolve
 from mutual_detector.model.expr import Environment, Value
 
 
@@ -45,8 +45,8 @@ def _valid(cq: CQuestion, value: object) -> Value:
         and isinstance(value, int | float)
         and not isinstance(value, bool)
     ):
-        if not math.isfinite(value):
-            raise _Fallback
+        if abs(value) >= MAX_ANSWER_MAGNITUDE or not math.isfinite(value):
+            raise _Fallback  # too large (an int may be too large even for a float), NaN, inf
         if kind == "scale":
             spec = cq.question.scale
             if spec is not None and float(value).is_integer() and spec.min <= value <= spec.max:
@@ -74,9 +74,8 @@ def resolve_fast(c: Compiled, answers: Mapping[str, Answer]) -> AnswerState:
 
 def _resolve(c: Compiled, answers: Mapping[str, Answer]) -> AnswerState:
     by_id = c.by_id
-    for qid in answers:
-        if qid not in by_id:
-            raise _Fallback
+    if not by_id.keys() >= answers.keys():
+        raise _Fallback  # an unknown question id
     values: dict[str, Value] = {}
     dont_know: set[str] = set()
     env = Environment(values, dont_know)
@@ -98,6 +97,8 @@ def _resolve(c: Compiled, answers: Mapping[str, Answer]) -> AnswerState:
             if not cq.question.dont_know:
                 raise _Fallback
             dont_know.add(qid)
+        elif type(value) is str and cq.kind == "single" and value in cq.option_points:
+            values[qid] = value  # the commonest case, as :func:`_valid` would take it
         else:
             values[qid] = _valid(cq, value)
     return AnswerState(values, frozenset(dont_know), tuple(applicable), ())

@@ -365,6 +365,8 @@ class _Search:
     ) -> tuple[float, float]:
         """Approximate raw score and confidence after giving ``changes`` (question, normalised
         score) to questions that apply in ``state``; for pruning only."""
+        if len(changes) == 1:
+            return self._estimate_one(state, *changes[0])
         w = self.c.section_weight
         t, ws, cs = state.t, state.ws, state.cs
         deltas: dict[int, list[float]] = {}
@@ -387,6 +389,32 @@ class _Search:
                 ws += ww
             if a0 > 0:
                 cs += ww * dd / a0
+        score = t / ws if ws > 1e-12 else 0.0
+        conf = cs / state.cw if state.cw > 0 else 0.0
+        return score, conf
+
+    def _estimate_one(self, state: _State, cq: CQuestion, nv: float) -> tuple[float, float]:
+        """:meth:`estimate` of one change: the same sums in the same order, so the same floats."""
+        s = cq.section
+        w = cq.weight
+        old = state.norm.get(cq.id)
+        if old is None:
+            dn = 0.0 + w * nv
+            dd = 0.0 + w
+        else:
+            dn = 0.0 + w * (nv - old)
+            dd = 0.0
+        t, ws, cs = state.t, state.ws, state.cs
+        n0, d0, a0, ww = state.num[s], state.den[s], state.app[s], self.c.section_weight[s]
+        if d0 > 0:
+            t -= ww * 100.0 * n0 / d0
+            ws -= ww
+        d1 = d0 + dd
+        if d1 > 0:
+            t += ww * 100.0 * (n0 + dn) / d1
+            ws += ww
+        if a0 > 0:
+            cs += ww * dd / a0
         score = t / ws if ws > 1e-12 else 0.0
         conf = cs / state.cw if state.cw > 0 else 0.0
         return score, conf
@@ -513,7 +541,7 @@ class _Search:
             elif gate:
                 special.append(cq)
             elif cq.scored and cq.section >= 0:
-                score, _ = self.estimate(base, ((cq, 1.0),))
+                score, _ = self._estimate_one(base, cq, 1.0)
                 gain = score - base.raw
                 if gain > 1e-9:
                     simple.append((gain, cq))
@@ -574,12 +602,12 @@ class _Search:
             return True  # answers given to questions that do not apply now: no bound
         own = 0.0
         if g.scored and g.section >= 0:
-            own = max(self.estimate(base, ((g, 1.0),))[0] - base.raw, 0.0)
+            own = max(self._estimate_one(base, g, 1.0)[0] - base.raw, 0.0)
         extra = best_simple
         for d in dependents - base.applicable:
             cq = c.by_id[d]
             if cq.scored and cq.section >= 0 and cq.kind != "text":
-                extra = max(extra, self.estimate(base, ((cq, 1.0),))[0] - base.raw)
+                extra = max(extra, self._estimate_one(base, cq, 1.0)[0] - base.raw)
         return base.raw + own + extra >= self.target - _SLACK
 
     def _can_conclude(self) -> bool:
@@ -644,7 +672,7 @@ class _Search:
                 partners.append(cq)
         ranked = []
         for cq in partners:
-            score, conf = self.estimate(state, ((cq, 1.0),))
+            score, conf = self._estimate_one(state, cq, 1.0)
             if self.could_lift(score, conf, target):
                 ranked.append((-score, cq.order, cq))
         ranked.sort(key=lambda r: (r[0], r[1]))
