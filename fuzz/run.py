@@ -184,8 +184,12 @@ def _parallel(names: list[str], args: argparse.Namespace) -> list[dict[str, Any]
                 if args.seed is not None:
                     cmd += ["--seed", str(args.seed)]
                 running.append((name, subprocess.Popen(cmd, stdout=subprocess.DEVNULL), out))
-            name, proc, out = running.pop(0)
-            proc.wait()
+            finished = next((r for r in running if r[1].poll() is not None), None)
+            if finished is None:
+                time.sleep(0.2)  # only a polling interval; nothing depends on it
+                continue
+            running.remove(finished)
+            name, proc, out = finished
             if not out.exists():
                 raise SystemExit(f"fuzz run for {name} failed (exit {proc.returncode})")
             done[name] = json.loads(out.read_text(encoding="utf-8"))[0]

@@ -255,6 +255,30 @@ class TestFlags:
         assert r.flags[0].condition == "section_score('money') < 70"
         assert [s.id for s in r.sources] == ["domain-1-2"]
 
+    def test_flags_read_question_scores(self) -> None:
+        """score(q) in a flag reads the question's normalised score (turnover 0.5, appetite 1)."""
+        q = questionnaire(
+            flags=[
+                {"id": "half", "when": "score(turnover) <= 0.5", "severity": "warning", "message": "H."},
+                {"id": "full", "when": "score(appetite) < 1", "severity": "warning", "message": "F."},
+                {"id": "open", "when": "score(readiness) == 0.75", "severity": "info", "message": "O."},
+            ]
+        )  # fmt: skip
+        assert [f.id for f in run(q).flags] == ["half", "open"]
+
+    def test_recommendation_rules_read_question_scores(self) -> None:
+        """score(q) in a rule only (no flag reads scores) still sees the scores."""
+        q = questionnaire(
+            recommendations=[
+                {"id": "cic", "kind": "legal_form", "title": "CIC", "rules": [
+                    {"when": "score(readiness) >= 0.75", "points": 2, "reason": "Ready."},
+                    {"when": "score(unions) > 0", "points": 5, "reason": "Unions."},
+                ]},
+            ]
+        )  # fmt: skip
+        (cic,) = run(q).recommendations.legal_forms
+        assert (cic.score, [r.text for r in cic.reasons_for]) == (2.0, ["Ready."])
+
 
 class TestScoringKinds:
     """Normalised scores for each kind (docs/scoring.md, "Question scores")."""

@@ -243,7 +243,7 @@ class TestAnswersDigest:
     def test_examples(self, name: str, q: Questionnaire, answers: AnswersFile) -> None:
         assert answers_sha256(answers) == answers.sha256()
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(answers_files())
     def test_same_as_the_model(self, answers: AnswersFile) -> None:
         """Any text, any number (floats of every size go to the model's own method)."""
@@ -312,7 +312,7 @@ def environments(draw: st.DrawFn) -> Environment:
 
 
 class TestCompiledConditions:
-    @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(expressions(), st.lists(environments(), min_size=1, max_size=4))
     def test_same_value_as_the_interpreter(self, source: str, envs: list[Environment]) -> None:
         try:

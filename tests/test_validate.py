@@ -47,7 +47,7 @@ class TestBuiltins:
         result = runner.invoke(app, [])
         assert result.exit_code == 0, result.output
         assert "no problems found" in result.stdout
-        assert "Next: mutual-detector assess" in result.stdout
+        assert "Next: run `mutual-detector assess` in a terminal" in result.stdout
 
     def test_builtins_from_another_folder(
         self, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -8,6 +8,7 @@ command writes the text to stdout or, atomically, to ``--output``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from dataclasses import dataclass, field
@@ -159,10 +160,10 @@ def timestamp() -> str:
     import datetime as dt
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    else:
-        when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    when = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if epoch.isdigit() and len(epoch) <= 12:
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            when = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
     return when.isoformat().replace("+00:00", "Z")
 
 
