@@ -31,7 +31,8 @@ def _heavy_after(args: list[str]) -> list[str]:
         timeout=120,
         check=True,
     )
-    return [m for m in proc.stderr.strip().splitlines()[-1:][0].split(",") if m]
+    lines = proc.stderr.splitlines()
+    return [m for m in (lines[-1] if lines else "").split(",") if m]
 
 
 def test_help_imports_no_heavy_library() -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mutual_detector.render.batch_compare import CompareFormat
+from mutual_detector.render.compare_format import CompareFormat
 
 if TYPE_CHECKING:
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 import json
-from typing import Any, Final, assert_never
+from typing import Any, Final
 
 from mutual_detector.batch.compare import Comparison, VerdictSide
+from mutual_detector.render.compare_format import CompareFormat
 from mutual_detector.render.markdown import md
 from mutual_detector.render.report_model import number, one_line, percent, signed
 
 COMPARE_FORMAT: Final = "mutual-detector/compare@1"
-
-
-class CompareFormat(enum.StrEnum):
-    text = "text"
-    markdown = "markdown"
-    json = "json"
-
-    def render(self, comparison: Comparison, *, width: int = 100, color: bool = False) -> str:
-        if self is CompareFormat.text:
-            return render_text(comparison, width=width, color=color)
-        if self is CompareFormat.markdown:
-            return render_markdown(comparison)
-        if self is CompareFormat.json:
-            return render_json(comparison)
-        assert_never(self)
 
 
 def _side(s: VerdictSide) -> str:
