@@ -27,7 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-GOALS = {"--help": 10.0, "validate": 13.0}
+GOALS = {"--help": 10.0, "validate": 13.0, "assess report": 16.0}
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "strong-community-health.yaml"
 
 
 def _commands() -> dict[str, list[str]]:
@@ -39,6 +40,8 @@ def _commands() -> dict[str, list[str]]:
         "validate": [*cli, "validate"],
         # The first check after an install or an edit: nothing remembered (no goal).
         "validate, cold": [*cli, "validate"],
+        # Issue 6: the rich terminal report from an answers file.
+        "assess report": [*cli, "assess", "--answers", str(EXAMPLE)],
     }
 
 

@@ -127,6 +127,7 @@ def _pooled(
     window: deque[tuple[Future[list[BatchItem]], list[tuple[int, Task]]]] = deque()
     pool = _pool(config, workers)
     broken = False
+    finished = False
     try:
         for chunk in itertools.islice(chunks, workers * WINDOW_PER_WORKER):
             window.append((pool.submit(worker.process_chunk, chunk), chunk))
@@ -143,10 +144,16 @@ def _pooled(
             nxt = next(chunks, None)
             if nxt is not None:
                 window.append((pool.submit(worker.process_chunk, nxt), nxt))
+        finished = True
     finally:
         for future, _ in window:
             future.cancel()
-        pool.shutdown(wait=not broken, cancel_futures=True)
+        if finished or broken:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+        else:
+            # Ctrl-C, SIGTERM or the consumer stopped early: a worker may be blocked
+            # (reading a pipe, say), so stop the workers rather than wait for them.
+            _terminate(pool)
     if broken:
         # A worker died (out of memory?). Report what was in flight, finish here.
         for _, chunk in window:
@@ -154,6 +161,20 @@ def _pooled(
         worker.init(config)
         for chunk in chunks:
             yield from (worker.process(index, task) for index, task in chunk)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool at once: cancel what is queued and end its worker processes."""
+    # The executor has no public way to end its workers; ``_processes`` is the
+    # documented-in-source pid -> Process map (present since Python 3.2).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(timeout=5)
 
 
 def _lost(index: int, task: Task) -> BatchItem:
