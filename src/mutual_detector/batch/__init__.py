@@ -9,5 +9,5 @@ Modules (import them directly; this package imports nothing heavy):
 - :mod:`~mutual_detector.batch.rank`: the shortlist order;
 - :mod:`~mutual_detector.batch.compare`: two assessments of one service side by side;
 - :mod:`~mutual_detector.batch.template`: blank answers templates (YAML and CSV);
-- :mod:`~mutual_detector.batch.outputs`: write a stream of text atomically.
+- :mod:`~mutual_detector.batch.outputs`: standard output or an atomic file (:mod:`~mutual_detector.atomic`).
 """

@@ -129,14 +129,14 @@ class _Build:
         if tag == _STR:
             return node.value
         if tag in _OTHER_SCALARS:
-            return _CONSTRUCT[tag](self.loader, node)
+            return self.scalar(node)
         if tag == _MAP:
             out: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == _STR:
                     key = key_node.value
                 elif key_node.tag == "tag:yaml.org,2002:int":
-                    key = _CONSTRUCT[key_node.tag](self.loader, key_node)
+                    key = self.scalar(key_node)
                 else:
                     raise Miss
                 if key in out:
@@ -146,6 +146,14 @@ class _Build:
         if tag == _SEQ:
             return [self.node(child, depth + 1) for child in node.value]
         raise Miss
+
+    def scalar(self, node: Any) -> Any:
+        # PyYAML's constructors fail in many ways on text under an explicit tag
+        # (`!!int _` raises IndexError): any failure goes to the located reader.
+        try:
+            return _CONSTRUCT[node.tag](self.loader, node)
+        except Exception:
+            raise Miss from None
 
 
 __all__ = ["Miss", "quick_data", "read_bytes"]

@@ -114,7 +114,7 @@ def batch(
     from mutual_detector import __version__
     from mutual_detector.batch import inputs, runner
     from mutual_detector.batch.gate import Gate
-    from mutual_detector.batch.outputs import AtomicStream, StdoutStream
+    from mutual_detector.batch.outputs import open_output
     from mutual_detector.batch.rank import Ranker
     from mutual_detector.batch.records import BatchContext, BatchTotals
     from mutual_detector.batch.worker import WorkerConfig
@@ -165,7 +165,7 @@ def batch(
     totals = BatchTotals()
     ranker = Ranker() if rank else None
     tasks = inputs.tasks(sources, inputs.known_columns(q.question_index))
-    sink: Any = AtomicStream(output) if output is not None else StdoutStream()
+    sink = open_output(output)
     with sink:
         emit = _emitter(sink, progress if to_terminal else None)
         emit(renderer.begin())
