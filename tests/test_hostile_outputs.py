@@ -270,22 +270,8 @@ def _run(runner: CliRunner, command: str, output: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-BATCH_STREAM = pytest.mark.xfail(
-    reason="batch/outputs.py AtomicStream duplicates atomic.py: raw OSError text, a temporary "
-    "file left on Ctrl-C during commit, devices replaced; make it atomic.AtomicFile",
-    strict=True,
-)
-
-
-def _commands(xfail_batch: bool) -> list[object]:
-    return [
-        pytest.param(c, marks=BATCH_STREAM) if c == "batch" and xfail_batch else c
-        for c in sorted(COMMANDS)
-    ]
-
-
 class TestReportOutputs:
-    @pytest.mark.parametrize("command", _commands(False))
+    @pytest.mark.parametrize("command", sorted(COMMANDS))
     def test_a_missing_folder(self, command: str, workdir: Path, runner: CliRunner) -> None:
         code, _, stderr = _run(runner, command, "reports/out.txt")
         assert (code, stderr) == (
@@ -295,7 +281,7 @@ class TestReportOutputs:
         )
         assert not (workdir / "reports").exists()
 
-    @pytest.mark.parametrize("command", _commands(True))
+    @pytest.mark.parametrize("command", sorted(COMMANDS))
     def test_a_full_disk(
         self, command: str, workdir: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -308,7 +294,7 @@ class TestReportOutputs:
         )
         assert ((workdir / "out.txt").read_text(), leftovers(workdir)) == (OLD, [])
 
-    @pytest.mark.parametrize("command", _commands(True))
+    @pytest.mark.parametrize("command", sorted(COMMANDS))
     def test_an_unwritable_folder(
         self, command: str, workdir: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -322,7 +308,7 @@ class TestReportOutputs:
         )
         assert not (workdir / "out.txt").exists()
 
-    @pytest.mark.parametrize("command", _commands(True))
+    @pytest.mark.parametrize("command", sorted(COMMANDS))
     def test_ctrl_c_while_the_report_is_written(
         self, command: str, workdir: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -336,7 +322,7 @@ class TestReportOutputs:
         assert (code, stderr.splitlines()[-1]) == (EXIT_INTERRUPTED, "mutual-detector: interrupted")
         assert ((workdir / "out.txt").read_text(), leftovers(workdir)) == (OLD, [])
 
-    @pytest.mark.parametrize("command", _commands(True))
+    @pytest.mark.parametrize("command", sorted(COMMANDS))
     def test_a_device_is_written_not_replaced(
         self, command: str, workdir: Path, runner: CliRunner
     ) -> None:

@@ -189,15 +189,10 @@ def _someone_reads(pipe: Path) -> bool:
 
 
 BATCH = ["-m", "mutual_detector", "batch", "answers", "-q", "mini.yaml"]
-WORKERS_HANG = pytest.mark.xfail(
-    run=False,
-    reason="batch -j 2: after SIGTERM or Ctrl-C the program waits for ever on a worker that is "
-    "reading (here, a pipe); the pool must be terminated on interrupt",
-)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
-@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=WORKERS_HANG)])
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_signal_during_a_batch(
     workdir: Path,
     held_batch: tuple[Path, Path],

@@ -262,12 +262,13 @@ def check_header(header: tuple[str, ...], known: frozenset[str]) -> tuple[str | 
 
 def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> tuple[str, str] | None:
     """``(id, folder)``: the questionnaire the first readable answers file names, and its folder."""
-    from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
+    from mutual_detector.batch.fastload import Miss, quick_data
     from mutual_detector.errors import InputError
+    from mutual_detector.loading import read_raw
 
     for source in [s for s in sources if s.kind == "answers"][:tries]:
         try:
-            data = quick_data(read_bytes(source.path), source.name, is_json=False)
+            data = quick_data(read_raw(source.path, source.name), source.name, is_json=False)
         except (OSError, Miss, InputError):
             continue
         ident = data.get("questionnaire")
@@ -278,8 +279,9 @@ def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> tuple[str,
 
 def questionnaire_beside(folder: str, ident: str) -> str | None:
     """A questionnaire file with id ``ident`` in ``folder`` (as ``validate`` finds one)."""
-    from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
+    from mutual_detector.batch.fastload import Miss, quick_data
     from mutual_detector.errors import InputError
+    from mutual_detector.loading import read_raw
 
     try:
         names = sorted(os.listdir(folder))
@@ -293,7 +295,8 @@ def questionnaire_beside(folder: str, ident: str) -> str | None:
             with open(path, "rb") as fh:
                 if b"questionnaire@1" not in fh.read(4096):
                     continue
-            data = quick_data(read_bytes(path), name, is_json=name.lower().endswith(".json"))
+            raw = read_raw(path, name)
+            data = quick_data(raw, name, is_json=name.lower().endswith(".json"))
         except (OSError, Miss, InputError):
             continue
         if data.get("format") == "mutual-detector/questionnaire@1" and data.get("id") == ident:

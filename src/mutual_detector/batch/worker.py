@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.batch import csvrows
-from mutual_detector.batch.fastload import Miss, quick_data, read_bytes
+from mutual_detector.batch.fastload import Miss, quick_data
 from mutual_detector.batch.gate import Gate
 from mutual_detector.batch.inputs import FailedTask, FileTask, RowTask, Task
 from mutual_detector.batch.records import BatchItem, ErrorRecord, FlagBrief, Summary
 from mutual_detector.errors import InputError
+from mutual_detector.loading import read_raw
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -116,10 +117,9 @@ def _file(index: int, task: FileTask, state: _State) -> BatchItem:
         return BatchItem(index, task.name, None, "error", errors=tuple(records[:MAX_ERRORS]))
 
     try:
-        raw = read_bytes(task.path)
-    except OSError as exc:
-        reason = "no such file" if isinstance(exc, FileNotFoundError) else exc.strerror or str(exc)
-        return failed([ErrorRecord(task.name, reason, rule="E008")])
+        raw = read_raw(task.path, task.name)
+    except InputError as exc:  # unreadable (E008) or too big (E004)
+        return failed(_records(task.name, exc.findings, exc.message))
     try:
         data = quick_data(raw, task.name, is_json=task.path.lower().endswith(".json"))
         fmt = data.get("format")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.errors import InputError, UsageError
 from mutual_detector.render import ResultFormat
 
@@ -215,15 +216,7 @@ def assess(
             dir_okay=False,
         ),
     ] = None,
-    questionnaire: Annotated[
-        str | None,
-        typer.Option(
-            "--questionnaire",
-            "-q",
-            help="Built-in questionnaire id or a questionnaire file. "
-            "Default: the one the answers file names.",
-        ),
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
     fmt: Annotated[
         ResultFormat | None,
         typer.Option(
@@ -234,15 +227,7 @@ def assess(
             case_sensitive=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="Write the report to this file (atomically) instead of the terminal.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
     no_what_if: Annotated[
         bool,
         typer.Option("--no-what-if", help="Skip the search for answer changes that would help."),
@@ -296,22 +281,8 @@ def assess(
             show_default=False,
         ),
     ] = None,
-    min_band: Annotated[
-        str | None,
-        typer.Option(
-            "--min-band",
-            help="Exit 1 if the verdict is below this band (an inconclusive verdict fails).",
-            show_default=False,
-        ),
-    ] = None,
-    min_score: Annotated[
-        float | None,
-        typer.Option(
-            "--min-score",
-            help="Exit 1 if the score is below this, 0-100 (an inconclusive verdict fails).",
-            show_default=False,
-        ),
-    ] = None,
+    min_band: MinBandOpt = None,
+    min_score: MinScoreOpt = None,
 ) -> None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""

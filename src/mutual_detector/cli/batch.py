@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from mutual_detector.render.batch_formats import BatchFormat
 
@@ -30,17 +30,7 @@ def batch(
             metavar="PATH",
         ),
     ],
-    questionnaire: Annotated[
-        str | None,
-        typer.Option(
-            "--questionnaire",
-            "-q",
-            metavar="ID|PATH",
-            help="Questionnaire file or built-in id. [default: the one the answers name (built "
-            "in, or a file beside them), else mutual-detector]",
-            show_default=False,
-        ),
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
     fmt: Annotated[
         BatchFormat | None,
         typer.Option(
@@ -50,16 +40,7 @@ def batch(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file (atomically) instead of standard output.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -78,24 +59,8 @@ def batch(
             help="Order services by verdict, score and confidence, with what holds each back.",
         ),
     ] = False,
-    min_band: Annotated[
-        str | None,
-        typer.Option(
-            "--min-band",
-            metavar="BAND",
-            help="Exit 1 if a verdict is below this band (an inconclusive verdict fails).",
-            show_default=False,
-        ),
-    ] = None,
-    min_score: Annotated[
-        float | None,
-        typer.Option(
-            "--min-score",
-            metavar="N",
-            help="Exit 1 if a score is below this (0-100; an inconclusive verdict fails).",
-            show_default=False,
-        ),
-    ] = None,
+    min_band: MinBandOpt = None,
+    min_score: MinScoreOpt = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="No progress bar and no closing summary on stderr.")
     ] = False,
@@ -104,7 +69,9 @@ def batch(
     service per row (see `mutual-detector template --format csv`), folders (searched
     recursively) and patterns such as 'answers/**/*.yaml'.
 
-    Inputs are taken in sorted order and results are written as they come. An input that
+    Without --questionnaire, the one the answers name is used (built in, or a file with that
+    id beside them), else mutual-detector. Inputs are taken in sorted order and results are
+    written as they come. An input that
     cannot be read gets an error record (file, line or row, field, message) and the rest go on.
 
     Exit codes: 0 every input assessed (and every gate passed) · 1 an assessment is below

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mutual_detector.cli.options import OutputOpt, QuestionnaireOpt
 from mutual_detector.render.compare_format import CompareFormat
 
 if TYPE_CHECKING:
@@ -22,29 +23,11 @@ def compare(
     after: Annotated[
         Path, typer.Argument(help="The later answers file.", show_default=False, metavar="B")
     ],
-    questionnaire: Annotated[
-        str | None,
-        typer.Option(
-            "--questionnaire",
-            "-q",
-            metavar="ID|PATH",
-            help="Questionnaire file or built-in id. [default: the one the answers name]",
-            show_default=False,
-        ),
-    ] = None,
+    questionnaire: QuestionnaireOpt = None,
     fmt: Annotated[
         CompareFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CompareFormat.text,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file (atomically) instead of standard output.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Compare two assessments of one service (say, before and after a business case):
     which answers changed, how the verdict and each section moved, and which changes drove it.

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from mutual_detector.cli.options import OutputOpt
 
 
 class SchemaKind(enum.StrEnum):
@@ -36,16 +37,7 @@ def schema(
             "(VS Code's YAML extension; see docs/editor.md).",
         ),
     ] = SchemaDraft.draft2020,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            dir_okay=False,
-            help="Write the schema to FILE (safely: all or nothing) instead of the screen.",
-        ),
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a questionnaire, part, answers or result file, for editors and tools."""
     from mutual_detector.schemas import schema_json

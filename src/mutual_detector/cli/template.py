@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from mutual_detector.cli.options import OutputOpt
 
 
 class TemplateFormat(enum.StrEnum):
@@ -29,16 +30,7 @@ def template(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to this file (atomically) instead of standard output.",
-            dir_okay=False,
-        ),
-    ] = None,
+    output: OutputOpt = None,
 ) -> None:
     """Write a blank answers template for a questionnaire, with the allowed values explained.
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from mutual_detector.cli.options import OutputOpt
 from mutual_detector.render.findings import FindingsFormat
 
 PathsArg = Annotated[
@@ -41,16 +42,6 @@ FormatOpt = Annotated[
     ),
 ]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Treat warnings as failures (exit 1).")]
-OutputOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write the report to FILE (safely: all or nothing) instead of the screen.",
-        dir_okay=False,
-    ),
-]
 IgnoreUnknownOpt = Annotated[
     bool,
     typer.Option(

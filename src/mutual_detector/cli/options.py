@@ -1,0 +1,67 @@
+"""Options that several commands share, defined once (style item 10).
+
+Each is an ``Annotated`` alias: a command declares ``output: OutputOpt = None``
+and gets the same flag, metavar and help as every other command. Only options
+that mean the same thing everywhere are here; ``--format`` (a different set
+of formats per command) and ``validate --questionnaire`` (which checks
+answers against it) stay with their commands.
+
+Light on purpose: typer and the standard library only (no pydantic, no rich).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+QuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID|PATH",
+        help="Questionnaire file or built-in id. [default: the one the answers name]",
+        show_default=False,
+    ),
+]
+"""The questionnaire to assess answers against (assess, batch, compare)."""
+
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE instead of standard output (all or nothing: if anything fails, "
+        "an existing FILE is left as it was).",
+        dir_okay=False,
+        show_default=False,
+    ),
+]
+"""Where to write (every command that writes a report)."""
+
+MinBandOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--min-band",
+        metavar="BAND",
+        help="Exit 1 if a verdict is below this band (an inconclusive verdict fails).",
+        show_default=False,
+    ),
+]
+"""The band gate (assess, batch)."""
+
+MinScoreOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--min-score",
+        metavar="N",
+        help="Exit 1 if a score is below this, 0-100 (an inconclusive verdict fails).",
+        show_default=False,
+    ),
+]
+"""The score gate (assess, batch)."""
+
+__all__ = ["MinBandOpt", "MinScoreOpt", "OutputOpt", "QuestionnaireOpt"]
