@@ -170,10 +170,6 @@ class TestTerminal:
 @pytest.mark.slow
 @pytest.mark.skipif(not PROGRAM or sys.platform == "win32", reason="needs a pty")
 @pytest.mark.parametrize("command", ["assess", "batch"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="assess and batch never go below 60 columns (cli/assess.py, cli/batch.py _width)",
-)
 def test_lines_fit_a_40_column_terminal(command: str, workdir: Path) -> None:
     """(validate prints one finding per line whatever the width, so it is not in this test.)"""
     out = ANSI.sub("", on_terminal(COMMANDS[command], workdir, columns=40, NO_COLOR="1"))

@@ -203,7 +203,7 @@ def _width(to_terminal: bool) -> int:
         return 80
     import shutil
 
-    return max(60, min(100, shutil.get_terminal_size((80, 24)).columns))
+    return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
 def assess(

@@ -202,7 +202,7 @@ def _warn(message: str) -> None:
 def _width() -> int:
     import shutil
 
-    return max(60, min(200, shutil.get_terminal_size((120, 24)).columns))
+    return max(40, min(200, shutil.get_terminal_size((120, 24)).columns))
 
 
 def _colour() -> bool:

@@ -105,7 +105,8 @@ def _verdict(result: Result, questionnaire: Questionnaire | None) -> RenderableT
     lines.append(figures)
     if v.capped_by:
         cap = _label(v.cap, questionnaire)
-        lines.append(Text(f"At best {cap} because of: {', '.join(v.capped_by)}", style="red"))
+        blockers = "a blocker" if len(v.capped_by) == 1 else f"{len(v.capped_by)} blockers"
+        lines.append(Text(f"At best {cap} because of {blockers} (see Red flags)", style="red"))
     if v.meaning:
         lines.append(Text(v.meaning))
     lines.append(Text(v.summary, style="italic"))
@@ -117,18 +118,43 @@ def _verdict(result: Result, questionnaire: Questionnaire | None) -> RenderableT
     return Panel(Group(*lines), title="Verdict", title_align="left", box=box.ROUNDED)
 
 
-def _sections(result: Result) -> RenderableType:
+#: Below this width the section table drops its bars and weights (narrow terminals).
+NARROW: Final = 70
+
+
+def _sections(result: Result, width: int = 80) -> RenderableType:
+    narrow = width < NARROW
     table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, expand=False)
-    table.add_column("Section", overflow="fold", max_width=28)
+    table.add_column(
+        "Section", overflow="fold", max_width=28 if not narrow else max(12, width - 20)
+    )
     table.add_column("Score", justify="right", no_wrap=True)
-    table.add_column("", no_wrap=True)
+    if not narrow:
+        table.add_column("", no_wrap=True)
     table.add_column("Answered", justify="right", no_wrap=True)
-    table.add_column("Weight", justify="right", no_wrap=True)
+    if not narrow:
+        table.add_column("Weight", justify="right", no_wrap=True)
     for s in result.sections:
         if not s.scored:
             continue
-        table.add_row(s.title, _num(s.score), bar(s.score), _pct(s.confidence), f"{s.weight:g}")
+        if narrow:
+            table.add_row(s.title, _num(s.score), _pct(s.confidence))
+        else:
+            table.add_row(s.title, _num(s.score), bar(s.score), _pct(s.confidence), f"{s.weight:g}")
     return Group(_heading("Section scores"), Padding(table, (0, 0, 0, 2)))
+
+
+def _sources(result: Result) -> RenderableType | None:
+    if not result.sources:
+        return None
+    rows: list[RenderableType] = []
+    for src in result.sources:
+        line = Text(f"{src.id}: ", style="bold")
+        line.append(src.title)
+        if src.url:
+            line.append(f" {src.url}", style="dim")
+        rows.append(Padding(line, (0, 0, 0, 2)))
+    return Group(_heading("Sources cited"), *rows)
 
 
 def _flags(result: Result, questionnaire: Questionnaire | None) -> RenderableType | None:
@@ -339,15 +365,18 @@ def _header(result: Result) -> RenderableType:
     return Group(*lines)
 
 
-def renderable(result: Result, questionnaire: Questionnaire | None = None) -> RenderableType:
+def renderable(
+    result: Result, questionnaire: Questionnaire | None = None, width: int = 80
+) -> RenderableType:
     """The whole report as one rich renderable (``questionnaire``: band labels and colours).
 
-    Sources are cited by id; the Markdown and HTML reports list them in full.
+    Sources are cited by id and listed at the end; the Markdown and HTML reports also
+    give every answer with its "why".
     """
     parts: list[RenderableType | None] = [
         _header(result),
         _verdict(result, questionnaire),
-        _sections(result),
+        _sections(result, width),
         _flags(result, questionnaire),
         _drivers(result),
         _inconclusive(result),
@@ -355,6 +384,7 @@ def renderable(result: Result, questionnaire: Questionnaire | None = None) -> Re
         _governance(result),
         _what_if(result),
         _next_steps(result),
+        _sources(result),
         _warnings(result),
     ]
     spaced: list[RenderableType] = []
@@ -386,7 +416,7 @@ def render_text(
         emoji=False,
         legacy_windows=False,
     )
-    console.print(renderable(result, questionnaire))
+    console.print(renderable(result, questionnaire, width))
     text = console.export_text(styles=color)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
