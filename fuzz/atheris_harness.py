@@ -95,11 +95,18 @@ def main() -> None:
                         "traceback": traceback.format_exc(limit=-4),
                     }
                 )
-        if outcomes["inputs"] % 1000 == 0:
-            save()
+        if outcomes["inputs"] % 1000 == 0 or outcomes["inputs"] == runs:
+            save()  # libFuzzer ends the process without running atexit handlers
+        if outcomes["inputs"] == runs:
+            import shutil
+
+            import targets
+
+            shutil.rmtree(targets._EMPTY_DIR, ignore_errors=True)
 
     atexit.register(save)
     args = [a for a in sys.argv[3:] if a.startswith("-")]
+    runs = next((int(a.split("=", 1)[1]) for a in args if a.startswith("-runs=")), -1)
     corpus = [a for a in sys.argv[3:] if not a.startswith("-")]
     for folder in corpus:
         _seed_corpus(Path(folder), target)

@@ -63,7 +63,7 @@ SECTIONS = frozenset(MINI.questionnaire.section_index)
 QUESTION_IDS = tuple(MINI.questionnaire.question_index)
 #: An empty folder: ``include:`` paths written by the fuzzer resolve inside it (and fail).
 _EMPTY_DIR = Path(tempfile.mkdtemp(prefix="mutual-detector-fuzz-"))
-atexit.register(shutil.rmtree, _EMPTY_DIR, ignore_errors=True)
+atexit.register(shutil.rmtree, _EMPTY_DIR, ignore_errors=True)  # (libFuzzer's exit skips this)
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
