@@ -18,6 +18,7 @@ EXIT_USAGE = 2  #: bad command line (typer/click's own code)
 EXIT_INPUT = 3  #: a file could not be read, parsed or validated
 EXIT_OUTPUT = 4  #: an output could not be written
 EXIT_INCOMPLETE = 5  #: required answers are missing and no prompting is possible
+EXIT_INTERNAL = 70  #: a bug in mutual-detector itself (one line; please report it)
 EXIT_INTERRUPTED = 130  #: Ctrl-C or SIGTERM; work so far was saved
 
 

@@ -6,6 +6,7 @@ that need them, so ``--help`` stays fast.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from collections.abc import Callable
@@ -15,13 +16,13 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, RESULT_FORMAT, __version__
-from mutual_detector.errors import EXIT_INTERRUPTED, MutualDetectorError
+from mutual_detector.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, MutualDetectorError
 
 EXIT_CODES_HELP = """\
 Exit codes: 0 ok · 1 findings, or an assessment below --min-band/--min-score ·
 2 usage error · 3 an input file could not be read, parsed or validated ·
 4 an output could not be written · 5 answers missing and prompting impossible ·
-130 interrupted (work so far saved)."""
+70 internal error (a bug: please report it) · 130 interrupted (work so far saved)."""
 
 app = typer.Typer(
     name="mutual-detector",
@@ -51,6 +52,18 @@ def guarded(fn: F) -> F:
         except KeyboardInterrupt:
             sys.stderr.write("mutual-detector: interrupted\n")
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            # A bug of ours: one line, not a traceback (MUTUAL_DETECTOR_DEBUG=1 shows it).
+            if os.environ.get("MUTUAL_DETECTOR_DEBUG"):
+                raise
+            first = (str(exc).splitlines() or [""])[0][:200]
+            sys.stderr.write(
+                f"mutual-detector: internal error: {type(exc).__name__}: {first} "
+                "(please report it; MUTUAL_DETECTOR_DEBUG=1 shows the details)\n"
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -81,7 +94,13 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    no_color: Annotated[
+        bool,
+        typer.Option("--no-color", help="No colour in any output (as NO_COLOR=1 does)."),
+    ] = False,
 ) -> None:
+    if no_color:
+        os.environ["NO_COLOR"] = "1"
     if ctx.invoked_subcommand is None:
         # The main job with no arguments. At a terminal: assess a service with
         # the built-in questionnaire (asking the questions). Otherwise (a script,

@@ -327,13 +327,22 @@ def finding(
     return Finding(rule, message, path, level or RULES[rule].level, offset=offset)
 
 
+_MAX_PART: Final = 60
+
+
+def _part(name: str) -> str:
+    """A key as it can stand in one line: control characters escaped, long keys clipped."""
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
+    return shown if len(shown) <= _MAX_PART else shown[: _MAX_PART - 1] + "…"
+
+
 def dotted(path: Path) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            out += f".{_part(part)}" if out else _part(part)
     return out
 
 
