@@ -51,15 +51,7 @@ def allowed(question: Question, lang: str = "en", *, csv_form: bool = False) -> 
         labels = "; ".join(f"{k} = {text(v, lang)}" for k, v in sorted(scale.labels.items()))
         out = f"a whole number from {scale.min} to {scale.max}" + (f" ({labels})" if labels else "")
     elif kind == "number":
-        spec = question.number_spec
-        what = "a whole number" if spec.integer else "a number"
-        if spec.min is not None and spec.max is not None:
-            what += f" from {spec.min:g} to {spec.max:g}"
-        elif spec.min is not None:
-            what += f" of at least {spec.min:g}"
-        elif spec.max is not None:
-            what += f" of at most {spec.max:g}"
-        out = what + (f" ({spec.unit})" if spec.unit else "")
+        out = question.number_spec.describe()
     else:
         out = f"text (up to {question.max_length} characters)"
     if question.dont_know:

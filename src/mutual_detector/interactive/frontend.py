@@ -228,17 +228,7 @@ class QuestionaryFrontend:
         question = prompt.question
         hints: list[str] = []
         if prompt.kind == "number":
-            spec = question.number_spec
-            what = "a whole number" if spec.integer else "a number"
-            if spec.min is not None and spec.max is not None:
-                what += f" from {spec.min:g} to {spec.max:g}"
-            elif spec.min is not None:
-                what += f" of at least {spec.min:g}"
-            elif spec.max is not None:
-                what += f" of at most {spec.max:g}"
-            if spec.unit:
-                what += f" ({spec.unit})"
-            hints.append(what)
+            hints.append(question.number_spec.describe())
         if prompt.optional:
             hints.append("Enter to skip")
         if prompt.allows_dont_know:

@@ -163,6 +163,17 @@ class NumberSpec(_Model):
         description="Score bands [min, max); the last band includes its max.",
     )
 
+    def describe(self) -> str:
+        """The allowed answers in words, e.g. "a whole number from 0 to 100 (%)"."""
+        what = "a whole number" if self.integer else "a number"
+        if self.min is not None and self.max is not None:
+            what += f" from {self.min:g} to {self.max:g}"
+        elif self.min is not None:
+            what += f" of at least {self.min:g}"
+        elif self.max is not None:
+            what += f" of at most {self.max:g}"
+        return what + (f" ({self.unit})" if self.unit else "")
+
     @model_validator(mode="after")
     def _range(self) -> NumberSpec:
         if self.min is not None and self.max is not None and self.max < self.min:
