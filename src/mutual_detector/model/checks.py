@@ -7,7 +7,9 @@ path into ``file:line:column``.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -176,6 +178,7 @@ def _conditions(q: Questionnaire) -> list[Finding]:
                     out.append(finding("Q103", message, path, offset=at))
         if not any(f.path == path for f in out) and not _can_hold(question.when, q):
             out.append(finding("Q111", f"the condition of {question.id!r} can never hold", path))
+    out = _section_paths(q, out)
     for i, flag in enumerate(q.flags):
         path = ("flags", i, "when")
         out += _expr_findings(check(flag.when, infos, sections), path)
@@ -188,6 +191,48 @@ def _conditions(q: Questionnaire) -> list[Finding]:
             path = ("recommendations", i, "rules", j, "when")
             out += _expr_findings(check(rule.when, infos, sections), path)
     return out
+
+
+def _section_paths(q: Questionnaire, found: list[Finding]) -> list[Finding]:
+    """Point findings in a section's ``when:`` (joined into its questions') at the section.
+
+    A question of a section with ``when: S`` holds ``S`` (alone) or ``(S) and (Q)``;
+    a problem inside ``S`` is reported once, at ``sections[k].when``, and offsets
+    inside ``Q`` are moved back to the question's own text.
+    """
+    gated = {s.id: (k, s.when.source) for k, s in enumerate(q.sections) if s.when is not None}
+    if not gated:
+        return found
+    out: list[Finding] = []
+    seen: set[tuple[str, str, Path]] = set()
+    for f in found:
+        if len(f.path) == 3 and f.path[0] == "questions" and f.path[2] == "when":
+            question = q.questions[int(f.path[1])]
+            if question.section in gated:
+                k, source = gated[question.section]
+                own = question.when is not None and question.when.source != source
+                prefix = len(source) + 2  # "(" + section condition + ")"
+                in_section = not own or f.offset is None or f.offset < prefix
+                if in_section:
+                    offset = None if f.offset is None else (f.offset - 1 if own else f.offset)
+                    moved = _moved(f, ("sections", k, "when"), offset)
+                    key = (moved.rule, moved.message.split(" (at character")[0], moved.path)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    out.append(moved)
+                    continue
+                assert f.offset is not None  # not in_section: the offset is past the prefix
+                f = _moved(f, f.path, f.offset - prefix - len(" and ("))
+        out.append(f)
+    return out
+
+
+def _moved(f: Finding, path: Path, offset: int | None) -> Finding:
+    message = f.message
+    if offset is not None:
+        message = re.sub(r"\(at character \d+\)", f"(at character {offset + 1})", message)
+    return dataclasses.replace(f, path=path, offset=offset, message=message)
 
 
 def _domain(question: Question, literals: list[Value]) -> list[Value]:

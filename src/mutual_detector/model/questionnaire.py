@@ -120,6 +120,11 @@ class Section(_Model):
         default=True,
         description="False: the section informs recommendations only and is not scored.",
     )
+    when: Condition | None = Field(
+        default=None,
+        description="Ask the section's questions only if this holds (over earlier questions); "
+        "it is joined with each question's own `when:` by 'and'.",
+    )
 
 
 class Option(_Model):
@@ -329,6 +334,31 @@ class Questionnaire(_Lists):
         description="Part files (relative paths) whose lists are appended to this one's.",
     )
     scoring: Scoring
+
+    @model_validator(mode="after")
+    def _section_conditions(self) -> Questionnaire:
+        """Join each section's ``when:`` into its questions' (so every reader sees one condition)."""
+        gated = {s.id: s.when for s in self.sections if s.when is not None}
+        if not gated:
+            return self
+        questions: list[Question] = []
+        for question in self.questions:
+            section_when = gated.get(question.section)
+            if section_when is None:
+                questions.append(question)
+                continue
+            source = section_when.source
+            if question.when is not None:
+                if question.when.source == source or question.when.source.startswith(
+                    f"({source}) and ("
+                ):
+                    questions.append(question)  # joined already (a model built from a dump)
+                    continue
+                source = f"({source}) and ({question.when.source})"
+            questions.append(question.model_copy(update={"when": _parse_condition(source)}))
+        # The model is frozen; this runs once, while it is being built.
+        object.__setattr__(self, "questions", questions)
+        return self
 
     # ------------------------------------------------------------------ lookups
     @cached_property
