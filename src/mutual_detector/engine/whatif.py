@@ -379,19 +379,8 @@ class _Search:
             else:
                 d[0] += cq.weight * (nv - old)
         for s, (dn, dd) in deltas.items():
-            n0, d0, a0, ww = state.num[s], state.den[s], state.app[s], w[s]
-            if d0 > 0:
-                t -= ww * 100.0 * n0 / d0
-                ws -= ww
-            d1 = d0 + dd
-            if d1 > 0:
-                t += ww * 100.0 * (n0 + dn) / d1
-                ws += ww
-            if a0 > 0:
-                cs += ww * dd / a0
-        score = t / ws if ws > 1e-12 else 0.0
-        conf = cs / state.cw if state.cw > 0 else 0.0
-        return score, conf
+            t, ws, cs = _shift(state, s, w[s], dn, dd, t, ws, cs)
+        return _totals(state, t, ws, cs)
 
     def _estimate_one(self, state: _State, cq: CQuestion, nv: float) -> tuple[float, float]:
         """:meth:`estimate` of one change: the same sums in the same order, so the same floats."""
@@ -404,20 +393,8 @@ class _Search:
         else:
             dn = 0.0 + w * (nv - old)
             dd = 0.0
-        t, ws, cs = state.t, state.ws, state.cs
-        n0, d0, a0, ww = state.num[s], state.den[s], state.app[s], self.c.section_weight[s]
-        if d0 > 0:
-            t -= ww * 100.0 * n0 / d0
-            ws -= ww
-        d1 = d0 + dd
-        if d1 > 0:
-            t += ww * 100.0 * (n0 + dn) / d1
-            ws += ww
-        if a0 > 0:
-            cs += ww * dd / a0
-        score = t / ws if ws > 1e-12 else 0.0
-        conf = cs / state.cw if state.cw > 0 else 0.0
-        return score, conf
+        t, ws, cs = _shift(state, s, self.c.section_weight[s], dn, dd, state.t, state.ws, state.cs)
+        return _totals(state, t, ws, cs)
 
     def could_lift(self, score: float, conf: float, target: float | None) -> bool:
         if target is None:
@@ -883,6 +860,37 @@ def _distinct(pairs: list[_Found]) -> list[_Found]:
             used.setdefault(k, p.effect_key())
         out.append(p)
     return out
+
+
+def _shift(
+    state: _State,
+    s: int,
+    ww: float,
+    dn: float,
+    dd: float,
+    t: float,
+    ws: float,
+    cs: float,
+) -> tuple[float, float, float]:
+    """The overall sums after section ``s`` gains ``dn`` points over ``dd`` more weight."""
+    n0, d0, a0 = state.num[s], state.den[s], state.app[s]
+    if d0 > 0:
+        t -= ww * 100.0 * n0 / d0
+        ws -= ww
+    d1 = d0 + dd
+    if d1 > 0:
+        t += ww * 100.0 * (n0 + dn) / d1
+        ws += ww
+    if a0 > 0:
+        cs += ww * dd / a0
+    return t, ws, cs
+
+
+def _totals(state: _State, t: float, ws: float, cs: float) -> tuple[float, float]:
+    """Raw overall score and confidence from the sums."""
+    score = t / ws if ws > 1e-12 else 0.0
+    conf = cs / state.cw if state.cw > 0 else 0.0
+    return score, conf
 
 
 __all__ = ["DEFAULT_BUDGET", "MAX_REPORTED", "alternatives", "what_if"]
