@@ -17,6 +17,8 @@ from typing import Any, Final
 
 import yaml
 
+from mutual_detector.batch import plainyaml
+from mutual_detector.batch.plainyaml import read_plain
 from mutual_detector.loading import (
     HAS_LIBYAML,
     MAX_BYTES,
@@ -93,6 +95,10 @@ def quick_data(raw: bytes, name: str, *, is_json: bool) -> Any:
         if not isinstance(data, dict):
             raise Miss
         return data
+    try:
+        return read_plain(text, MAX_NODES, MAX_DEPTH)
+    except plainyaml.Miss:
+        pass  # not the plain shape: compose it
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -113,13 +113,18 @@ class Gate:
 
     def check_result(self, result: Any) -> GateOutcome:
         """:meth:`check` for a :class:`~mutual_detector.model.result.Result`."""
-        verdict = result.verdict
+        from mutual_detector.engine.brief import Brief
+
+        return self.check_brief(Brief.of_result(result))
+
+    def check_brief(self, brief: Any) -> GateOutcome:
+        """:meth:`check` for a :class:`~mutual_detector.engine.brief.Brief`."""
         return self.check(
-            inconclusive=verdict.status != "band",
-            band=verdict.band,
-            score=verdict.score,
-            confidence=verdict.confidence,
-            threshold=verdict.confidence_threshold,
+            inconclusive=not brief.conclusive,
+            band=brief.band,
+            score=brief.score,
+            confidence=brief.confidence,
+            threshold=brief.confidence_threshold,
         )
 
 

@@ -26,10 +26,10 @@ from mutual_detector.loading import read_raw
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from mutual_detector.engine.brief import Brief
     from mutual_detector.model.answers import AnswersFile
     from mutual_detector.model.findings import Finding
     from mutual_detector.model.questionnaire import Questionnaire
-    from mutual_detector.model.result import Result
 
 #: Most error records kept for one input (the first is the one tables show).
 MAX_ERRORS: Final = 20
@@ -193,52 +193,62 @@ def _validation_findings(task: RowTask, data: Any, exc: ValidationError) -> list
 # --------------------------------------------------------------------------- results
 
 
-def _assess(state: _State, answers: AnswersFile) -> Result:
-    from mutual_detector.engine import assess
+def _assess(state: _State, answers: AnswersFile) -> tuple[Brief, str | None]:
+    """The brief of the assessment, and the full result as JSON when the output needs it.
 
+    Without the full result (csv, table, markdown, ranking) only the brief is worked
+    out (:func:`mutual_detector.engine.brief.brief`), at a fraction of the cost.
+    """
     config = state.config
-    return assess(
+    if not config.payload:
+        from mutual_detector.engine.brief import brief
+
+        return brief(state.questionnaire, answers, config.lang), None
+    from mutual_detector.engine import assess
+    from mutual_detector.engine.brief import Brief
+
+    result = assess(
         state.questionnaire, answers, whatif=False, timestamp=config.timestamp, lang=config.lang
     )
+    return Brief.of_result(result), result.model_dump_json()
 
 
-def _done(index: int, name: str, row: int | None, result: Result, state: _State) -> BatchItem:
-    summary = summarise(result, state.bands, state.scored_sections)
-    gate = state.gate.check_result(result) if state.gate is not None else None
-    payload = result.model_dump_json() if state.config.payload else None
+def _done(
+    index: int, name: str, row: int | None, assessed: tuple[Brief, str | None], state: _State
+) -> BatchItem:
+    brief, payload = assessed
+    gate = state.gate.check_brief(brief) if state.gate is not None else None
     return BatchItem(
         index,
         name,
         row,
         "ok",
-        summary=summary,
-        warnings=len(result.warnings),
+        summary=summarise(brief, state.bands, state.scored_sections),
+        warnings=brief.warnings,
         gate=gate,
         payload=payload,
     )
 
 
-def summarise(result: Result, bands: tuple[str, ...], scored: tuple[str, ...]) -> Summary:
-    """The short form of a result that tables, CSV rows and rankings show."""
-    verdict = result.verdict
-    meta = result.metadata
-    conclusive = verdict.status == "band" and verdict.band is not None
-    band_rank = bands.index(verdict.band) if conclusive and verdict.band in bands else len(bands)
-    forms = result.recommendations.legal_forms
-    sections = {s.id: s.score for s in result.sections}
+def summarise(brief: Brief, bands: tuple[str, ...], scored: tuple[str, ...]) -> Summary:
+    """The short form of an assessment that tables, CSV rows and rankings show."""
+    meta = brief.metadata
+    conclusive = brief.conclusive and brief.band is not None
+    band_rank = bands.index(brief.band) if conclusive and brief.band in bands else len(bands)
+    sections = dict(brief.section_scores)
     return Summary(
         service=meta.service,
         organisation=meta.organisation,
         assessor=meta.assessor,
         date=meta.date.isoformat() if meta.date is not None else None,
-        verdict=verdict.band if conclusive and verdict.band else "inconclusive",
-        verdict_label=(verdict.label or verdict.band or "") if conclusive else "Inconclusive",
-        band=verdict.band if conclusive else verdict.indicative_band,
+        verdict=brief.band if conclusive and brief.band else "inconclusive",
+        verdict_label=(brief.label or brief.band or "") if conclusive else "Inconclusive",
+        band=brief.band if conclusive else brief.indicative_band,
         band_rank=band_rank,
-        score=verdict.score,
-        confidence=verdict.confidence,
-        legal_form=forms[0].title if forms else None,
-        flags=tuple(FlagBrief(f.id, f.severity, f.message, f.cap) for f in result.flags),
+        score=brief.score,
+        confidence=brief.confidence,
+        legal_form=brief.legal_form,
+        flags=tuple(FlagBrief(f.id, f.severity, f.message, f.cap) for f in brief.flags),
         sections=tuple((sid, sections.get(sid)) for sid in scored),
     )
 

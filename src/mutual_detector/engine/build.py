@@ -30,6 +30,7 @@ from mutual_detector.engine.robustness import robustness
 from mutual_detector.engine.whatif import DEFAULT_BUDGET, what_if
 from mutual_detector.errors import InputError
 from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile, Metadata
+from mutual_detector.model.checks import AnswerState
 from mutual_detector.model.findings import finding
 from mutual_detector.model.questionnaire import Questionnaire
 from mutual_detector.model.result import (
@@ -67,15 +68,7 @@ def assess(
     field that varies between runs); ``whatif_budget`` bounds the what-if
     search by a count of evaluations.
     """
-    if answers.questionnaire != questionnaire.id:
-        msg = f"answers are for {answers.questionnaire!r}, not {questionnaire.id!r}"
-        raise InputError(msg, [finding("A206", msg, ("questionnaire",))])
-    c = compile_questionnaire(questionnaire, lang)
-    state = resolve_fast(c, answers.answers)
-    errors = state.errors
-    if errors:
-        raise InputError(errors[0].message, errors)
-    ev = evaluate(c, state.values, state.dont_know, state.applicable)
+    c, state, ev = prepare(questionnaire, answers, lang)
     shares = _inconclusive_shares(c, ev)
     explanations, counts, drivers = _explanations(c, ev, answers.answers)
     recs, cited = recommendations(c, ev.env)
@@ -120,6 +113,24 @@ def assess(
     # Arguments of unusual types: validation coerces or rejects them, as it always has (the
     # parts built above are model instances, which it keeps as they are).
     return Result.model_validate(data)
+
+
+def prepare(
+    questionnaire: Questionnaire, answers: AnswersFile, lang: str
+) -> tuple[Compiled, AnswerState, Evaluation]:
+    """The compiled questionnaire, the checked answers and their evaluation.
+
+    Raises :class:`~mutual_detector.errors.InputError` as :func:`assess` documents.
+    """
+    if answers.questionnaire != questionnaire.id:
+        msg = f"answers are for {answers.questionnaire!r}, not {questionnaire.id!r}"
+        raise InputError(msg, [finding("A206", msg, ("questionnaire",))])
+    c = compile_questionnaire(questionnaire, lang)
+    state = resolve_fast(c, answers.answers)
+    errors = state.errors
+    if errors:
+        raise InputError(errors[0].message, errors)
+    return c, state, evaluate(c, state.values, state.dont_know, state.applicable)
 
 
 # --------------------------------------------------------------------------- answers digest
@@ -411,4 +422,4 @@ def _explanations(
     return out, (answered, inconclusive, not_applicable), drivers
 
 
-__all__ = ["answer_text", "answers_sha256", "assess", "format_number"]
+__all__ = ["answer_text", "answers_sha256", "assess", "format_number", "prepare"]

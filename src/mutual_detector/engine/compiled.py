@@ -203,6 +203,8 @@ class Compiled:
     """Each flag's place in a result: blockers, warnings, then notes; file order within."""
     questionnaire_ref: dict[str, Any] = field(default_factory=dict)
     """The result's ``questionnaire`` field (copy before use)."""
+    legal_forms: tuple[CRecommendation, ...] = ()
+    """The recommendations of kind ``legal_form``, in questionnaire order."""
 
     def band_rank(self, score: float) -> int:
         """Index of the band ``score`` falls in (0 = best); bands are [min, max), top includes 100."""
@@ -444,6 +446,7 @@ def _compile(q: Questionnaire, lang: str) -> Compiled:
             for f in flags
         ),
         flag_order=tuple((_SEVERITY_ORDER[f.flag.severity], f.index) for f in flags),
+        legal_forms=tuple(cr for cr in recs if cr.kind == "legal_form"),
         questionnaire_ref={
             "id": q.id,
             "version": q.version,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mutual_detector.engine.compiled import Compiled
+from mutual_detector.engine.compiled import Compiled, CRecommendation, CRule
 from mutual_detector.engine.construct import make
 from mutual_detector.model.expr import Environment
 from mutual_detector.model.questionnaire import STAGES, Stage
@@ -62,11 +62,9 @@ def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set
         if cr.when is not None and not cr.when(env):
             continue
         rec = cr.rec
-        score = rec.base
-        held = [rule for rule in cr.rules if rule.when(env)]
+        score, held = _held(cr, env)
         reasons: tuple[list[Reason], list[Reason], list[Reason]] = ([], [], [])
         for rule in held:
-            score += rule.points
             reasons[rule.slot].append(
                 make(
                     Reason,
@@ -80,7 +78,7 @@ def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set
             "title": cr.title,
             "summary": cr.summary,
             "stage": rec.stage,
-            "score": round(score, 4) + 0.0,
+            "score": score,
             "rank": None,
             "reasons_for": reasons[0],
             "reasons_against": reasons[1],
@@ -124,8 +122,33 @@ def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set
     return recs, cited
 
 
+def _held(cr: CRecommendation, env: Environment) -> tuple[float, list[CRule]]:
+    """A candidate's score (rounded as a result shows it) and the rules that hold for it."""
+    score = cr.rec.base
+    held = [rule for rule in cr.rules if rule.when(env)]
+    for rule in held:
+        score += rule.points
+    return round(score, 4) + 0.0, held
+
+
+def top_legal_form(c: Compiled, env: Environment) -> CRecommendation | None:
+    """The legal form :func:`recommendations` ranks first, without building the rest."""
+    best: tuple[float, str] | None = None
+    top = None
+    for cr in c.legal_forms:
+        if cr.when is not None and not cr.when(env):
+            continue
+        score, held = _held(cr, env)
+        if any(rule.slot == 2 for rule in held):
+            continue  # ruled out
+        key = (-score, cr.rec.id)
+        if best is None or key < best:
+            best, top = key, cr
+    return top
+
+
 def _candidates(group: list[Data]) -> list[Candidate]:
     return [make(Candidate, cand) for cand in group]
 
 
-__all__ = ["STAGE_TITLES", "flag_results", "recommendations"]
+__all__ = ["STAGE_TITLES", "flag_results", "recommendations", "top_legal_form"]

@@ -1,0 +1,293 @@
+"""The batch's plain-YAML line reader gives exactly what ``yaml.safe_load`` gives, or misses.
+
+:func:`mutual_detector.batch.plainyaml.read_plain` must never read a file
+differently from YAML itself: a wrong reading would score the wrong answers
+without any error. These tests compare it with ``yaml.safe_load``, types
+included (``True`` is not ``1``), on every example and on generated documents
+full of YAML's traps. A miss is always allowed (the next reader takes over);
+a different value never is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mutual_detector.batch.fastload import quick_data
+from mutual_detector.batch.plainyaml import Miss, read_plain
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if p.name != "expected.yaml")
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (NaN equals NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def read(text: str) -> Any:
+    return read_plain(text, 200_000, 64)
+
+
+def check(text: str) -> bool:
+    """True if the reader read ``text`` (and read it right); False if it missed."""
+    try:
+        got = read(text)
+    except Miss:
+        return False
+    expected = yaml.safe_load(text)  # must not fail: a read document is valid YAML
+    assert same(got, expected), (text, got, expected)
+    return True
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_example_is_read_the_quick_way(path: Path) -> None:
+    assert check(path.read_text(encoding="utf-8"))
+
+
+def test_a_template_is_read_the_quick_way(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from mutual_detector.cli.app import app
+
+    out = tmp_path / "t.yaml"
+    result = CliRunner().invoke(app, ["template", "--format", "yaml", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert check(out.read_text(encoding="utf-8"))
+
+
+TYPICAL = """\
+---
+# A comment
+format: mutual-detector/answers@1
+questionnaire: mutual-detector
+metadata:
+  service: Home care   # trailing comment
+  date: 2026-11-25
+  notes: 'It''s agreed: see the minutes #3'
+answers:
+  a: yes
+  b: No
+  c: ~
+  d: 1_000
+  e: 2.5
+  f: -3
+  g: [staff, community]
+  h: []
+  i:
+  - one
+  - "two: quoted"
+  j:
+    value: dont_know
+    note: "C# and http://example.org"
+  k:
+      - x
+      - 0x1F
+  l: 2026-11-25 10:00:00
+  m: .inf
+  n: a:b
+  o:
+  p: {value: most, evidence: "Staff ballot, 81% in favour", note: 'it''s'}
+  q: >-
+    folded onto
+    one line
+  r: |
+    kept
+      as written
+
+  s: {}
+"""
+
+
+def test_typical_shapes_and_traps() -> None:
+    assert check(TYPICAL)
+    data = read(TYPICAL)
+    answers = data["answers"]
+    assert answers["a"] is True
+    assert answers["b"] is False
+    assert answers["c"] is None
+    assert answers["d"] == 1000
+    assert answers["k"] == ["x", 31]
+    assert data["metadata"]["date"] == dt.date(2026, 11, 25)
+    assert data["metadata"]["notes"] == "It's agreed: see the minutes #3"
+    assert answers["o"] is None
+    assert answers["n"] == "a:b"
+    assert answers["p"]["evidence"] == "Staff ballot, 81% in favour"
+    assert answers["q"] == "folded onto one line"
+    assert answers["r"] == "kept\n  as written\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchors and aliases
+        "a: !!str 1\n",  # tags
+        "a: |+\n  text\n",  # block scalars beyond the simple ones
+        "a: |2\n   text\n",
+        "a: >\n  one\n\n  two\n",
+        "a: >\n  one\n    more\n",
+        "a: |\nb: 1\n",
+        "a: plain\n  continued\n",  # a plain scalar on two lines
+        "a: 'open\n  quote'\n",
+        'a: "esc\\tape"\n',
+        "a: {b: [1]}\n",
+        "a: {b: c: d}\n",
+        "a: {b: http://x}\n",
+        "a: [b, ]\n",
+        "a: [b}\n",
+        "a: {b: 1, b: 2}\n",
+        "a: [b, [c]]\n",
+        "a: 1\na: 2\n",  # duplicate keys: the located reader names them
+        "yes: 1\n",  # a key that is not text
+        "'a': 1\n",
+        "a:\n\t- 1\n",
+        "a: b: c\n",
+        "  a: 1\n",
+        "a: 1\n...\n",
+        "a: 1\n---\nb: 2\n",
+        "- a\n- b\n",
+        "",
+        "# only a comment\n",
+        "a: 1\r\x85b: 2\n",
+        "a: x\x07\n",
+        "\ufeffa: 1\n",
+        "a:\n  - b: 1\n",
+        "a:\n  - - b\n",
+        "a: - b\n",
+        "a: =\n",
+        "a: <<\n",
+        "a: 1\n b: 2\n",
+        "a:\n    b: 1\n  c: 2\n",
+    ],
+)
+def test_what_it_leaves_to_libyaml(text: str) -> None:
+    with pytest.raises(Miss):
+        read(text)
+
+
+def test_windows_line_ends() -> None:
+    assert check("a: 1\r\nb:\r\n  - x\r\n")
+
+
+def test_bounds() -> None:
+    deep = "".join(f"{' ' * (2 * i)}k{i}:\n" for i in range(70)) + " " * 140 + "v: 1\n"
+    with pytest.raises(Miss):
+        read(deep)
+    with pytest.raises(Miss):
+        read_plain("a:\n" + "  - x\n" * 50, 10, 64)
+
+
+def test_quick_data_falls_back_to_the_composer() -> None:
+    """What the line reader leaves, libyaml's composer still reads."""
+    assert quick_data(b"a: {b: [1]}\n", "f.yaml", is_json=False) == {"a": {"b": [1]}}
+    assert quick_data(TYPICAL.encode(), "f.yaml", is_json=False) == yaml.safe_load(TYPICAL)
+
+
+# --------------------------------------------------------------------------- generated
+
+
+TRAPS = [
+    "yes", "No", "ON", "off", "y", "n", "true", "False", "~", "null", "Null", "", "0", "-0",
+    "012", "0o12", "0x1F", "0b101", "1_000", "1:30", "190:20:30", "1e3", "1.5e3", "1.5e+3",
+    ".5", "-.5", ".inf", "-.Inf", ".nan", "+1", "+", "-", "--", "-a", "a-", "2026-11-25",
+    "2026-11-25 10:00:00", "2026-1-5", "2026-11-25T10:00:00Z", "a: b", "a:b", "a :b", "a:",
+    "a #b", "a#b", "#a", "a  b", "C#", "é", "'q'", "x'y", "\"q\"", "x\"y", "@x", "`x", "%x",
+    "!x", "&a", "*a", "|", ">", "?", "? a", "[a]", "[a, b]", "[]", "{}", "{a: b}", "=", "<<",
+    "a,b", "a, b", "dont_know", "http://x.org/a?b=c#d", "1.0.0", "v1", "ü: x", "\\n", "'",
+    "''", "a'", "\"", " x", "x ",
+]  # fmt: skip
+COMMON = ["explore", "dont_know", "Home care", "3", "4.5", "true", "no", "2026-11-25", "a:b", "x y"]
+KEYS = ["a", "b", "c", "d", "el_stage", "k-1", "_x", "value", "note"]
+BAD_KEYS = ["yes", "no", "on", "null", "True", "1", "a b", "'q'", "é"]
+
+
+def _scalar_text(draw: st.DrawFn) -> str:
+    value = draw(
+        st.one_of(*[st.sampled_from(COMMON)] * 6, st.sampled_from(TRAPS), st.text(max_size=8))
+    )
+    style = draw(st.sampled_from(["plain"] * 5 + ["single", "double", "comment"]))
+    if style == "single":
+        return "'" + value.replace("'", "''") + "'"
+    if style == "double":
+        return '"' + value + '"'
+    if style == "comment":
+        return value + draw(st.sampled_from([" # note", "  #", "# x"]))
+    return value
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines.append(draw(st.sampled_from(["---", "# head", ""])))
+
+    def block(indent: int, depth: int) -> None:
+        keys = st.sampled_from(KEYS) if draw(st.integers(0, 9)) else st.sampled_from(BAD_KEYS)
+        for key in draw(st.lists(keys, min_size=1, max_size=4, unique=True)):
+            pad = " " * indent
+            shape = draw(st.sampled_from(["scalar", "scalar", "list", "map", "empty"]))
+            if shape == "scalar":
+                lines.append(f"{pad}{key}: {_scalar_text(draw)}")
+            elif shape == "empty":
+                lines.append(f"{pad}{key}:" + draw(st.sampled_from(["", " ", " # c"])))
+            elif shape == "list":
+                lines.append(f"{pad}{key}:")
+                at = indent + draw(st.sampled_from([0, 2, 4]))
+                for _ in range(draw(st.integers(1, 3))):
+                    lines.append(f"{' ' * at}- {_scalar_text(draw)}")
+            elif depth < 3:
+                lines.append(f"{pad}{key}:")
+                block(indent + draw(st.sampled_from([1, 2, 4])), depth + 1)
+            if draw(st.integers(0, 6)) == 0:
+                lines.append(draw(st.sampled_from(["", "# c", "   # c", "  ", "\t", "..."])))
+            if shape == "scalar" and draw(st.integers(0, 5)) == 0:
+                lines[-1] = f"{pad}{key}: " + draw(
+                    st.sampled_from(["|", "|-", ">", ">-", "[a, 'b c']", "{value: x, note: 'y'}"])
+                )
+                if lines[-1][-1] in "|->":
+                    more = " " * (indent + draw(st.sampled_from([1, 2, 4])))
+                    for _ in range(draw(st.integers(1, 3))):
+                        lines.append(more + draw(st.sampled_from([*COMMON, "  deeper", "# h"])))
+
+    block(0, 0)
+    if draw(st.integers(0, 4)) == 0:  # break it somewhere
+        at = draw(st.integers(0, len(lines)))
+        lines.insert(at, draw(st.sampled_from(["  cont", "x", "- y", "  - z", " k: v", "---"])))
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_generated_documents_read_as_yaml_reads_them(text: str) -> None:
+    check(text)
+
+
+def test_the_generated_documents_are_mostly_read() -> None:
+    """Otherwise the comparison above would prove little: most must not miss."""
+    from hypothesis import find
+
+    hits = []
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(documents())
+    def collect(text: str) -> None:
+        hits.append(check(text))
+
+    collect()
+    assert sum(hits) >= len(hits) // 4, (sum(hits), len(hits))
+    del find
