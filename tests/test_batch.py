@@ -377,3 +377,51 @@ class TestSameAsAssess:
         single = _cli("assess", "-a", str(path), "-q", MINI, "-f", "json", "--no-what-if")
         assert batch.returncode == single.returncode == 0, batch.stderr + single.stderr
         assert json.loads(batch.stdout)["result"] == json.loads(single.stdout)
+
+
+def test_records_cross_processes_intact() -> None:
+    """Records are pickled field by field (records._wire): every kind comes back equal."""
+    import pickle
+
+    from mutual_detector.batch.records import (
+        BatchItem,
+        ErrorRecord,
+        FlagBrief,
+        GateOutcome,
+        Summary,
+    )
+
+    summary = Summary(
+        service="Home care",
+        organisation=None,
+        assessor="A",
+        date="2026-11-25",
+        verdict="promising",
+        verdict_label="Promising",
+        band="promising",
+        band_rank=1,
+        score=61.5,
+        confidence=0.9,
+        legal_form="CIC",
+        flags=(FlagBrief("f1", "blocker", "Stop", "weak"), FlagBrief("f2", "warning", "Mind")),
+        sections=(("s1", 50.0), ("s2", None)),
+    )
+    items = [
+        BatchItem(
+            0,
+            "a.yaml",
+            None,
+            "ok",
+            summary=summary,
+            warnings=2,
+            gate=GateOutcome(False, ("too low",)),
+            payload="{}",
+        ),
+        BatchItem(1, "b.csv", 3, "error", errors=(ErrorRecord("b.csv", "bad", row=3, field="x"),)),
+        BatchItem(2, "c.yaml", None, "skipped", note="a questionnaire file"),
+    ]
+    back = pickle.loads(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == items
+    assert [type(i) for i in back] == [BatchItem] * 3
+    assert type(back[0].summary.flags[0]) is FlagBrief
+    assert back[0].summary.flags[1].caps is None
