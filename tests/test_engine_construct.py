@@ -145,6 +145,12 @@ class TestConstructedResults:
         self, name: str, q: Questionnaire, answers: AnswersFile
     ) -> None:
         result = assess(q, answers, timestamp=TS)
+        other = assess(q, answers, timestamp=TS)
+        fields = set(other.explanations[0].model_fields_set)
+        assert fields == set(type(other.explanations[0]).model_fields)
+        changed = result.explanations[0].model_copy(update={"note": "changed"})
+        assert changed.note == "changed"
+        assert other.explanations[0].model_fields_set == fields  # instances share one set
         assert pickle.loads(pickle.dumps(result)) == result
         assert copy.deepcopy(result) == result
         moved = result.model_copy(update={"timestamp": "2027-01-01T00:00:00Z"})

@@ -45,7 +45,10 @@ def make(cls: type[M], data: dict[str, Any]) -> M:
         fields = _fields[cls] = set(cls.model_fields)
     model: M = _new(cls)
     _set_dict(model, data)
-    _set_fields_set(model, fields.copy())  # every field is given, as ``data`` holds them all
+    # Every field is given, as ``data`` holds them all, so every instance of ``cls`` has the
+    # same fields set: one shared set serves. Nothing adds to it: a frozen model refuses
+    # assignment, and model_copy() copies the set before it adds to it.
+    _set_fields_set(model, fields)
     _set_extra(model, None)
     _set_private(model, None)
     return model
