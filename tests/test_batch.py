@@ -175,6 +175,10 @@ class TestRunner:
         assert runner.plan_workers(4, 2) == 2
         assert runner.plan_workers(1, 10_000) == 1
         assert runner.plan_workers(None, 10) == 1  # too few to repay starting processes
+        cores = runner.available_cores()
+        few = runner.MIN_BRIEFS_PER_WORKER * 2 - 1
+        assert runner.plan_workers(None, few, full_results=False) == 1
+        assert runner.plan_workers(None, few, full_results=True) == min(cores, 7)
 
 
 class TestBatchCli:

@@ -34,7 +34,10 @@ from mutual_detector.batch.records import BatchItem, ErrorRecord
 from mutual_detector.batch.worker import WorkerConfig
 
 #: Below this many tasks per extra worker, starting processes costs more than it saves.
+#: A worker takes about 0.2 s of CPU to start; a full result about 1.5 ms, a brief (the
+#: csv, table and markdown outputs) about 0.4 ms. Measured with ``benchmarks/batch.py``.
 MIN_TASKS_PER_WORKER: Final = 150
+MIN_BRIEFS_PER_WORKER: Final = 600
 #: Chunks in flight per worker.
 WINDOW_PER_WORKER: Final = 3
 MAX_CHUNK: Final = 32
@@ -62,18 +65,20 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def plan_workers(jobs: int | None, total: int | None) -> int:
+def plan_workers(jobs: int | None, total: int | None, *, full_results: bool = True) -> int:
     """How many worker processes to use (1 = assess in this process).
 
     An explicit ``jobs`` is honoured (but never more workers than tasks); by
-    default every core is used once there is enough work to repay start-up.
+    default every core is used once there is enough work to repay start-up:
+    more of it when only briefs are worked out (``full_results=False``).
     """
     if jobs is not None:
         return max(1, min(jobs, total)) if total is not None else max(1, jobs)
     cores = available_cores()
     if total is None:
         return cores
-    return max(1, min(cores, total // MIN_TASKS_PER_WORKER))
+    least = MIN_TASKS_PER_WORKER if full_results else MIN_BRIEFS_PER_WORKER
+    return max(1, min(cores, total // least))
 
 
 def run(
@@ -239,6 +244,7 @@ def _clean_main() -> Iterator[None]:
 
 
 __all__ = [
+    "MIN_BRIEFS_PER_WORKER",
     "MIN_TASKS_PER_WORKER",
     "Observer",
     "available_cores",

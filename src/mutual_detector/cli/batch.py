@@ -100,8 +100,8 @@ def batch(
     q = get_questionnaire(questionnaire).questionnaire
     gate = Gate.for_questionnaire(q, min_band, min_score)
     total = inputs.count_tasks(sources)
-    workers = runner.plan_workers(jobs, total)
     chosen = fmt or (BatchFormat.for_path(output.name) if output else None) or BatchFormat.table
+    workers = runner.plan_workers(jobs, total, full_results=chosen.needs_results)
     context = BatchContext(
         questionnaire_id=q.id,
         questionnaire_version=q.version,
