@@ -68,7 +68,10 @@ def _answer(question: Any, rng: random.Random) -> Any:
     if kind == "single":
         return rng.choice(question.options).value
     if kind == "multi":
-        values = [o.value for o in question.options]
+        values = [o.value for o in question.options if not o.exclusive]
+        alone = [o.value for o in question.options if o.exclusive]
+        if alone and rng.random() < 0.2:
+            return [rng.choice(alone)]  # "none of these", on its own
         return sorted(rng.sample(values, rng.randint(1, len(values))), key=values.index)
     if kind == "yes_no":
         return rng.random() < 0.6

@@ -60,6 +60,8 @@ def questionnaires(draw: st.DrawFn) -> Questionnaire:
             q["options"] = opts
             if kind == "multi" and draw(st.booleans()):
                 q["max_score"] = draw(st.sampled_from([1, 2, 3]))
+            if kind == "multi" and draw(st.booleans()):
+                opts[-1]["exclusive"] = True  # "none of these": chosen only on its own
         elif kind == "scale":
             lo = draw(st.integers(0, 2))
             hi = lo + draw(st.integers(1, 4))
@@ -144,6 +146,9 @@ def value_for(draw: st.DrawFn, q: Any) -> Any:
         return draw(st.sampled_from([o.value for o in q.options]))
     if kind == "multi":
         chosen = draw(st.sets(st.sampled_from([o.value for o in q.options])))
+        alone = {o.value for o in q.options if o.exclusive} & chosen
+        if alone and len(chosen) > 1:
+            chosen = alone if draw(st.booleans()) else chosen - alone
         return sorted(chosen)
     if kind == "scale":
         return draw(st.integers(q.scale.min, q.scale.max))

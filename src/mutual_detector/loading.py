@@ -524,10 +524,15 @@ class _Builder:
         return out
 
 
-def read_document(path: os.PathLike[str] | str) -> Document:
-    """Read and parse one file (any kind)."""
+def read_document(
+    path: os.PathLike[str] | str, reads: dict[FsPath, bytes] | None = None
+) -> Document:
+    """Read and parse one file (any kind); ``reads`` gets its bytes, by real path."""
     name = display_path(path)
-    return parse_yaml(read_text(FsPath(path), name), name)
+    raw = read_raw(path, name)
+    if reads is not None:
+        reads[real_path(path)] = raw
+    return parse_yaml(decode(raw, name), name)
 
 
 # --------------------------------------------------------------------------- validation
@@ -696,8 +701,10 @@ def _check_format(doc: Document, want: Iterable[Kind]) -> Kind:
     return kind
 
 
-def merge_parts(doc: Document, base_dir: FsPath) -> tuple[Document, tuple[str, ...]]:
-    """The questionnaire document with its ``include:`` parts appended."""
+def merge_parts(
+    doc: Document, base_dir: FsPath, reads: dict[FsPath, bytes] | None = None
+) -> tuple[Document, tuple[str, ...]]:
+    """The questionnaire document with its ``include:`` parts appended (``reads``: as above)."""
     data = dict(doc.data)
     marks = dict(doc.marks)
     files = [doc.file]
@@ -720,7 +727,7 @@ def merge_parts(doc: Document, base_dir: FsPath) -> tuple[Document, tuple[str, .
             raise InputError("", [replace(located, message=f"{rel!r} is included twice")])
         seen.add(target)
         try:
-            part = read_document(target)
+            part = read_document(target, reads)
         except InputError as exc:
             if any(f.rule == "E008" for f in exc.findings):
                 msg = f"cannot read included file {rel!r}: {exc.findings[0].message}"
@@ -750,18 +757,22 @@ def merge_parts(doc: Document, base_dir: FsPath) -> tuple[Document, tuple[str, .
 
 
 def load_questionnaire(
-    path: os.PathLike[str] | str, document: Document | None = None
+    path: os.PathLike[str] | str,
+    document: Document | None = None,
+    *,
+    reads: dict[FsPath, bytes] | None = None,
 ) -> LoadedQuestionnaire:
     """Load, merge, validate and lint a questionnaire; raise InputError on errors.
 
     ``document`` is the file already read by :func:`read_document`, if it was.
+    ``reads`` gets the bytes of every file read, by real path.
     """
     from mutual_detector.model.checks import lint
     from mutual_detector.model.questionnaire import Questionnaire
 
-    doc = document if document is not None else read_document(path)
+    doc = document if document is not None else read_document(path, reads)
     _check_format(doc, ["questionnaire"])
-    merged, files = merge_parts(doc, FsPath(path).parent)
+    merged, files = merge_parts(doc, FsPath(path).parent, reads)
     model: Questionnaire = validate_model(merged, Questionnaire)
     findings = tuple(sorted((merged.locate(f) for f in lint(model)), key=Finding.sort_key))
     loaded = LoadedQuestionnaire(model, merged, files, findings)
@@ -811,7 +822,20 @@ def resolve_questionnaire(ref: str | os.PathLike[str] | None) -> FsPath:
 
 @lru_cache(maxsize=16)
 def _load_cached(path: str, mtime: float) -> LoadedQuestionnaire:
-    return load_questionnaire(path)
+    """The questionnaire at ``path``: remembered from an earlier run if its files are unchanged.
+
+    See :mod:`mutual_detector.questionnaire_cache`; anything wrong with what was
+    remembered, and the questionnaire is loaded (and its errors reported) as usual.
+    """
+    from mutual_detector import questionnaire_cache
+
+    remembered = questionnaire_cache.load(path)
+    if remembered is not None:
+        return remembered
+    reads: dict[FsPath, bytes] = {}
+    loaded = load_questionnaire(path, reads=reads)
+    questionnaire_cache.save(path, loaded, reads)
+    return loaded
 
 
 def get_questionnaire(ref: str | os.PathLike[str] | None) -> LoadedQuestionnaire:
@@ -833,9 +857,15 @@ class LoadedAnswers:
 
 
 def parse_answers(doc: Document) -> LoadedAnswers:
-    from mutual_detector.model.answers import AnswersFile
+    """Validated answers (built directly if plainly valid: :mod:`mutual_detector.quick_models`)."""
+    from mutual_detector.quick_models import plain_answers
 
     _check_format(doc, ["answers"])
+    plain = plain_answers(doc.data)
+    if plain is not None:
+        return LoadedAnswers(plain, doc)
+    from mutual_detector.model.answers import AnswersFile
+
     return LoadedAnswers(validate_model(doc, AnswersFile), doc)
 
 

@@ -33,6 +33,7 @@ from mutual_detector.loading import (
     validate_model,
 )
 from mutual_detector.model.findings import Finding, finding
+from mutual_detector.questionnaire_cache import cache_dir
 
 YAML_SUFFIXES: Final = (".yaml", ".yml", ".json")
 
@@ -412,17 +413,6 @@ class _Validator:
 # folder (paths are shown relative to it). Any change makes a new key.
 
 _CACHE_FORMAT: Final = 1
-
-
-def cache_dir() -> Path | None:
-    """Where results are remembered; None if caching is turned off."""
-    if os.environ.get("MUTUAL_DETECTOR_NO_CACHE"):
-        return None
-    explicit = os.environ.get("MUTUAL_DETECTOR_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mutual-detector"
 
 
 def _builtins_key(override: Path | None) -> str | None:

@@ -159,7 +159,7 @@ _BLOCK: Final = object()  # ``key: |`` or ``key: >``
 _KEYED: dict[str, tuple[str, Any]] = {}
 _ITEMS: dict[str, Any] = {}
 _IMMUTABLE: Final = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, object})
-_REMEMBER: Final = 4096
+_REMEMBER: Final = 1024
 
 
 def _remember(cache: dict[str, Any], body: str, known: Any) -> None:

@@ -44,6 +44,9 @@ def allowed(question: Question, lang: str = "en", *, csv_form: bool = False) -> 
         values = ", ".join(_option(o.value, text(o.label, lang)) for o in question.options)
         sep = "separated by ;" if csv_form else "as a list, e.g. [a, b]"
         out = f"any of: {values} ({sep})"
+        alone = [o.value for o in question.options if o.exclusive]
+        if alone:
+            out += f"; {' or '.join(alone)} only on its own"
     elif kind == "yes_no":
         out = "yes or no"
     elif kind == "scale" and question.scale is not None:

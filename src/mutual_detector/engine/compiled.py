@@ -68,6 +68,8 @@ class CQuestion:
     option_points: dict[str, float] = field(default_factory=dict)
     option_labels: dict[str, str] = field(default_factory=dict)
     option_order: dict[str, int] = field(default_factory=dict)
+    exclusive: frozenset[str] = frozenset()
+    """multi: the options that must be chosen on their own."""
     scale_points: dict[int, float] = field(default_factory=dict)
     yes_points: float = 0.0
     no_points: float = 0.0
@@ -250,7 +252,13 @@ def _question(
         if kind == "single":
             cq.max_points = max(cq.option_points.values(), default=0.0)
         else:
-            positive = sum(p for p in cq.option_points.values() if p > 0)
+            cq.exclusive = frozenset(o.value for o in question.options if o.exclusive)
+            by_option = cq.option_points
+            # The most points a valid answer earns: an exclusive option stands alone.
+            positive = max(
+                sum(p for v, p in by_option.items() if p > 0 and v not in cq.exclusive),
+                max((by_option[v] for v in cq.exclusive), default=0.0),
+            )
             cq.max_points = (
                 float(question.max_score) if question.max_score is not None else positive
             )

@@ -37,6 +37,7 @@ def _valid(cq: CQuestion, value: object) -> Value:
             isinstance(value, list)
             and all(isinstance(v, str) and v in cq.option_points for v in value)
             and len(set(value)) == len(value)
+            and (len(value) < 2 or cq.exclusive.isdisjoint(value))
         ):
             order = cq.option_order
             return sorted(value, key=order.__getitem__)

@@ -194,8 +194,14 @@ def _multi_values(cq: CQuestion, current: Value | None) -> list[Value]:
     chosen = list(current) if isinstance(current, list) else []
     order = [o.value for o in cq.question.options]
     out: list[Value] = []
+    alone = cq.exclusive
     for opt in order:
-        new = [v for v in chosen if v != opt] if opt in chosen else [*chosen, opt]
+        if opt in chosen:
+            new = [v for v in chosen if v != opt]
+        elif opt in alone:
+            new = [opt]  # an exclusive option replaces the others
+        else:
+            new = [*(v for v in chosen if v not in alone), opt]  # and is replaced by any other
         if new:
             out.append(sorted((str(v) for v in new), key=order.index))  # type: ignore[arg-type]
     return out

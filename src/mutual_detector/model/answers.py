@@ -25,7 +25,9 @@ AnswerValue = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Validators are built when first used: plainly valid answers are built without them
+    # (mutual_detector.quick_models).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Answer(_Model):
@@ -48,7 +50,7 @@ class Answer(_Model):
 
 
 class Metadata(_Model):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     service: str | None = Field(default=None, max_length=500, description="The service assessed.")
     organisation: str | None = Field(default=None, max_length=500)

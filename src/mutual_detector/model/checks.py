@@ -111,6 +111,11 @@ def _references(q: Questionnaire) -> list[Finding]:
                 )
             )
         out += _citations(question.cite, sources, ("questions", i))
+        if question.kind != "multi":
+            for j, option in enumerate(question.options):
+                if option.exclusive:
+                    msg = f"option {option.value!r} is exclusive, but only a multi combines options"
+                    out.append(finding("Q117", msg, ("questions", i, "options", j, "exclusive")))
     for i, flag in enumerate(q.flags):
         out += _citations(flag.cite, sources, ("flags", i))
         if flag.cap is not None and flag.cap not in bands:
@@ -240,7 +245,7 @@ def _domain(question: Question, literals: list[Value]) -> list[Value]:
     if question.kind == "single":
         values += [o.value for o in question.options]
     elif question.kind == "multi":
-        chosen: list[Value] = [[], [o.value for o in question.options]]
+        chosen: list[Value] = [[], [o.value for o in question.options if not o.exclusive]]
         chosen += [[o.value] for o in question.options]
         values += chosen
     elif question.kind == "yes_no":
@@ -483,6 +488,10 @@ def check_answer(question: Question, value: object) -> tuple[str, str] | None:
                 return ("A204", f"{_clip(v)} is not an option (choose from {_options(question)})")
         if len(set(value)) != len(value):
             return ("A202", "an option is listed twice")
+        if len(value) > 1:
+            alone = [o.value for o in question.options if o.exclusive and o.value in value]
+            if alone:
+                return ("A210", f"{alone[0]!r} must be chosen on its own, not with other options")
     elif kind == "yes_no":
         if not isinstance(value, bool):
             return ("A202", f"expected true or false, got {_show(value)}")

@@ -204,6 +204,13 @@ _RULES: Final = [
         "A next step has no `stage:`.",
         "Set `stage:` to explore, business_case, spin_out or after_spin_out.",
     ),
+    Rule(
+        "Q117",
+        "exclusive-outside-multi",
+        "error",
+        "An option is marked `exclusive:` in a question that is not a multi.",
+        "Remove `exclusive:`; only the options of a multi question are combined.",
+    ),
     # Answers rules.
     Rule(
         "A201",
@@ -267,6 +274,13 @@ _RULES: Final = [
         "error",
         "The questionnaire these answers are for has errors, so the answers were not checked.",
         "Fix the questionnaire first (validate it on its own to see why).",
+    ),
+    Rule(
+        "A210",
+        "exclusive-combined",
+        "error",
+        "An option that must be chosen on its own (`exclusive:`) is chosen with others.",
+        'Choose it alone (for example "none of these"), or drop it and keep the others.',
     ),
 ]
 

@@ -90,7 +90,11 @@ Weight = Annotated[float, Field(ge=0, le=1000, allow_inf_nan=False)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # Validators are built when first used: a questionnaire remembered from an earlier run is
+    # rebuilt without them (mutual_detector.questionnaire_cache), so scoring needs none.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True
+    )
 
 
 class Source(_Model):
@@ -132,6 +136,10 @@ class Option(_Model):
     label: Text
     score: Score | None = Field(default=None, description="Points earned by choosing this option.")
     help: Text | None = None
+    exclusive: bool = Field(
+        default=False,
+        description="Multi questions: chosen only on its own (for example 'none of these').",
+    )
 
 
 class ScaleSpec(_Model):

@@ -21,7 +21,9 @@ from mutual_detector.model.questionnaire import QuestionKind, RecommendationKind
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # The engine builds results without validating them (engine/construct.py), so validators
+    # and serializers are built only when first used (JSON output, the schema).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- identity
