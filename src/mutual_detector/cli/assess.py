@@ -100,7 +100,7 @@ def get_answers(
     terminal (:mod:`mutual_detector.interactive`); with ``--no-input`` or no
     terminal that fails with exit 5 instead. ``--resume`` continues a draft.
     """
-    from mutual_detector.interactive.entry import collect_answers, missing_required
+    from mutual_detector.model.checks import missing_required
 
     fixed = fixed or CommandLineAnswers()
     if answers_path is not None and resume is not None:
@@ -113,6 +113,8 @@ def get_answers(
             from mutual_detector.loading import get_questionnaire
 
             return get_questionnaire(questionnaire_ref)
+
+        from mutual_detector.interactive.entry import collect_answers
 
         collected = collect_answers(
             load,
@@ -132,8 +134,16 @@ def get_answers(
     if errors and not can_ask:
         raise InputError(errors[0].one_line(), errors)
     warnings = tuple(f for f in findings if f.level != "error")
-    if errors or resume is not None or fixed or missing_required(questionnaire, loaded):
+    given = loaded.answers.answers
+    if (
+        errors
+        or resume is not None
+        or fixed
+        or missing_required(questionnaire.questionnaire, given)
+    ):
         # Answers from the file are checked again there like typed ones; bad ones are asked.
+        from mutual_detector.interactive.entry import collect_answers
+
         collected = collect_answers(
             questionnaire,
             answers=loaded,

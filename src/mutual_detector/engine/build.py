@@ -9,6 +9,7 @@ byte for byte, the same result validated from its dump.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from typing import Any, Final
@@ -137,7 +138,11 @@ def prepare(
 
 
 _ANSWER_FIELDS: Final = ("value", "note", "evidence")
-_FAST_DIGEST: Final = tuple(Answer.model_fields) == _ANSWER_FIELDS
+_META_FIELDS: Final = ("assessor", "date", "notes", "organisation", "service")
+_FAST_DIGEST: Final = (
+    tuple(Answer.model_fields) == _ANSWER_FIELDS
+    and tuple(sorted(Metadata.model_fields)) == _META_FIELDS
+)
 
 
 def answers_sha256(answers: AnswersFile) -> str:
@@ -159,10 +164,14 @@ def answers_sha256(answers: AnswersFile) -> str:
         if type(value) is float and not (value == 0.0 or 1e-4 <= abs(value) < 1e16):
             return answers.sha256()
         items[qid] = {"evidence": a.evidence, "note": a.note, "value": value}
-    meta = answers.metadata.model_dump(mode="json")
+    metadata = answers.metadata
+    meta: Data = {}
+    for name in _META_FIELDS:  # as model_dump(mode="json") gives them, without its serialiser
+        value = getattr(metadata, name)
+        meta[name] = value.isoformat() if isinstance(value, dt.date) else value
     data = {
         "answers": items,
-        "metadata": {k: meta[k] for k in sorted(meta)},
+        "metadata": meta,
         "questionnaire": answers.questionnaire,
     }
     try:

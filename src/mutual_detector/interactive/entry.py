@@ -102,21 +102,6 @@ class Collected:
         return parse_answers(parse_yaml(text, name))
 
 
-def missing_required(
-    questionnaire: LoadedQuestionnaire, answers: LoadedAnswers | None
-) -> list[str]:
-    """Ids of the required questions that apply and have no answer (all of them if no file)."""
-    from mutual_detector.model.checks import resolve
-
-    q = questionnaire.questionnaire
-    given = answers.answers.answers if answers is not None else {}
-    state = resolve(q, given)
-    answered = set(state.values) | state.dont_know
-    return [
-        qid for qid in state.applicable if q.question_index[qid].required and qid not in answered
-    ]
-
-
 def default_frontend() -> PromptFrontend:
     """The questionary frontend (imports questionary and prompt_toolkit)."""
     from mutual_detector.interactive.frontend import QuestionaryFrontend
@@ -335,7 +320,6 @@ __all__ = [
     "collect_answers",
     "console_stream",
     "default_frontend",
-    "missing_required",
     "plain_prompt",
     "resume_command",
 ]

@@ -651,12 +651,22 @@ def condition_holds(
     return expr.evaluate(Environment(state.values, state.dont_know, scores, sections))
 
 
+def missing_required(q: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
+    """Ids of the required questions that apply and have no answer, in asking order."""
+    state = resolve(q, answers)
+    answered = set(state.values) | state.dont_know
+    return [
+        qid for qid in state.applicable if q.question_index[qid].required and qid not in answered
+    ]
+
+
 __all__ = [
     "AnswerState",
     "check_answer",
     "check_answers_file",
     "condition_holds",
     "lint",
+    "missing_required",
     "ref_infos",
     "resolve",
 ]

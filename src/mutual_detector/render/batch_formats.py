@@ -8,9 +8,10 @@ A batch renderer has three methods, each returning text that the CLI writes:
 from __future__ import annotations
 
 import enum
-from typing import Protocol, assert_never
+from typing import TYPE_CHECKING, Protocol, assert_never
 
-from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
+if TYPE_CHECKING:
+    from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 
 
 class BatchRenderer(Protocol):
