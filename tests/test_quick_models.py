@@ -96,15 +96,19 @@ class TestFiles:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert check(data) is not None
 
-    def test_loading_uses_it_and_falls_back_for_text_it_would_convert(self, tmp_path: Path) -> None:
+    def test_loading_uses_it_and_falls_back_for_other_text(self, tmp_path: Path) -> None:
         path = tmp_path / "a.yaml"
         path.write_text(
-            f"format: {FORMAT}\nquestionnaire: mini\nmetadata:\n  date: '2026-01-02'\n"
+            f"format: {FORMAT}\nquestionnaire: mini\nmetadata:\n  date: '2 January 2026'\n"
             "answers:\n  q1: 3\n",
             encoding="utf-8",
         )
         doc = read_document(path)
-        assert plain_answers(doc.data) is None  # a date written as text: validation converts it
+        assert plain_answers(doc.data) is None  # a date in words: for validation to judge
+        with pytest.raises(InputError):
+            parse_answers(doc)
+        path.write_text(path.read_text("utf-8").replace("2 January 2026", "2026-01-02"), "utf-8")
+        doc = read_document(path)
         loaded = parse_answers(doc)
         assert loaded.answers.metadata.date == dt.date(2026, 1, 2)
         assert loaded.answers == AnswersFile.model_validate(doc.data)
@@ -167,7 +171,10 @@ EDGES = [
     (("metadata", "service"), "x" * 501, DECLINED),
     (("metadata", "notes"), "x" * 20_000, BUILT),
     (("metadata", "notes"), "x" * 20_001, DECLINED),
-    (("metadata", "date"), "2026-01-02", DECLINED),  # validation reads the text as a date
+    (("metadata", "date"), "2026-01-02", BUILT),  # read as validation reads it
+    (("metadata", "date"), "2026-02-30", DECLINED),  # validation words the error
+    (("metadata", "date"), "2 January 2026", DECLINED),
+    (("metadata", "date"), "２０２６-01-02", DECLINED),  # digits of another script
     (("metadata", "date"), dt.datetime(2026, 1, 2, 10, 30), DECLINED),
     (("metadata", "colour"), "red", DECLINED),
     (("questionnaire_sha256",), SHA, BUILT),
@@ -352,3 +359,18 @@ class TestModelsAsKnown:
 
     def test_as_they_are_it_is_on(self) -> None:
         assert quick_models._limits() is not None
+
+
+def test_a_quoted_iso_date_is_read_as_validation_reads_it() -> None:
+    """``date: '2026-11-25'`` (quoted in YAML, or from JSON) needs no validator either."""
+    from mutual_detector.model.answers import AnswersFile
+    from mutual_detector.quick_models import plain_answers
+
+    base = {"format": "mutual-detector/answers@1", "questionnaire": "q", "answers": {"a": 1}}
+    data = {**base, "metadata": {"service": "S", "date": "2026-11-25"}}
+    quick = plain_answers(data)
+    assert quick is not None
+    assert quick == AnswersFile.model_validate(data)
+    assert quick.metadata.model_fields_set == {"service", "date"}
+    for text in ("2026-02-30", "2026-1-5", "25/11/2026", "2026-11-25T10:00"):
+        assert plain_answers({**base, "metadata": {"date": text}}) is None, text

@@ -22,6 +22,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from mutual_detector import ANSWERS_FORMAT
+from mutual_detector.engine.construct import make
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -37,18 +38,14 @@ def construct(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     As pydantic's own ``model_construct`` builds one: ``fields_set`` are the
     fields that were given (the others hold their defaults).
     """
-    model = object.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", fields_set)
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
-    return model
+    return make(cls, values, fields_set)
 
 
 # --------------------------------------------------------------------------- answers
 
 _SHA256_PATTERN: Final = "^[0-9a-f]{64}$"
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: Whole numbers beyond this are left to validation.
 _BIG: Final = 2**63
 #: Settings of the models that do not change what validation accepts.
@@ -113,8 +110,13 @@ def _metadata(data: Any, limits: dict[str, int]) -> Any:
     for name in Metadata.model_fields:
         value = data.get(name)
         if name == "date":
+            if type(value) is str and _ISO_DATE.fullmatch(value):
+                try:  # "2026-11-25", as validation reads it (quoted in YAML, or from JSON)
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    raise _No from None  # 2026-02-30: validation words the error
             if value is not None and type(value) is not dt.date:
-                raise _No  # text and times are for validation to convert or refuse
+                raise _No  # other text and times are for validation to convert or refuse
         elif value is not None and (type(value) is not str or len(value) > limits[name]):
             raise _No
         values[name] = value

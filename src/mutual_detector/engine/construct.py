@@ -38,9 +38,12 @@ _set_private: Final = BaseModel.__dict__["__pydantic_private__"].__set__
 _fields: dict[type[BaseModel], set[str]] = {}
 
 
-def make(cls: type[M], data: dict[str, Any]) -> M:
-    """An instance of ``cls`` holding ``data`` (owned by the instance from now on), unvalidated."""
-    fields = _fields.get(cls)
+def make(cls: type[M], data: dict[str, Any], fields_set: set[str] | None = None) -> M:
+    """An instance of ``cls`` holding ``data`` (owned by the instance from now on), unvalidated.
+
+    ``fields_set``: the fields that were given, if not all (the others hold defaults).
+    """
+    fields = fields_set if fields_set is not None else _fields.get(cls)
     if fields is None:
         fields = _fields[cls] = set(cls.model_fields)
     model: M = _new(cls)
