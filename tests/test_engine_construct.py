@@ -12,7 +12,6 @@ against the reference implementations the same way.
 from __future__ import annotations
 
 import copy
-import math
 import pickle
 import warnings
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from mutual_detector.model.questionnaire import Questionnaire
 from mutual_detector.model.result import Result
 from mutual_detector.render.json import render_json
 from test_engine_properties import SETTINGS, cases, messy_cases
+from trees import same_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "engine"
@@ -66,29 +66,6 @@ INPUTS = list(_inputs())
 assert len(INPUTS) >= 10, [name for name, _, _ in INPUTS]
 
 
-def _same_tree(built: Any, checked: Any, where: str = "result") -> None:
-    """``built`` and ``checked`` hold equal values of identical types, fields in the same order."""
-    assert type(built) is type(checked), (where, type(built), type(checked))
-    if isinstance(built, pydantic.BaseModel):
-        fields = list(type(built).model_fields)
-        assert list(built.__dict__) == fields, where
-        assert list(checked.__dict__) == fields, where
-        if where != "result.metadata":  # the answers' own object, kept as validation keeps it
-            assert built.model_fields_set == checked.model_fields_set, where
-        assert built.__pydantic_extra__ is None, where
-        assert built.__pydantic_private__ is None, where
-        for name in fields:
-            _same_tree(built.__dict__[name], checked.__dict__[name], f"{where}.{name}")
-    elif isinstance(built, list):
-        assert len(built) == len(checked), where
-        for i, (b, c) in enumerate(zip(built, checked, strict=True)):
-            _same_tree(b, c, f"{where}[{i}]")
-    elif isinstance(built, float) and math.isnan(built):
-        raise AssertionError(f"{where}: NaN")
-    else:
-        assert built == checked, where
-
-
 def _containers(node: Any, out: list[object]) -> list[object]:
     """Every model and list in a result tree, but the metadata (the answers' own object)."""
     if isinstance(node, Metadata):
@@ -112,7 +89,7 @@ def check_result(result: Result, answers: AnswersFile) -> None:
         text = render_json(result)
     checked = Result.model_validate(dumped)
     assert checked == result
-    _same_tree(result, checked)
+    same_tree(result, checked, "result", loose_fields_set={"result.metadata"})
     assert render_json(checked) == text
     assert Result.model_validate_json(text) == result
     # No model or list appears twice, and none is shared with the answers given.

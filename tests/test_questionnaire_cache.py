@@ -10,13 +10,10 @@ load, with errors reported from the files as ever.
 from __future__ import annotations
 
 import json
-import math
 import os
 import shutil
 from pathlib import Path
-from typing import Any
 
-import pydantic
 import pytest
 from hypothesis import given
 
@@ -30,6 +27,7 @@ from mutual_detector.loading import (
 )
 from mutual_detector.model.questionnaire import Questionnaire
 from test_engine_properties import SETTINGS, questionnaires
+from trees import same_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "tests" / "assets"
@@ -38,32 +36,6 @@ QUESTIONNAIRES = [
     ASSETS / "mini.yaml",
     ROOT / "tests" / "snapshots" / "engine" / "questionnaire.yaml",
 ]
-
-
-def _same_tree(built: Any, checked: Any, where: str = "q") -> None:
-    """Equal values of identical types; models with the same fields set, extra and private."""
-    assert type(built) is type(checked), (where, type(built), type(checked))
-    if isinstance(built, pydantic.BaseModel):
-        fields = list(type(built).model_fields)
-        assert [k for k in built.__dict__ if k in fields] == fields, where
-        assert built.model_fields_set == checked.model_fields_set, where
-        assert built.__pydantic_extra__ == checked.__pydantic_extra__, where
-        assert built.__pydantic_private__ == checked.__pydantic_private__, where
-        for name in fields:
-            _same_tree(built.__dict__[name], checked.__dict__[name], f"{where}.{name}")
-    elif isinstance(built, list | tuple):
-        assert len(built) == len(checked), where
-        for i, (b, c) in enumerate(zip(built, checked, strict=True)):
-            _same_tree(b, c, f"{where}[{i}]")
-    elif isinstance(built, dict):
-        assert list(built) == list(checked), where
-        for key in built:
-            assert type(key) is type(next(k for k in checked if k == key)), where
-            _same_tree(built[key], checked[key], f"{where}[{key!r}]")
-    elif isinstance(built, float) and math.isnan(built):
-        raise AssertionError(f"{where}: NaN")
-    else:
-        assert built == checked, where
 
 
 def _fresh(path: Path) -> LoadedQuestionnaire:
@@ -96,7 +68,7 @@ class TestRemembered:
         assert cached is not None
         checked = load_questionnaire(path)
         assert cached.questionnaire == checked.questionnaire
-        _same_tree(cached.questionnaire, checked.questionnaire)
+        same_tree(cached.questionnaire, checked.questionnaire, "q", extra_keys=True)
         assert (
             cached.questionnaire.sha256
             == checked.questionnaire.sha256
@@ -151,7 +123,7 @@ class TestRemembered:
         for known in (trees, None):  # conditions rebuilt from their trees, or parsed
             rebuilt = questionnaire_cache.build(Questionnaire, data, known)
             assert rebuilt == q
-            _same_tree(rebuilt, q)
+            same_tree(rebuilt, q, "q", extra_keys=True)
             assert rebuilt.sha256 == q.sha256
 
 

@@ -26,6 +26,7 @@ from mutual_detector.errors import InputError
 from mutual_detector.loading import load_answers, parse_answers, read_document, validate_model
 from mutual_detector.model.answers import Answer, AnswersFile, Metadata
 from mutual_detector.quick_models import plain_answers
+from trees import same_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERS_FILES = [
@@ -39,29 +40,6 @@ ANSWERS_FILES = [
 ]
 FORMAT = "mutual-detector/answers@1"
 SHA = "0123456789abcdef" * 4
-
-
-def _same_tree(built: Any, checked: Any, where: str = "answers") -> None:
-    assert type(built) is type(checked), (where, type(built), type(checked))
-    if isinstance(built, pydantic.BaseModel):
-        fields = list(type(built).model_fields)
-        assert list(built.__dict__) == fields, where
-        assert list(checked.__dict__) == fields, where
-        assert built.model_fields_set == checked.model_fields_set, where
-        assert built.__pydantic_extra__ is None, where
-        assert built.__pydantic_private__ == checked.__pydantic_private__, where
-        for name in fields:
-            _same_tree(built.__dict__[name], checked.__dict__[name], f"{where}.{name}")
-    elif isinstance(built, list):
-        assert len(built) == len(checked), where
-        for i, (b, c) in enumerate(zip(built, checked, strict=True)):
-            _same_tree(b, c, f"{where}[{i}]")
-    elif isinstance(built, dict):
-        assert list(built) == list(checked), where
-        for key in built:
-            _same_tree(built[key], checked[key], f"{where}[{key!r}]")
-    else:
-        assert built == checked, where
 
 
 def _validated(data: Any) -> AnswersFile | None:
@@ -80,7 +58,7 @@ def check(data: Any) -> AnswersFile | None:
         checked = _validated(data)
         assert checked is not None, "accepted what validation refuses"
         assert plain == checked
-        _same_tree(plain, checked)
+        same_tree(plain, checked, "answers")
         assert plain.sha256() == checked.sha256()
         if isinstance(data.get("answers"), dict):  # lists are the model's own, as validated ones
             for qid, answer in plain.answers.items():
