@@ -17,6 +17,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -234,6 +235,40 @@ class TestAtomicFile:
 
         with pytest.raises(KeyboardInterrupt):
             interrupted_batch()
+        assert (target.read_text(), leftovers(tmp_path)) == (OLD, [])
+
+    def test_a_buffered_file_gathers_writes_and_keeps_every_byte(self, tmp_path: Path) -> None:
+        target = tmp_path / "out.csv"
+        rows = [f"row {i},{'x' * (i % 7)}\n" for i in range(500)]
+        calls: list[int] = []
+        real = os.write
+
+        def counted(fd: int, data: Any) -> int:
+            calls.append(len(data))
+            return real(fd, data)
+
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("mutual_detector.atomic.os.write", counted)
+            with AtomicFile(target, buffer=1024) as out:
+                for row in rows:
+                    out.write(row)
+        assert target.read_text() == "".join(rows)
+        assert 1 < len(calls) < len(rows) // 10  # gathered, not one call a row
+        assert leftovers(tmp_path) == []
+
+    def test_a_failing_final_write_leaves_the_old_file(self, tmp_path: Path) -> None:
+        target = tmp_path / "out.csv"
+        target.write_text(OLD)
+
+        def full(fd: int, data: Any) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        out = AtomicFile(target, buffer=1 << 20)
+        out.write("a,b\n")  # held back, nothing written yet
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("mutual_detector.atomic.os.write", full)
+            with pytest.raises(OutputError, match="cannot write: the disk is full"):
+                out.commit()
         assert (target.read_text(), leftovers(tmp_path)) == (OLD, [])
 
     def test_a_write_after_discard_is_refused(self, tmp_path: Path) -> None:

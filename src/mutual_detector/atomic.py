@@ -40,9 +40,16 @@ class AtomicFile:
     naming the path and the reason in one line.
     """
 
-    def __init__(self, path: os.PathLike[str] | str, *, encoding: str = "utf-8") -> None:
+    def __init__(
+        self, path: os.PathLike[str] | str, *, encoding: str = "utf-8", buffer: int = 0
+    ) -> None:
+        """``buffer``: gather up to this many bytes between writes to a file (not a device
+        or pipe, which see every write as it comes); ``commit`` writes what is left."""
         self.shown = str(path)
         self.encoding = encoding
+        self._buffer = buffer
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         target = Path(path)
         try:
             if target.is_symlink():
@@ -105,7 +112,23 @@ class AtomicFile:
         """Write ``data`` (text is encoded); on failure discard everything and raise."""
         if self._done:
             raise OutputError(f"{self.shown}: cannot write: the file is already closed")
-        view = memoryview(data.encode(self.encoding) if isinstance(data, str) else data)
+        blob = data.encode(self.encoding) if isinstance(data, str) else data
+        if self._buffer and not self._direct:
+            self._pending.append(blob)
+            self._pending_size += len(blob)
+            if self._pending_size < self._buffer:
+                return
+            blob = self._take_pending()
+        self._write_all(blob)
+
+    def _take_pending(self) -> bytes:
+        blob = b"".join(self._pending)
+        self._pending.clear()
+        self._pending_size = 0
+        return blob
+
+    def _write_all(self, blob: bytes) -> None:
+        view = memoryview(blob)
         try:
             while view:
                 written = os.write(self._fd, view)
@@ -118,6 +141,8 @@ class AtomicFile:
         """fsync, set permissions, rename over the target; return the path written."""
         if self._done:
             return self.target
+        if self._pending:
+            self._write_all(self._take_pending())  # discards and raises on failure
         try:
             if not self.in_place:
                 os.fsync(self._fd)
@@ -146,6 +171,7 @@ class AtomicFile:
     def discard(self) -> None:
         """Remove the temporary file; the target is left as it was. Safe to call twice."""
         self._done = True
+        self._pending.clear()
         if self._fd >= 0:
             with contextlib.suppress(OSError):
                 os.close(self._fd)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import Final, TextIO
 
 from mutual_detector.atomic import AtomicFile
 from mutual_detector.errors import OutputError
@@ -43,9 +43,14 @@ class StdoutStream:
         pass
 
 
+#: Bytes gathered between writes to an output file: one system call per row costs the
+#: main process of a parallel batch about a tenth of its time.
+BUFFER: Final = 64 * 1024
+
+
 def open_output(path: os.PathLike[str] | str | None) -> AtomicFile | StdoutStream:
     """An atomic file for ``path``, or standard output when there is none."""
-    return AtomicFile(path) if path is not None else StdoutStream()
+    return AtomicFile(path, buffer=BUFFER) if path is not None else StdoutStream()
 
 
 __all__ = ["StdoutStream", "open_output"]
