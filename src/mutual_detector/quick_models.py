@@ -128,23 +128,39 @@ def _answers(data: Any, limits: dict[str, int]) -> dict[str, Any]:
 
     if type(data) is not dict:
         raise _No
+    keys = _answer_keys()
+    note_limit, evidence_limit = limits["note"], limits["evidence"]
     out: dict[str, Any] = {}
     for qid, item in data.items():
         if type(qid) is not str:
             raise _No
         if type(item) is dict:
-            if "value" not in item or not item.keys() <= Answer.model_fields.keys():
+            if "value" not in item or not item.keys() <= keys:
                 raise _No
-            given = item
-        else:
-            given = {"value": item}  # as AnswersFile's own `_wrap_bare` does
-        values = {
-            "value": _value(given["value"]),
-            "note": _text(given.get("note"), limits["note"]),
-            "evidence": _text(given.get("evidence"), limits["evidence"]),
-        }
-        out[qid] = construct(Answer, values, set(given))
+            values = {
+                "value": _value(item["value"]),
+                "note": _text(item.get("note"), note_limit),
+                "evidence": _text(item.get("evidence"), evidence_limit),
+            }
+            out[qid] = make(Answer, values, set(item))
+        else:  # a bare value, as AnswersFile's own `_wrap_bare` takes it
+            value = item if type(item) is str else _value(item)
+            out[qid] = make(Answer, {"value": value, "note": None, "evidence": None}, _VALUE_ONLY)
     return out
+
+
+#: The fields set of every answer given as a bare value, shared: nothing adds to it (the
+#: models are frozen, and model_copy() copies the set first).
+_VALUE_ONLY: Final = {"value"}
+_keys: list[Any] = []
+
+
+def _answer_keys() -> Any:
+    if not _keys:
+        from mutual_detector.model.answers import Answer
+
+        _keys.append(Answer.model_fields.keys())
+    return _keys[0]
 
 
 def _value(value: Any) -> Any:

@@ -112,6 +112,7 @@ def _file(index: int, task: FileTask, state: _State) -> BatchItem:
     from pydantic import ValidationError
 
     from mutual_detector.model.answers import AnswersFile
+    from mutual_detector.quick_models import plain_answers
 
     def failed(records: list[ErrorRecord]) -> BatchItem:
         return BatchItem(index, task.name, None, "error", errors=tuple(records[:MAX_ERRORS]))
@@ -131,7 +132,7 @@ def _file(index: int, task: FileTask, state: _State) -> BatchItem:
         if fmt is None and "answers" not in data and not task.explicit:
             # A YAML file found in a folder that is not an answers file at all.
             return BatchItem(index, task.name, None, "skipped", note="not an answers file")
-        answers = AnswersFile.model_validate(data)
+        answers = plain_answers(data) or AnswersFile.model_validate(data)
         result = _assess(state, answers)
     except (Miss, ValidationError, InputError):
         return failed(_located(task, state))
@@ -170,11 +171,12 @@ def _row(index: int, task: RowTask, state: _State) -> BatchItem:
     from pydantic import ValidationError
 
     from mutual_detector.model.answers import AnswersFile
+    from mutual_detector.quick_models import plain_answers
 
     data, errors = csvrows.row_data(state.questionnaire, task)
     if not errors:
         try:
-            answers = AnswersFile.model_validate(data)
+            answers = plain_answers(data) or AnswersFile.model_validate(data)
             return _done(index, task.name, task.row, _assess(state, answers), state)
         except ValidationError as exc:
             errors = [csvrows.locate(task, f) for f in _validation_findings(task, data, exc)]
