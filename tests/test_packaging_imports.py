@@ -42,3 +42,21 @@ def test_help_imports_no_heavy_library() -> None:
 
 def test_command_help_imports_no_heavy_library() -> None:
     assert _heavy_after(["validate", "--help"]) == []
+
+
+def test_validate_loads_no_engine() -> None:
+    """``validate`` checks files; scoring (the engine, its compiled tables) stays unloaded."""
+    probe = (
+        "import sys\n"
+        "from mutual_detector.cli import app\n"
+        "try:\n"
+        "    app(['validate'], prog_name='mutual-detector')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('mutual_detector.engine'))),"
+        " file=sys.stderr)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert proc.stderr.splitlines()[-1] == ""

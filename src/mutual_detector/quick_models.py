@@ -22,7 +22,6 @@ import re
 from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
 from mutual_detector import ANSWERS_FORMAT
-from mutual_detector.engine.construct import make
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -38,6 +37,8 @@ def construct(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     As pydantic's own ``model_construct`` builds one: ``fields_set`` are the
     fields that were given (the others hold their defaults).
     """
+    from mutual_detector.engine.construct import make  # the engine package loads on demand
+
     return make(cls, values, fields_set)
 
 
@@ -124,6 +125,7 @@ def _metadata(data: Any, limits: dict[str, int]) -> Any:
 
 
 def _answers(data: Any, limits: dict[str, int]) -> dict[str, Any]:
+    from mutual_detector.engine.construct import make
     from mutual_detector.model.answers import Answer
 
     if type(data) is not dict:
