@@ -158,13 +158,14 @@ _OPEN: Final = object()  # ``key:``, its value on the lines below
 _BLOCK: Final = object()  # ``key: |`` or ``key: >``
 _KEYED: dict[str, tuple[str, Any]] = {}
 _ITEMS: dict[str, Any] = {}
-_IMMUTABLE: Final = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime, object})
+_IMMUTABLE: Final = frozenset({str, int, float, bool, type(None), dt.date, dt.datetime})
 _REMEMBER: Final = 1024
 
 
 def _remember(cache: dict[str, Any], body: str, known: Any) -> None:
-    value = known[1] if type(known) is tuple else known
-    if type(value) in _IMMUTABLE:
+    """Keep ``known`` (a keyed line's ``(key, value)``, or a list item) unless it can change."""
+    value = known[1] if cache is _KEYED else known
+    if value is _OPEN or value is _BLOCK or type(value) in _IMMUTABLE:
         if len(cache) >= _REMEMBER:
             cache.clear()
         cache[body] = known

@@ -235,8 +235,8 @@ def _done(
 def summarise(brief: Brief, bands: tuple[str, ...], scored: tuple[str, ...]) -> Summary:
     """The short form of an assessment that tables, CSV rows and rankings show."""
     meta = brief.metadata
-    conclusive = brief.conclusive and brief.band is not None
-    band_rank = bands.index(brief.band) if conclusive and brief.band in bands else len(bands)
+    conclusive = brief.conclusive  # then brief.band is the verdict's band
+    band_rank = bands.index(brief.band) if brief.band in bands else len(bands)
     sections = dict(brief.section_scores)
     return Summary(
         service=meta.service,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from mutual_detector.engine.build import prepare
+from mutual_detector.engine.build import prepare, verdict_band
 from mutual_detector.engine.recommend import top_legal_form
 from mutual_detector.model.answers import AnswersFile, Metadata
 from mutual_detector.model.questionnaire import Questionnaire
@@ -88,8 +88,7 @@ def brief(questionnaire: Questionnaire, answers: AnswersFile, lang: str = "en") 
     """
     c, state, ev = prepare(questionnaire, answers, lang)
     o = ev.outcome
-    conclusive = o.conclusive and o.rank is not None
-    band = c.bands[o.rank] if conclusive and o.rank is not None else None
+    band = verdict_band(c, o)
     order = c.flag_order
     flags = []
     for f in sorted(ev.raised, key=lambda f: order[f.index]):
@@ -99,7 +98,7 @@ def brief(questionnaire: Questionnaire, answers: AnswersFile, lang: str = "en") 
     scores = ev.section_scores
     return Brief(
         metadata=answers.metadata,
-        conclusive=conclusive,
+        conclusive=band is not None,
         band=band.id if band is not None else None,
         label=band.label if band is not None else None,
         indicative_band=c.bands[o.rank].id if o.rank is not None else None,

@@ -18,13 +18,14 @@ from pydantic_core import to_json
 
 from mutual_detector import RESULT_FORMAT, __version__
 from mutual_detector.engine.compiled import (
+    CBand,
     Compiled,
     answer_text,
     compile_questionnaire,
     format_number,
 )
 from mutual_detector.engine.construct import make
-from mutual_detector.engine.core import Evaluation, evaluate, round_unit
+from mutual_detector.engine.core import Evaluation, Outcome, evaluate, round_unit
 from mutual_detector.engine.recommend import flag_results, recommendations
 from mutual_detector.engine.resolve import resolve_fast
 from mutual_detector.engine.robustness import robustness
@@ -188,19 +189,22 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
+def verdict_band(c: Compiled, o: Outcome) -> CBand | None:
+    """The verdict's band, after caps; None when the verdict is inconclusive."""
+    return c.bands[o.rank] if o.conclusive and o.rank is not None else None
+
+
 def _verdict(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> Verdict:
     o = ev.outcome
     capped_by = [c.flags[i].flag.id for i in sorted(o.blockers)]
-    lowered = o.cap_rank is not None and o.score_rank is not None and o.cap_rank > o.score_rank
-    score_band = c.bands[o.score_rank].id if o.score_rank is not None else None
-    indicative = c.bands[o.rank].id if o.rank is not None else None
-    cap = c.bands[o.cap_rank].id if o.cap_rank is not None else None
-    if o.conclusive and o.rank is not None:
-        band = c.bands[o.rank]
+    band = verdict_band(c, o)
+    settle: list[str] = []
+    if band is not None:
         summary = (
             f"{band.label}: overall score {o.score:g} out of 100, with {_pct(o.confidence)} of "
             "the weighted questions answered."
         )
+        lowered = o.cap_rank is not None and o.score_rank is not None and o.cap_rank > o.score_rank
         if lowered:
             summary += f" The score alone would be {c.bands[o.score_rank or 0].label}; "
             summary += f"the band is capped by {', '.join(capped_by)}."
@@ -209,48 +213,31 @@ def _verdict(c: Compiled, ev: Evaluation, shares: dict[str, float]) -> Verdict:
                 f" {', '.join(capped_by)} would cap it at {c.bands[o.cap_rank or 0].label} "
                 "even with a higher score."
             )
-        return make(
-            Verdict,
-            {
-                "status": "band",
-                "band": band.id,
-                "label": band.label,
-                "meaning": band.meaning,
-                "score": o.score,
-                "score_band": score_band,
-                "indicative_band": indicative,
-                "cap": cap,
-                "capped_by": capped_by,
-                "confidence": o.confidence,
-                "confidence_threshold": c.threshold,
-                "settle": [],
-                "summary": summary,
-            },
-        )
-    settle = sorted(
-        (qid for qid in shares if c.by_id[qid].scored),
-        key=lambda qid: (-shares[qid], c.by_id[qid].order),
-    )
-    if o.score is None:
-        summary = "Inconclusive: no scored question has been answered yet."
     else:
-        summary = (
-            f"Inconclusive: only {_pct(o.confidence)} of the weighted questions were answered "
-            f"(at least {_pct(c.threshold)} are needed)."
+        settle = sorted(
+            (qid for qid in shares if c.by_id[qid].scored),
+            key=lambda qid: (-shares[qid], c.by_id[qid].order),
         )
-    if settle:
-        summary += f" Answering the {len(settle)} question(s) listed would settle it."
+        if o.score is None:
+            summary = "Inconclusive: no scored question has been answered yet."
+        else:
+            summary = (
+                f"Inconclusive: only {_pct(o.confidence)} of the weighted questions were "
+                f"answered (at least {_pct(c.threshold)} are needed)."
+            )
+        if settle:
+            summary += f" Answering the {len(settle)} question(s) listed would settle it."
     return make(
         Verdict,
         {
-            "status": "inconclusive",
-            "band": None,
-            "label": None,
-            "meaning": None,
+            "status": "band" if band is not None else "inconclusive",
+            "band": band.id if band is not None else None,
+            "label": band.label if band is not None else None,
+            "meaning": band.meaning if band is not None else None,
             "score": o.score,
-            "score_band": score_band,
-            "indicative_band": indicative,
-            "cap": cap,
+            "score_band": c.bands[o.score_rank].id if o.score_rank is not None else None,
+            "indicative_band": c.bands[o.rank].id if o.rank is not None else None,
+            "cap": c.bands[o.cap_rank].id if o.cap_rank is not None else None,
             "capped_by": capped_by,
             "confidence": o.confidence,
             "confidence_threshold": c.threshold,
@@ -431,4 +418,11 @@ def _explanations(
     return out, (answered, inconclusive, not_applicable), drivers
 
 
-__all__ = ["answer_text", "answers_sha256", "assess", "format_number", "prepare"]
+__all__ = [
+    "answer_text",
+    "answers_sha256",
+    "assess",
+    "format_number",
+    "prepare",
+    "verdict_band",
+]
