@@ -34,6 +34,21 @@ DEFAULT_MAX = f"{loading.DEFAULT_MAX_BYTES:,}"
 libyaml_only = pytest.mark.skipif(not loading.HAS_LIBYAML, reason="location given by libyaml")
 
 
+def _cli(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The CLI as a real subprocess (output captured; a hang fails the test after 2 minutes)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mutual_detector", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -523,15 +538,7 @@ class TestHugeFiles:
             fh.write(b"# x\n")
             fh.truncate(6 * 1024 * 1024)
         env = {**os.environ, "MUTUAL_DETECTOR_MAX_BYTES": value}
-        proc = subprocess.run(
-            [sys.executable, "-m", "mutual_detector", "validate", "big.yaml"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        proc = _cli(["validate", "big.yaml"], tmp_path, env=env)
         assert proc.returncode == EXIT_INPUT
         assert f"big.yaml: error: file is larger than {limit} bytes [E004 file-too-large]" in (
             proc.stdout.splitlines()
@@ -587,14 +594,7 @@ class TestFilesThatCannotBeRead:
     def test_a_named_pipe_with_no_writer_does_not_hang(self, workdir: Path) -> None:
         """Opening a FIFO normally blocks until someone writes; we refuse it at once."""
         os.mkfifo(workdir / "pipe.yaml")
-        proc = subprocess.run(
-            [sys.executable, "-m", "mutual_detector", "validate", "pipe.yaml"],
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        proc = _cli(["validate", "pipe.yaml"], workdir)
         assert proc.returncode == EXIT_INPUT
         errors = [line for line in proc.stdout.splitlines() if ": error: " in line]
         assert errors == [
@@ -611,14 +611,7 @@ class TestFilesThatCannotBeRead:
         folder.mkdir()
         shutil.copyfile(ASSETS / "mini-answers.yaml", folder / "a.yaml")
         os.mkfifo(folder / "b.yaml")
-        proc = subprocess.run(
-            [sys.executable, "-m", "mutual_detector", *BATCH_ARGS],
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        proc = _cli(BATCH_ARGS, workdir)
         assert proc.returncode == EXIT_INPUT
         assert "inbox/b.yaml,,error" in proc.stdout
 

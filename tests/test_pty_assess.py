@@ -47,6 +47,22 @@ class Key(enum.StrEnum):
     CTRL_U = "\x15"
 
 
+def _without_terminal(
+    args: list[str], tmp_path: Path, *, check: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI as a plain subprocess: no terminal on stdin, output captured."""
+    return subprocess.run(
+        args,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        timeout=TIMEOUT,
+        check=check,
+    )
+
+
 def _env(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -198,14 +214,9 @@ def test_a_whole_assessment_with_arrow_keys(spawn: Spawn, tmp_path: Path) -> Non
     same = tmp_path / "same.yaml"
     text = (ASSETS / "mini-answers.yaml").read_text()
     same.write_text(text.replace("{value: false, note: Not yet, evidence: minutes}", "false"))
-    proc = subprocess.run(
+    proc = _without_terminal(
         [*CLI, "assess", "--questionnaire", str(MINI), "--answers", str(same), "--format", "json"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        timeout=TIMEOUT,
+        tmp_path,
         check=True,
     )
     assert (tmp_path / "result.json").read_text() == proc.stdout
@@ -319,15 +330,7 @@ def test_answers_file_prefills(spawn: Spawn, tmp_path: Path) -> None:
 
 def test_no_terminal_fails_at_once(tmp_path: Path) -> None:
     """stdin not a terminal and answers missing: one line, exit 5, no hang."""
-    proc = subprocess.run(
-        [*CLI, "assess", "--questionnaire", str(MINI)],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        timeout=TIMEOUT,
-    )
+    proc = _without_terminal([*CLI, "assess", "--questionnaire", str(MINI)], tmp_path)
     assert proc.returncode == 5
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -340,14 +343,9 @@ def test_no_input_lists_missing_questions(tmp_path: Path) -> None:
     """--no-input with a partial answers file: exit 5 naming the missing questions."""
     partial = tmp_path / "partial.yaml"
     partial.write_text((ASSETS / "mini-answers.yaml").read_text().replace("  readiness: 4\n", ""))
-    proc = subprocess.run(
+    proc = _without_terminal(
         [*CLI, "assess", "--questionnaire", str(MINI), "--answers", str(partial), "--no-input"],
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_env(tmp_path),
-        timeout=TIMEOUT,
+        tmp_path,
     )
     assert proc.returncode == 5
     assert "1 required question(s) not answered: readiness." in proc.stderr
