@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from mutual_detector.model.result import Result
 
 
+def extension(name: str) -> str:
+    """A file name's extension, lower case, without the dot ("" if it has none)."""
+    return name.lower().rsplit(".", 1)[-1] if "." in name else ""
+
+
 class ResultFormat(enum.StrEnum):
     """How ``assess`` reports one result."""
 
@@ -25,7 +30,6 @@ class ResultFormat(enum.StrEnum):
     @classmethod
     def for_path(cls, name: str) -> ResultFormat | None:
         """The format a file name's extension implies, if any."""
-        suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
         return {
             "txt": cls.text,
             "json": cls.json,
@@ -33,7 +37,7 @@ class ResultFormat(enum.StrEnum):
             "markdown": cls.markdown,
             "html": cls.html,
             "htm": cls.html,
-        }.get(suffix)
+        }.get(extension(name))
 
     def render(
         self,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 from typing import TYPE_CHECKING, Protocol, assert_never
 
+from mutual_detector.render import extension
+
 if TYPE_CHECKING:
     from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 
@@ -39,7 +41,6 @@ class BatchFormat(enum.StrEnum):
     @classmethod
     def for_path(cls, name: str) -> BatchFormat | None:
         """The format a file name's extension implies, if any."""
-        suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
         return {
             "json": cls.json,
             "jsonl": cls.jsonl,
@@ -48,7 +49,7 @@ class BatchFormat(enum.StrEnum):
             "md": cls.markdown,
             "markdown": cls.markdown,
             "txt": cls.table,
-        }.get(suffix)
+        }.get(extension(name))
 
     def renderer(
         self, context: BatchContext, *, width: int = 120, color: bool = False
