@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT
 
 HERE = Path(__file__).resolve().parent

@@ -18,7 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from mutual_detector.batch.template import allowed
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 from mutual_detector.engine import assess, compile_questionnaire
 from mutual_detector.engine.whatif import alternatives
 from mutual_detector.errors import InputError

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, RESULT_FORMAT, __version__
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 PROGRAM = shutil.which("mutual-detector", path=str(Path(sys.executable).parent)) or ""

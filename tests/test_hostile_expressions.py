@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_FINDINGS
 from mutual_detector.model import expr
 from mutual_detector.model.expr import Environment, ExpressionError, parse

@@ -24,7 +24,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mutual_detector import loading
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError
 
 ASSETS = Path(__file__).resolve().parent / "assets"

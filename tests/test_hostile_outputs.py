@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 
 from mutual_detector import atomic
 from mutual_detector.atomic import AtomicFile, atomic_write
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, OutputError
 
 ASSETS = Path(__file__).resolve().parent / "assets"

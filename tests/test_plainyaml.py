@@ -63,7 +63,7 @@ def test_every_example_is_read_the_quick_way(path: Path) -> None:
 def test_a_template_is_read_the_quick_way(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from mutual_detector.cli.app import app
+    from mutual_detector.cli import app
 
     out = tmp_path / "t.yaml"
     result = CliRunner().invoke(app, ["template", "--format", "yaml", "-o", str(out)])

@@ -73,7 +73,7 @@ class TestAssessCommand:
 
     @pytest.mark.parametrize("fmt", ["markdown", "html"])
     def test_format_to_stdout(self, runner: CliRunner, expected: dict[str, str], fmt: str) -> None:
-        from mutual_detector.cli.app import app
+        from mutual_detector.cli import app
 
         got = runner.invoke(app, _args("--format", fmt))
         assert got.exit_code == 0, got.output
@@ -84,7 +84,7 @@ class TestAssessCommand:
         self, runner: CliRunner, expected: dict[str, str], tmp_path: Path, name: str, fmt: str
     ) -> None:
         """--output writes the report (format from the extension), and only a note on stderr."""
-        from mutual_detector.cli.app import app
+        from mutual_detector.cli import app
 
         out = tmp_path / name
         got = runner.invoke(app, _args("--output", str(out)))
@@ -94,7 +94,7 @@ class TestAssessCommand:
         assert [p.name for p in tmp_path.iterdir()] == [name]
 
     def test_unwritable_output_leaves_nothing(self, runner: CliRunner, tmp_path: Path) -> None:
-        from mutual_detector.cli.app import app
+        from mutual_detector.cli import app
 
         out = tmp_path / "missing" / "report.html"
         got = runner.invoke(app, _args("--output", str(out)))

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mutual_detector import RESULT_FORMAT, __version__
-from mutual_detector.cli.app import app
+from mutual_detector.cli import app
 from mutual_detector.engine import assess
 from mutual_detector.engine import compiled as compiled_module
 from mutual_detector.loading import load_answers, load_questionnaire, parse_yaml, validate_model

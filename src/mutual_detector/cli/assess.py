@@ -22,6 +22,7 @@ from mutual_detector.errors import InputError, UsageError
 from mutual_detector.render import ResultFormat
 
 if TYPE_CHECKING:
+    from mutual_detector.batch.gate import Gate
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
     from mutual_detector.model.answers import Answer
     from mutual_detector.model.findings import Finding
@@ -296,10 +297,11 @@ def assess(
 ) -> None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
-    from mutual_detector.batch.gate import Gate, verdict_line
-
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
-    if min_band is not None or min_score is not None:
+    gated = min_band is not None or min_score is not None
+    if gated:
+        from mutual_detector.batch.gate import Gate
+
         # Check the gate before anything is asked, not after the last answer.
         Gate.for_questionnaire(
             _gate_questionnaire(answers or resume, questionnaire), min_band, min_score
@@ -312,7 +314,11 @@ def assess(
         save_answers=save_answers,
         fixed=fixed,
     )
-    gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
+    gate: Gate | None = None
+    if gated:
+        from mutual_detector.batch.gate import Gate
+
+        gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
         sys.stderr.write(f.one_line() + "\n")
     result = score(inputs, whatif=not no_what_if)
@@ -334,11 +340,14 @@ def assess(
 
         atomic_write(output, text)
         sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
-    line, code = verdict_line(gate, result)  # --min-band / --min-score (docs/ci.md)
-    if line is not None:
-        sys.stderr.write(line + "\n")
-    if code:
-        raise typer.Exit(code)
+    if gate is not None:  # --min-band / --min-score (docs/ci.md)
+        from mutual_detector.batch.gate import verdict_line
+
+        line, code = verdict_line(gate, result)
+        if line is not None:
+            sys.stderr.write(line + "\n")
+        if code:
+            raise typer.Exit(code)
 
 
 __all__ = [

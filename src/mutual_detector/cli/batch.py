@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mutual_detector import gcpause
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from mutual_detector.render.batch_formats import BatchFormat
@@ -136,6 +137,7 @@ def batch(
     with sink:
         emit = _emitter(sink, progress if to_terminal else None)
         emit(renderer.begin())
+        gcpause.resume()  # thousands of inputs may follow: collect garbage as usual
         items = runner.run(tasks, config, workers=workers, total=total, observer=progress)
         try:
             for item in items:

@@ -137,6 +137,9 @@ def collect_answers(
     whether stdin is a terminal. ``say`` prints a line for the user
     (default: to stderr).
     """
+    from mutual_detector import gcpause
+
+    gcpause.resume()  # a person may answer for an hour: collect garbage as usual
     emit = say or (lambda line: print(line, file=sys.stderr))
     if interactive is None:
         interactive = sys.stdin.isatty()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 import typer
 
@@ -24,7 +24,7 @@ Exit codes: 0 ok · 1 findings, or an assessment below --min-band/--min-score ·
 4 an output could not be written · 5 answers missing and prompting impossible ·
 70 internal error (a bug: please report it) · 130 interrupted (work so far saved)."""
 
-app = typer.Typer(
+_app = typer.Typer(
     name="mutual-detector",
     help=(
         "Diagnose whether a UK public service could spin out as a public service mutual, "
@@ -35,6 +35,10 @@ app = typer.Typer(
     add_completion=True,
     rich_markup_mode=None,
 )
+
+#: The app with every command. It is built on first use (module ``__getattr__``
+#: below); ``main`` registers only the command being run.
+app: typer.Typer
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,7 +89,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback(invoke_without_command=True)
+@_app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
     version: Annotated[
@@ -121,24 +125,41 @@ def _root(
         raise typer.Exit(code)
 
 
-def _register() -> None:
-    from mutual_detector.cli import schema, validate
-
-    app.command("validate")(guarded(validate.validate))
-    app.command("schema")(guarded(schema.schema))
-
-    from mutual_detector.cli import assess
-
-    app.command("assess")(guarded(assess.assess))
-
-    from mutual_detector.cli import batch, compare, template
-
-    app.command("batch")(guarded(batch.batch))
-    app.command("compare")(guarded(compare.compare))
-    app.command("template")(guarded(template.template))
+#: Each command: its module under mutual_detector.cli and the function in it.
+COMMANDS: Final = {
+    "validate": "validate",
+    "schema": "schema",
+    "assess": "assess",
+    "batch": "batch",
+    "compare": "compare",
+    "template": "template",
+}
 
 
-_register()
+_registered: set[str] = set()
+
+
+def _register(only: str | None = None) -> None:
+    """Add the commands to ``app`` (only ``only``, when given, for a faster start)."""
+    import importlib
+
+    for name, function in COMMANDS.items():
+        if (only is None or name == only) and name not in _registered:
+            module = importlib.import_module(f"mutual_detector.cli.{name}")
+            _app.command(name)(guarded(getattr(module, function)))
+            _registered.add(name)
+
+
+def invoked_command(args: Sequence[str]) -> str | None:
+    """The command that ``args`` run, if it is one of ours; None for the bare tool.
+
+    The root options are all flags, so the command is the first word that is not
+    an option. Tab completion needs every command, so it gets None.
+    """
+    if any(key.endswith("_COMPLETE") for key in os.environ if key.startswith("_MUTUAL")):
+        return None
+    first = next((a for a in args if not a.startswith("-")), None)
+    return first if first in COMMANDS else None
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -147,5 +168,21 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main() -> None:
+    """Run the tool for ``sys.argv``.
+
+    Only the command being run is registered: building every command's options
+    (and importing its module) would cost a tenth of the start-up. ``--help``,
+    the bare tool and tab completion, which list them all, get them all.
+    """
     signal.signal(signal.SIGTERM, _interrupt)
-    app()
+    _register(invoked_command(sys.argv[1:]))
+    _app()
+
+
+def __getattr__(name: str) -> Any:
+    # ``app`` with every command, for tests and for importers; main() builds its own.
+    if name == "app":
+        _register()
+        globals()["app"] = _app
+        return _app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
