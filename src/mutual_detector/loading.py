@@ -527,11 +527,18 @@ class _Builder:
 def read_document(
     path: os.PathLike[str] | str, reads: dict[FsPath, bytes] | None = None
 ) -> Document:
-    """Read and parse one file (any kind); ``reads`` gets its bytes, by real path."""
+    """Read and parse one file (any kind); ``reads`` gets its bytes, by real path.
+
+    A file whose bytes are already in ``reads`` is not read again: those bytes are
+    parsed, so a pipe is read once and every step sees the same bytes.
+    """
     name = display_path(path)
-    raw = read_raw(path, name)
-    if reads is not None:
-        reads[real_path(path)] = raw
+    if reads is None:
+        raw = read_raw(path, name)
+    else:
+        key = real_path(path)
+        known = reads.get(key)
+        raw = reads[key] = read_raw(path, name) if known is None else known
     return parse_yaml(decode(raw, name), name)
 
 

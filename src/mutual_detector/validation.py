@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from mutual_detector.loading import (
     load_questionnaire,
     parse_answers,
     read_document,
+    read_raw,
     real_path,
     resolve_questionnaire,
     validate_model,
@@ -119,20 +121,32 @@ def validate_paths(
     ``ignore_unknown`` skips named files that are not mutual-detector files
     (files found in folders are always skipped then).
     ``cache``: reuse the remembered result of checking the unchanged built-ins.
+
+    Every file is read once, at most ``MAX_BYTES`` of it (so a pipe such as
+    ``<(cat file)`` works): its bytes serve every later step. A folder in which
+    no questionnaire or answers file is found is an input error (E008).
     """
     override = _resolve_override(questionnaire)
+    validator = _Validator(override, ignore_unknown)
     if not paths:
-        key = _builtins_key(override) if cache else None
+        key = _builtins_key(override, validator) if cache else None
         cached = _cache_load(key)
         if cached is not None:
             return replace(cached, strict=strict)
-        report = _Validator(override, ignore_unknown).run([(p, True) for p in builtin_paths()])
+        report = validator.run([(p, True) for p in builtin_paths()])
         if not report.files:
             message = f"no built-in questionnaires found in {display_path(builtin_dir())}"
             report = _single_failure("E008", message, display_path(builtin_dir()))
         _cache_save(key, report)
         return replace(report, strict=strict)
-    report = _Validator(override, ignore_unknown).run(list(expand(paths)))
+    targets: list[tuple[Path, bool]] = []
+    folders: list[tuple[Path, list[Path]]] = []
+    for path in paths:
+        found = list(expand([path]))
+        targets += found
+        if path.is_dir():
+            folders.append((path, [p for p, _ in found]))
+    report = _empty_folders(validator.run(targets), folders)
     return replace(report, strict=strict)
 
 
@@ -148,6 +162,49 @@ def _resolve_override(questionnaire: str | None) -> Path | None:
 def _single_failure(rule: str, message: str, file: str) -> ValidationReport:
     f = finding(rule, message).located(file, None, None)
     return ValidationReport((FileResult(file, None, "unreadable", errors=1),), (f,))
+
+
+def _empty_folders(
+    report: ValidationReport, folders: Sequence[tuple[Path, list[Path]]]
+) -> ValidationReport:
+    """``report`` with an E008 for each folder named in which no file of ours was found.
+
+    ``validate dir.yaml/`` (a folder named like a file) or an empty folder must
+    not pass quietly as if everything in it had been checked.
+    """
+    found = {f.file for f in report.files if f.status != "skipped"}
+    failures: list[Finding] = []
+    seen: set[Path] = set()
+    for folder, files in folders:
+        name = display_path(folder)
+        if real_path(folder) in seen or any(display_path(f) in found for f in files):
+            continue
+        seen.add(real_path(folder))
+        if files:
+            which = (
+                "its one .yaml/.yml/.json file has no"
+                if len(files) == 1
+                else f"none of its {len(files):,} .yaml/.yml/.json files has a"
+            )
+            message = (
+                f"no questionnaire or answers files found in {name} "
+                f"({which} `format: mutual-detector/...` line)"
+            )
+        else:
+            message = f"no .yaml/.yml/.json files found in {name}" + _folder_problem(folder)
+        failures.append(finding("E008", message).located(name, None, None))
+    # A folder is not a file: it adds a finding (exit 3), not a line to ``files``.
+    findings = tuple(sorted([*report.findings, *failures], key=Finding.sort_key))
+    return replace(report, findings=findings) if failures else report
+
+
+def _folder_problem(folder: Path) -> str:
+    """Why a folder could not be searched (``os.walk`` is silent about it), if it could not."""
+    try:
+        with os.scandir(folder):
+            return ""
+    except OSError as exc:
+        return f" (it cannot be read: {(exc.strerror or str(exc)).lower()})"
 
 
 def expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -179,23 +236,58 @@ def _findings_of(exc: InputError, file: str) -> list[Finding]:
     return exc.findings or [finding("E008", exc.message).located(file, None, None)]
 
 
+def _is_regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _no_folder_hint(f: Finding) -> Finding:
+    """Say why the parts of a questionnaire read from a pipe (``<(cat q.yaml)``) are not found."""
+    if f.rule != "E011" or not f.message.startswith("cannot read included file"):
+        return f
+    hint = "parts are found next to the questionnaire; give its path, not a pipe"
+    return replace(f, message=f"{f.message} ({hint})")
+
+
 @dataclass
 class _Validator:
     override: Path | None
     ignore_unknown: bool
+    raw: dict[Path, bytes] = field(default_factory=dict)
+    """The bytes of every file read, by real path: each file is read once (pipes too)."""
+    unreadable: dict[Path, InputError] = field(default_factory=dict)
     documents: dict[Path, Document | InputError] = field(default_factory=dict)
     questionnaires: dict[Path, tuple[LoadedQuestionnaire | None, list[Finding]]] = field(
         default_factory=dict
     )
 
     # ---------------------------------------------------------------- reading (memoised)
+    def read(self, path: Path) -> bytes | InputError:
+        """The file's bytes (at most ``MAX_BYTES``), read once whatever asks for them."""
+        key = real_path(path)
+        if key in self.raw:
+            return self.raw[key]
+        if key not in self.unreadable:
+            try:
+                self.raw[key] = read_raw(path, display_path(path))
+                return self.raw[key]
+            except InputError as exc:
+                self.unreadable[key] = exc
+        return self.unreadable[key]
+
     def document(self, path: Path) -> Document | InputError:
         key = real_path(path)
         if key not in self.documents:
-            try:
-                self.documents[key] = read_document(path)
-            except InputError as exc:
-                self.documents[key] = exc
+            raw = self.read(path)
+            if isinstance(raw, InputError):
+                self.documents[key] = raw
+            else:
+                try:
+                    self.documents[key] = read_document(path, self.raw)  # parses those bytes
+                except InputError as exc:
+                    self.documents[key] = exc
         return self.documents[key]
 
     def questionnaire(self, path: Path) -> tuple[LoadedQuestionnaire | None, list[Finding]]:
@@ -207,10 +299,14 @@ class _Validator:
                 self.questionnaires[key] = (None, _findings_of(doc, display_path(path)))
             else:
                 try:
-                    loaded = load_questionnaire(path, doc)
+                    # Parts already read (named, or found in a folder) are not read again.
+                    loaded = load_questionnaire(path, doc, reads=self.raw)
                     self.questionnaires[key] = (loaded, list(loaded.findings))
                 except InputError as exc:
-                    self.questionnaires[key] = (None, _findings_of(exc, doc.file))
+                    found = _findings_of(exc, doc.file)
+                    if not _is_regular(path):
+                        found = [_no_folder_hint(f) for f in found]
+                    self.questionnaires[key] = (None, found)
         return self.questionnaires[key]
 
     # ---------------------------------------------------------------- the run
@@ -386,13 +482,20 @@ class _Validator:
         return self._result(name, "answers", found, into, questionnaire=shown)
 
     def _find_questionnaire(self, qid: str, answers: Path, targets: list[Path]) -> Path | None:
-        """Same folder first, then the files given, then the built-ins."""
+        """Same folder first, then the files given, then the built-ins.
+
+        Only regular files are opened in the answers' folder (a named pipe there
+        is left alone); the files given were read already, pipes included.
+        """
         try:
             nearby = sorted(c for c in answers.parent.iterdir() if c.suffix in YAML_SUFFIXES)
         except OSError:
             nearby = []
-        for candidate in [*nearby, *targets]:
+        for candidate in nearby:
             if candidate.is_file() and self._questionnaire_id(candidate) == qid:
+                return candidate
+        for candidate in targets:
+            if self._questionnaire_id(candidate) == qid:
                 return candidate
         return next((p for p in builtin_paths() if p.stem == qid), None)
 
@@ -415,7 +518,8 @@ class _Validator:
 _CACHE_FORMAT: Final = 1
 
 
-def _builtins_key(override: Path | None) -> str | None:
+def _builtins_key(override: Path | None, validator: _Validator) -> str | None:
+    """The cache key; built-in files are read through ``validator``, which checks the same bytes."""
     folder = cache_dir()
     if folder is None:
         return None
@@ -430,7 +534,10 @@ def _builtins_key(override: Path | None) -> str | None:
             st = p.stat()
             digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         for p in data:
-            digest.update(f"{p}\0".encode() + hashlib.sha256(p.read_bytes()).digest())
+            raw = validator.read(p)
+            if isinstance(raw, InputError):
+                return None  # reported when the built-ins are checked
+            digest.update(f"{p}\0".encode() + hashlib.sha256(raw).digest())
     except OSError:
         return None
     return digest.hexdigest()
