@@ -81,6 +81,12 @@ def init(config: WorkerConfig) -> None:
         tuple(b.id for b in q.scoring.bands),
         tuple(s.id for s in q.sections if s.scored),
     )
+    if config.ignore_sigint:
+        # A pool's own process: the modules and the questionnaire live as long as it
+        # does, so the collector need not scan them again for every input.
+        import gc
+
+        gc.freeze()
 
 
 def process_chunk(chunk: list[tuple[int, Task]]) -> list[BatchItem]:

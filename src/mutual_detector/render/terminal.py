@@ -405,10 +405,10 @@ def render_text(
     color: bool = False,
 ) -> str:
     """The report as text ``width`` columns wide; ANSI styles only if ``color``."""
+    out = io.StringIO()
     console = Console(
-        file=io.StringIO(),
+        file=out,
         width=width,
-        record=True,
         color_system="truecolor" if color else None,
         force_terminal=color,
         no_color=not color,
@@ -417,7 +417,7 @@ def render_text(
         legacy_windows=False,
     )
     console.print(renderable(result, questionnaire, width))
-    text = console.export_text(styles=color)
+    text = out.getvalue()  # as a terminal would get it: ANSI styles only with colour
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
