@@ -349,3 +349,68 @@ def test_no_input_lists_missing_questions(tmp_path: Path) -> None:
     )
     assert proc.returncode == 5
     assert "1 required question(s) not answered: readiness." in proc.stderr
+
+
+def add_note(desk: Desk, question: str, note: str, evidence: str) -> None:
+    """At the review: add or edit the note of the answer found by typing ``question``."""
+    desk.answer("Are these answers right?", Key.DOWN, Key.DOWN, Key.ENTER)  # the third action
+    desk.answer("Which answer is the note for?", *question, Key.ENTER)  # type to filter
+    desk.answer("Your note on this answer:", *note, Key.ENTER)
+    desk.answer("Evidence for this answer:", *evidence, Key.ENTER)
+
+
+def test_a_note_added_at_the_review(spawn: Spawn, tmp_path: Path) -> None:
+    """A note and evidence typed at the review: marked, saved, and in the Markdown report."""
+    desk = spawn("--format", "markdown", "--output", "report.md")
+    answer_metadata(desk)
+    answer_up_to_turnover(desk)
+    answer_the_rest(desk)
+    add_note(desk, "unions", "Not yet; a meeting in June", "Staff survey 2025, appendix B")
+    desk.expect("No ✎")  # the review again, with the answer marked
+    desk.expect("✎ = has a note or evidence")
+    set_date_and_confirm(desk)
+    desk.expect("Answers saved to day-services-answers.yaml")
+    assert desk.finish() == 0
+    path = tmp_path / "day-services-answers.yaml"
+    assert saved(path) == expected_answers()
+    unions = load_answers(path).answers.answers["unions"]
+    assert (unions.value, unions.note, unions.evidence) == (
+        False,
+        "Not yet; a meeting in June",
+        "Staff survey 2025, appendix B",
+    )
+    report = (tmp_path / "report.md").read_text()
+    assert "- Assessor's note: Not yet; a meeting in June\n" in report
+    assert "- Evidence: Staff survey 2025, appendix B\n" in report
+
+
+def test_a_note_from_the_file_edited_then_interrupted(spawn: Spawn, tmp_path: Path) -> None:
+    """The file's note is pre-filled; the edit (and the cleared evidence) survive Ctrl-C."""
+    partial = tmp_path / "partial.yaml"
+    partial.write_text((ASSETS / "mini-answers.yaml").read_text().replace("  readiness: 4\n", ""))
+    desk = spawn("--answers", "partial.yaml")
+    desk.answer("How ready are the finances?", Key.DOWN, Key.DOWN, Key.DOWN, Key.ENTER)
+    desk.answer("Anything else?", Key.ENTER)
+    desk.expect("No ✎")
+    # Typing after the pre-filled note adds to it; Ctrl-U empties the evidence.
+    add_note(desk, "unions", " - meeting in June", Key.CTRL_U)
+    desk.answer("Are these answers right?", Key.CTRL_C)
+    desk.expect("To carry on:")
+    assert desk.finish() == 130
+    draft = tmp_path / "day-services-answers.draft.yaml"
+    unions = load_answers(draft).answers.answers["unions"]
+    assert (unions.value, unions.note, unions.evidence) == (
+        False,
+        "Not yet - meeting in June",
+        None,
+    )
+
+    again = spawn("--resume", "day-services-answers.draft.yaml")
+    again.answer("Anything else?", Key.ENTER)
+    again.expect("No ✎")
+    again.answer("Are these answers right?", Key.ENTER)
+    again.expect("Answers saved to day-services-answers.yaml")
+    assert again.finish() == 0
+    final = load_answers(tmp_path / "day-services-answers.yaml").answers.answers["unions"]
+    assert final == unions
+    assert not draft.exists()

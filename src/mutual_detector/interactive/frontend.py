@@ -6,7 +6,10 @@ prompt: ``select`` for single choice, scale and yes/no (with "Don't know" and
 "← Back" as choices), ``checkbox`` for multiple choice, and ``text`` with a
 validate callback for numbers and text (``?`` = don't know, ``<`` = back).
 Help, "why this matters" and sources are printed, dimmed, above each prompt,
-under a progress line such as ``Suitability · 7 of 31``.
+under a progress line such as ``Suitability · 7 of 31``. The review prints
+every answer (✎ marks those with a note or evidence), then offers to confirm,
+to change an answer, or to add or edit the note and evidence of one: two
+``text`` prompts, pre-filled, where an empty line clears.
 """
 
 from __future__ import annotations
@@ -20,20 +23,26 @@ from typing import Any, TextIO
 import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.input import Input
 from prompt_toolkit.output import create_output
 from prompt_toolkit.styles import Style
 from questionary import Choice, Separator
 
 from mutual_detector.interactive.steps import (
     BACK,
+    NOTE_MARK,
+    EditNote,
     InvalidReply,
     MetaPrompt,
     MetaValue,
+    NotePrompt,
     QuestionPrompt,
     Reply,
     ReviewPrompt,
+    ReviewRow,
     check_selection,
     parse_meta,
+    parse_note,
     parse_typed,
 )
 from mutual_detector.model.answers import DONT_KNOW
@@ -59,6 +68,11 @@ BACK_LABEL = "← Back"
 DONT_KNOW_LABEL = "Don't know"
 _CONFIRM = "confirm"
 _CHANGE = "change"
+_NOTE = "note"
+NOTE_HINTS = {
+    "note": "why you chose this answer; empty for none",
+    "evidence": "where it can be checked, e.g. Staff survey 2025, appendix B; empty for none",
+}
 
 
 def _validator(check: Any) -> Any:
@@ -77,9 +91,11 @@ def _validator(check: Any) -> Any:
 class QuestionaryFrontend:
     """Asks at a terminal with questionary; implements :class:`~.entry.PromptFrontend`."""
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, keys: Input | None = None) -> None:
+        """``keys``: where keystrokes come from (default: the terminal; a pipe in tests)."""
         self.stream = stream or sys.stdout
         self.output = create_output(stdout=self.stream)
+        self.keys = keys
         self._last_section: str | None = None
         self._last_topic: str | None = None
         self._termios: Any = None
@@ -143,11 +159,16 @@ class QuestionaryFrontend:
         return question.application.run(handle_sigint=False)
 
     def _common(self) -> dict[str, Any]:
-        return {"style": STYLE, "output": self.output, "qmark": "?"}
+        common: dict[str, Any] = {"style": STYLE, "output": self.output, "qmark": "?"}
+        if self.keys is not None:
+            common["input"] = self.keys
+        return common
 
-    def ask(self, prompt: MetaPrompt | QuestionPrompt) -> Reply | MetaValue:
+    def ask(self, prompt: MetaPrompt | QuestionPrompt | NotePrompt) -> Reply | MetaValue:
         if isinstance(prompt, MetaPrompt):
             return self._ask_meta(prompt)
+        if isinstance(prompt, NotePrompt):
+            return self._ask_note(prompt)
         self._header(prompt)
         kind = prompt.kind
         if kind in ("single", "scale", "yes_no"):
@@ -246,9 +267,28 @@ class QuestionaryFrontend:
         )
         return parse_typed(prompt, str(raw))
 
+    def _ask_note(self, prompt: NotePrompt) -> str:
+        if prompt.field == "note":
+            self._print(("", "\n"), ("class:heading", f"Note and evidence: {prompt.label}"))
+            self._print(
+                ("class:dim", self._wrapped(f"Answer: {prompt.shown}")),
+                ("class:dim", "\n"),
+                ("class:dim", self._wrapped("Enter keeps what is shown; Ctrl-U clears the line.")),
+            )
+        raw = self._run(
+            questionary.text(
+                prompt.message,
+                default=prompt.default,
+                validate=_validator(lambda raw: parse_note(prompt.field, raw)),
+                instruction=f"({NOTE_HINTS[prompt.field]})",
+                **self._common(),
+            )
+        )
+        return str(raw)
+
     # ------------------------------------------------------------- review
 
-    def review(self, review: ReviewPrompt) -> str | None:
+    def review(self, review: ReviewPrompt) -> str | EditNote | None:
         width = self._width()
         label_width = max(20, min(56, width - 34))
         self._print(("", "\n"), ("class:heading", "Your answers"))
@@ -264,30 +304,49 @@ class QuestionaryFrontend:
             self._print(
                 ("class:dim", f"  {row.number:>3}  "),
                 ("", f"{label:<{label_width}}  "),
-                ("class:answer", row.shown),
+                ("class:answer", row.shown + (f" {NOTE_MARK}" if row.noted else "")),
                 ("class:dim", origin),
             )
+        if any(row.noted for row in review.rows):
+            self._print(("class:dim", f"  {NOTE_MARK} = has a note or evidence"))
+        actions = [
+            Choice("Yes: save them and show the result", value=_CONFIRM),
+            Choice("Change an answer", value=_CHANGE),
+        ]
+        notable = [r for r in review.rows if r.can_note]
+        if notable:
+            actions.append(Choice("Add or edit a note or evidence", value=_NOTE))
         action = self._run(
             questionary.select(
                 "Are these answers right?",
-                choices=[
-                    Choice("Yes: save them and show the result", value=_CONFIRM),
-                    Choice("Change an answer", value=_CHANGE),
-                ],
+                choices=actions,
                 instruction="(↑/↓ to move, Enter to choose)",
                 **self._common(),
             )
         )
         if action == _CONFIRM:
             return None
-        editable = [r for r in review.rows if r.editable]
+        if action == _NOTE:
+            key = self._pick("Which answer is the note for?", notable)
+            return self.review(review) if key is None else EditNote(key)
+        key = self._pick(
+            "Which answer do you want to change?", [r for r in review.rows if r.editable]
+        )
+        return self.review(review) if key is None else key
+
+    def _pick(self, message: str, rows: list[ReviewRow]) -> str | None:
+        """One of ``rows`` (type to filter), or None for "← Back to the list"."""
         choices: list[Any] = [
-            Choice(f"{r.number:>3}. {r.label} — {r.shown}", value=r.key) for r in editable
+            Choice(
+                f"{r.number:>3}. {r.label} — {r.shown}" + (f" {NOTE_MARK}" if r.noted else ""),
+                value=r.key,
+            )
+            for r in rows
         ]
         choices += [Separator(" "), Choice(BACK_LABEL + " to the list", value=BACK)]
         key = self._run(
             questionary.select(
-                "Which answer do you want to change?",
+                message,
                 choices=choices,
                 use_search_filter=True,
                 use_jk_keys=False,
@@ -295,9 +354,7 @@ class QuestionaryFrontend:
                 **self._common(),
             )
         )
-        if key is BACK:
-            return self.review(review)
-        return str(key)
+        return None if key is BACK else str(key)
 
     def confirm_replace(self, path: str, alternative: str) -> bool:
         answer = self._run(

@@ -2,9 +2,10 @@
 
 A :class:`Session` holds the answers so far and a cursor. :meth:`Session.step`
 says what to ask next (a :class:`MetaPrompt`, a :class:`QuestionPrompt`, the
-:class:`ReviewPrompt` or :data:`DONE`); :meth:`Session.reply` applies the
-answer and moves on. :func:`drive` runs a session against any
-:class:`Frontend` (questionary at a desk, a script in the tests).
+:class:`ReviewPrompt`, a :class:`NotePrompt` or :data:`DONE`);
+:meth:`Session.reply` applies the answer and moves on. :func:`drive` runs a
+session against any :class:`Frontend` (questionary at a desk, a script in the
+tests).
 
 Rules:
 
@@ -18,8 +19,15 @@ Rules:
   unanswered one; answers that came from a file are not asked again.
 * At the end a review lists every answer; any one can be changed, then the
   user confirms.
+* At the review the user can also add, edit or clear the note and evidence
+  of any answered question (:meth:`Session.edit_note`: the note, then the
+  evidence, each pre-filled; empty clears). Nothing is asked about notes
+  otherwise. A note belongs to its question, not to the value: changing the
+  answer keeps it, and so does a value from the command line or one that is
+  asked again because the file's value was not valid.
 * Precedence: command line > typed > file > defaults. Answers given on the
-  command line are never asked and cannot be changed at the review.
+  command line are never asked and cannot be changed at the review, but
+  their note and evidence can (the note is not the answer).
 """
 
 from __future__ import annotations
@@ -38,11 +46,14 @@ from mutual_detector.interactive.steps import (
     SKIP,
     ChoiceItem,
     Citation,
+    EditNote,
     Frontend,
     InvalidReply,
     MetaPrompt,
     MetaValue,
     Nav,
+    NoteField,
+    NotePrompt,
     Origin,
     QuestionPrompt,
     Reply,
@@ -54,6 +65,7 @@ from mutual_detector.interactive.steps import (
     is_meta_key,
     meta_key,
     parse_meta,
+    parse_note,
 )
 from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile, Metadata
 from mutual_detector.model.checks import check_answer, resolve
@@ -135,6 +147,13 @@ class Session:
         self._shown: set[str] = set()
         self._skipped: set[str] = set()
         self._notices: list[str] = []
+        #: Questions whose note or evidence was typed in this session.
+        self._noted: set[str] = set()
+        #: Notes of questions with no answer now (asked again, skipped, no longer
+        #: applying): they come back with the next answer to that question.
+        self._held: dict[str, Answer] = {}
+        #: The note being asked: (question id, "note" or "evidence").
+        self._noting: tuple[str, NoteField] | None = None
         #: (question id, rule, why) for answers from the file that were not accepted.
         self.rejected: list[tuple[str, str, str]] = []
 
@@ -184,14 +203,27 @@ class Session:
             )
             return False
         if answer.value is None:
+            self._hold(qid, answer)
             return False
         problem = check_answer(question, answer.value)
         if problem is not None:
             self.rejected.append((qid, problem[0], f"{problem[1]}; it will be asked again"))
+            self._hold(qid, answer)
             return False
+        earlier = self._answers.get(qid)
+        if earlier is None:
+            earlier = self._held.pop(qid, None)
+        if earlier is not None and answer.note is None and answer.evidence is None:
+            # A value from the command line keeps the note given with the file's value.
+            answer = Answer(value=answer.value, note=earlier.note, evidence=earlier.evidence)
         self._answers[qid] = answer
         self._origin[qid] = origin
         return True
+
+    def _hold(self, qid: str, answer: Answer) -> None:
+        """Keep the note of an answer that goes away, for the next answer to ``qid``."""
+        if answer.note is not None or answer.evidence is not None:
+            self._held[qid] = answer
 
     def _refresh(self) -> list[str]:
         """Resolve applicability again; drop and return answers that no longer apply."""
@@ -200,7 +232,7 @@ class Session:
         keep = set(state.applicable)
         dropped = [qid for qid in self._answers if qid not in keep]
         for qid in dropped:
-            del self._answers[qid]
+            self._hold(qid, self._answers.pop(qid))
             self._origin.pop(qid, None)
         self._skipped -= set(dropped)
         self._fixed -= set(dropped)
@@ -251,6 +283,8 @@ class Session:
         """What to ask now."""
         if self._done:
             return DONE
+        if self._noting is not None:
+            return self._note_prompt(*self._noting)
         key = self._cursor
         if key is not None and key not in self._order():
             key = self._cursor = self._first_needed()
@@ -330,14 +364,31 @@ class Session:
                     display_value(prompt.question, answer.value if answer else None, self.lang),
                     self._origin.get(qid) if answer else None,
                     qid not in self._fixed,
+                    noted=answer is not None and bool(answer.note or answer.evidence),
+                    can_note=answer is not None,
                 )
             )
         return ReviewPrompt(tuple(rows))
+
+    def _note_prompt(self, qid: str, field: NoteField) -> NotePrompt:
+        question = self.q.question_index[qid]
+        answer = self._answers[qid]
+        current = answer.note if field == "note" else answer.evidence
+        return NotePrompt(
+            key=qid,
+            field=field,
+            label=text(question.prompt, self.lang),
+            shown=display_value(question, answer.value, self.lang),
+            default=current or "",
+        )
 
     # ------------------------------------------------------------- replies
 
     def reply(self, reply: Reply | MetaValue) -> None:
         """Apply the reply to the current step; raises InvalidReply (nothing changes then)."""
+        if self._noting is not None and not self._done:
+            self._reply_note(*self._noting, reply)
+            return
         key = self._cursor
         if key is None or self._done:
             raise InvalidReply("There is no question waiting for an answer.")
@@ -383,7 +434,9 @@ class Session:
         if reply is SKIP:
             if question.required:
                 raise InvalidReply("Please answer this question.")
-            self._answers.pop(qid, None)
+            skipped = self._answers.pop(qid, None)
+            if skipped is not None:
+                self._hold(qid, skipped)
             self._origin.pop(qid, None)
             self._skipped.add(qid)
             return
@@ -393,6 +446,8 @@ class Session:
         if problem is not None:
             raise InvalidReply(as_sentence(problem[1]))
         old = self._answers.get(qid)
+        if old is None:
+            old = self._held.pop(qid, None)
         note = old.note if old is not None else None
         evidence = old.evidence if old is not None else None
         self._answers[qid] = Answer(value=reply, note=note, evidence=evidence)
@@ -417,6 +472,45 @@ class Session:
         self._cursor = key
         self._editing = True
 
+    # ------------------------------------------------------------- notes
+
+    def edit_note(self, key: str) -> None:
+        """From the review: ask the note, then the evidence, of the answer to ``key``.
+
+        Each is pre-filled with what the answer has now; an empty reply clears it.
+        Then the review comes back. Answers from the command line may have notes too.
+        """
+        self._check_notable(key)
+        self._noting = (key, "note")
+
+    def set_note(self, qid: str, note: str | None, evidence: str | None) -> None:
+        """Set the note and evidence of the answer to ``qid`` (None or blank: none)."""
+        self._check_notable(qid)
+        checked = parse_note("note", note or ""), parse_note("evidence", evidence or "")
+        self._set_note_field(qid, "note", checked[0])
+        self._set_note_field(qid, "evidence", checked[1])
+
+    def _check_notable(self, key: str) -> None:
+        if self._done:
+            raise InvalidReply("The answers are confirmed; there is nothing left to change.")
+        if key not in self._answers:
+            raise InvalidReply(
+                "Only the answer to a question can have a note and evidence; answer it first."
+            )
+
+    def _reply_note(self, qid: str, field: NoteField, reply: Reply | MetaValue) -> None:
+        if not isinstance(reply, str):
+            raise InvalidReply(f"Please type the {field}, or leave it empty for none.")
+        self._set_note_field(qid, field, parse_note(field, reply))
+        self._noting = (qid, "evidence") if field == "note" else None
+
+    def _set_note_field(self, qid: str, field: NoteField, value: str | None) -> None:
+        answer = self._answers[qid]
+        if (answer.note if field == "note" else answer.evidence) == value:
+            return
+        self._answers[qid] = answer.model_copy(update={field: value})
+        self._noted.add(qid)
+
     def confirm(self) -> None:
         """From the review: accept the answers (or go to the first one still missing)."""
         first = self._first_needed()
@@ -431,7 +525,7 @@ class Session:
     @property
     def typed_anything(self) -> bool:
         """Whether the user has given any answer in this session."""
-        return "typed" in self._origin.values() or bool(self._skipped)
+        return "typed" in self._origin.values() or bool(self._skipped) or bool(self._noted)
 
     def take_notices(self) -> list[str]:
         """Messages for the user since the last call (answers dropped, ...)."""
@@ -485,11 +579,13 @@ def drive(session: Session, frontend: Frontend) -> AnswersFile:
             return session.answers_file("complete")
         try:
             if isinstance(step, ReviewPrompt):
-                key = frontend.review(step)
-                if key is None:
+                choice = frontend.review(step)
+                if choice is None:
                     session.confirm()
+                elif isinstance(choice, EditNote):
+                    session.edit_note(choice.key)
                 else:
-                    session.change(key)
+                    session.change(choice)
             else:
                 session.reply(frontend.ask(step))
         except InvalidReply as exc:

@@ -1,11 +1,13 @@
 """The steps of an interactive assessment and the replies to them: pure, no terminal.
 
 A step is what the user is asked now: a :class:`MetaPrompt` (about the
-assessment), a :class:`QuestionPrompt`, the :class:`ReviewPrompt` or
+assessment), a :class:`QuestionPrompt`, the :class:`ReviewPrompt`, a
+:class:`NotePrompt` (the note or evidence of an answer, from the review) or
 :data:`DONE`. A reply is a value, ``dont_know``, :data:`BACK` or :data:`SKIP`.
-:func:`parse_typed`, :func:`parse_meta` and :func:`check_selection` turn what
-was typed or ticked into a reply, or raise :class:`InvalidReply` with a
-message for the user (the frontend's validate callbacks use them).
+:func:`parse_typed`, :func:`parse_meta`, :func:`parse_note` and
+:func:`check_selection` turn what was typed or ticked into a reply, or raise
+:class:`InvalidReply` with a message for the user (the frontend's validate
+callbacks use them).
 """
 
 from __future__ import annotations
@@ -125,6 +127,26 @@ def parse_meta(field: MetaField, raw: str) -> MetaValue | Nav:
     return value
 
 
+# --------------------------------------------------------------------------- notes
+
+#: The longest note or evidence of an answer (``max_length`` in ``model.answers.Answer``).
+NOTE_MAX_CHARS: Final = 10_000
+#: Shown in the review next to an answer that has a note or evidence.
+NOTE_MARK: Final = "✎"
+NoteField = Literal["note", "evidence"]
+
+
+def parse_note(field: NoteField, raw: str) -> str | None:
+    """A note or evidence as typed: stripped; None if empty (no note); InvalidReply if too long."""
+    value = raw.strip()
+    if len(value) > NOTE_MAX_CHARS:
+        raise InvalidReply(
+            f"Please keep the {field} to {NOTE_MAX_CHARS:,} characters or fewer "
+            f"(this one has {len(value):,})."
+        )
+    return value or None
+
+
 # --------------------------------------------------------------------------- prompts
 
 
@@ -210,7 +232,12 @@ class ReviewRow:
     label: str
     shown: str
     origin: Origin | None
+    #: Whether the answer can be changed (not if it was given on the command line).
     editable: bool
+    #: Whether the answer has a note or evidence (shown with :data:`NOTE_MARK`).
+    noted: bool = False
+    #: Whether a note can be added (any answered question, even from the command line).
+    can_note: bool = False
 
 
 @dataclass(frozen=True)
@@ -221,12 +248,36 @@ class ReviewPrompt:
         return next(r for r in self.rows if r.key == key)
 
 
+@dataclass(frozen=True)
+class EditNote:
+    """The review's reply "add or edit the note and evidence of the answer to ``key``"."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class NotePrompt:
+    """The note, then the evidence, of one answer: asked from the review, pre-filled."""
+
+    key: str
+    field: NoteField
+    #: The question, and its answer as the review shows it.
+    label: str
+    shown: str
+    #: The note or evidence now ("" for none): pre-filled, so Enter keeps it.
+    default: str
+
+    @property
+    def message(self) -> str:
+        return "Your note on this answer:" if self.field == "note" else "Evidence for this answer:"
+
+
 class _Done(enum.Enum):
     DONE = "done"
 
 
 DONE: Final = _Done.DONE
-Step: TypeAlias = MetaPrompt | QuestionPrompt | ReviewPrompt | _Done
+Step: TypeAlias = MetaPrompt | QuestionPrompt | ReviewPrompt | NotePrompt | _Done
 
 
 # --------------------------------------------------------------------------- typed replies
@@ -317,11 +368,15 @@ class Frontend(Protocol):
     def notice(self, message: str) -> None:
         """Tell the user something (not a question)."""
 
-    def ask(self, prompt: MetaPrompt | QuestionPrompt) -> Reply | MetaValue:
-        """Ask one question; return the value, DONT_KNOW, :data:`BACK` or :data:`SKIP`."""
+    def ask(self, prompt: MetaPrompt | QuestionPrompt | NotePrompt) -> Reply | MetaValue:
+        """Ask one question; return the value, DONT_KNOW, :data:`BACK` or :data:`SKIP`.
 
-    def review(self, review: ReviewPrompt) -> str | None:
-        """Show every answer; return the key of one to change, or None to confirm."""
+        For a :class:`NotePrompt`, return the text as typed ("" for none).
+        """
+
+    def review(self, review: ReviewPrompt) -> str | EditNote | None:
+        """Show every answer; return the key of one to change, :class:`EditNote` for a
+        note, or None to confirm."""
 
 
 class PromptFrontend(Frontend, Protocol):
@@ -343,15 +398,20 @@ __all__ = [
     "META_BY_NAME",
     "META_FIELDS",
     "META_PREFIX",
+    "NOTE_MARK",
+    "NOTE_MAX_CHARS",
     "SKIP",
     "ChoiceItem",
     "Citation",
+    "EditNote",
     "Frontend",
     "InvalidReply",
     "MetaField",
     "MetaPrompt",
     "MetaValue",
     "Nav",
+    "NoteField",
+    "NotePrompt",
     "Origin",
     "PromptFrontend",
     "QuestionPrompt",
@@ -365,5 +425,6 @@ __all__ = [
     "is_meta_key",
     "meta_key",
     "parse_meta",
+    "parse_note",
     "parse_typed",
 ]
