@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from mutual_detector.batch import inputs, runner
@@ -87,6 +89,29 @@ class TestDiscover:
         names = [s.name for s in inputs.discover(a)]
         assert names == [s.name for s in inputs.discover(b)]
         assert len(names) == 4
+
+    @given(
+        st.lists(
+            st.builds(
+                lambda absolute, parts, slashes: ("/" if absolute else "") + slashes.join(parts),
+                st.booleans(),
+                st.lists(
+                    st.sampled_from(["a", "a-b", "a.b", "ab", "b", ".", "..", "-", " z", "é"]),
+                    min_size=1,
+                    max_size=4,
+                ),
+                st.sampled_from(["/", "//"]),
+            ),
+            max_size=12,
+        )
+    )
+    def test_sort_key_orders_as_path_parts_then_name(self, names: list[str]) -> None:
+        """The one-string key sorts exactly as (PurePath(name).parts, name) tuples would."""
+        from pathlib import PurePath
+
+        sources = [inputs.Source(n, n, "answers", False) for n in names]
+        by_tuple = sorted(names, key=lambda n: (PurePath(n).parts, n))
+        assert [s.name for s in sorted(sources, key=inputs._order)] == by_tuple
 
     def test_patterns_are_expanded(self, folder: Path) -> None:
         sources = inputs.discover([str(folder / "*-b*.yaml")])

@@ -239,7 +239,7 @@ def read_raw(path: os.PathLike[str] | str, name: str) -> bytes:
     device) is refused without reading it all. The file is opened without
     blocking, so a named pipe with no writer is refused instead of hanging.
     """
-    path = FsPath(path)
+    path = os.fspath(path)  # not a Path: batch reads thousands of files through here
     try:
         fd = os.open(path, _O_FLAGS)
     except IsADirectoryError:
@@ -248,7 +248,7 @@ def read_raw(path: os.PathLike[str] | str, name: str) -> bytes:
         raise _fail("E008", name, "no such file") from None
     except PermissionError:
         # Windows refuses to open a folder with "permission denied".
-        what = "is a directory, not a file" if path.is_dir() else "permission denied"
+        what = "is a directory, not a file" if os.path.isdir(path) else "permission denied"
         raise _fail("E008", name, what) from None
     except OSError as exc:
         raise _fail("E008", name, exc.strerror or str(exc)) from None
