@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from clirun import run_cli
 from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_INCOMPLETE, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT
 
@@ -185,16 +184,7 @@ class TestBadInput:
 
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **EPOCH}
-    return subprocess.run(
-        [sys.executable, "-m", "mutual_detector", "assess", *args],
-        stdin=subprocess.DEVNULL,  # never a terminal: nothing may be asked
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=120,
-    )
+    return run_cli("assess", *args, cwd=cwd, extra_env=EPOCH)  # never a terminal on stdin
 
 
 @pytest.mark.slow

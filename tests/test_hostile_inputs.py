@@ -16,13 +16,13 @@ import os
 import shutil
 import stat
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from clirun import run_cli
 from mutual_detector import loading
 from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError
@@ -37,16 +37,7 @@ libyaml_only = pytest.mark.skipif(not loading.HAS_LIBYAML, reason="location give
 def _cli(
     args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """The CLI as a real subprocess (output captured; a hang fails the test after 2 minutes)."""
-    return subprocess.run(
-        [sys.executable, "-m", "mutual_detector", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 @dataclass(frozen=True)

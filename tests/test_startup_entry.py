@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from clirun import run_cli
 from mutual_detector import gcpause
 from mutual_detector.cli import app as cli_app
 from mutual_detector.cli.root import COMMANDS, invoked_command
@@ -104,26 +105,13 @@ def test_report_registers_only_assess(tmp_path: Path) -> None:
 
 
 def test_typo_still_suggests_the_command(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "mutual_detector", "asess"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    proc = run_cli("asess", cwd=tmp_path)
     assert proc.returncode == 2
     assert "Did you mean 'assess'?" in proc.stderr
 
 
 def test_bare_help_lists_every_command(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "mutual_detector", "--help"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"},
-    )
+    proc = run_cli("--help", cwd=tmp_path, env={"COLUMNS": "100", "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0
     for name in COMMANDS:
         assert f"\n  {name} " in proc.stdout, name

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clirun import run_cli
 from mutual_detector.validation import INPUT_RULES, validate_paths
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -38,15 +37,7 @@ CASES: dict[str, tuple[str, str | bytes | None, dict[str, str]]] = {
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mutual_detector", *args],
-        cwd=cwd,
-        env={**os.environ, "NO_COLOR": "1", **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, extra_env={"NO_COLOR": "1", **env})
 
 
 @pytest.mark.slow

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from clirun import run_cli
 from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from mutual_detector.loading import builtin_dir
@@ -111,15 +112,7 @@ def _lines(result: object) -> list[str]:
 def _cli(
     args: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mutual_detector", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, env=env)
 
 
 def _bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
