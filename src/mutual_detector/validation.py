@@ -12,7 +12,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -262,6 +262,8 @@ class _Validator:
     questionnaires: dict[Path, tuple[LoadedQuestionnaire | None, list[Finding]]] = field(
         default_factory=dict
     )
+    ids: dict[Path | None, _IdIndex] = field(default_factory=dict)
+    """Questionnaire ids found so far in each answers folder (and, under None, the files given)."""
 
     # ---------------------------------------------------------------- reading (memoised)
     def read(self, path: Path) -> bytes | InputError:
@@ -487,17 +489,21 @@ class _Validator:
         Only regular files are opened in the answers' folder (a named pipe there
         is left alone); the files given were read already, pipes included.
         """
+        folder = answers.parent
+        if folder not in self.ids:
+            self.ids[folder] = _IdIndex(self._nearby(folder), self._questionnaire_id)
+        if None not in self.ids:
+            self.ids[None] = _IdIndex(iter(targets), self._questionnaire_id)
+        found = self.ids[folder].find(qid) or self.ids[None].find(qid)
+        return found or next((p for p in builtin_paths() if p.stem == qid), None)
+
+    @staticmethod
+    def _nearby(folder: Path) -> Iterator[Path]:
         try:
-            nearby = sorted(c for c in answers.parent.iterdir() if c.suffix in YAML_SUFFIXES)
+            names = sorted(c for c in folder.iterdir() if c.suffix in YAML_SUFFIXES)
         except OSError:
-            nearby = []
-        for candidate in nearby:
-            if candidate.is_file() and self._questionnaire_id(candidate) == qid:
-                return candidate
-        for candidate in targets:
-            if self._questionnaire_id(candidate) == qid:
-                return candidate
-        return next((p for p in builtin_paths() if p.stem == qid), None)
+            names = []
+        return (c for c in names if c.is_file())
 
     def _questionnaire_id(self, path: Path) -> str | None:
         doc = self.document(path)
@@ -505,6 +511,30 @@ class _Validator:
             return None
         ident = doc.data.get("id")
         return ident if isinstance(ident, str) else None
+
+
+class _IdIndex:
+    """The first file with each questionnaire id, among candidates read only as far as needed.
+
+    Many answers files looking up their questionnaire among many files read each
+    candidate once in all, not once per answers file.
+    """
+
+    def __init__(self, candidates: Iterator[Path], id_of: Callable[[Path], str | None]) -> None:
+        self._candidates = candidates
+        self._id_of = id_of
+        self._first: dict[str, Path] = {}
+
+    def find(self, qid: str) -> Path | None:
+        if qid in self._first:
+            return self._first[qid]
+        for candidate in self._candidates:
+            ident = self._id_of(candidate)
+            if ident is not None:
+                self._first.setdefault(ident, candidate)
+                if ident == qid:
+                    return candidate
+        return None
 
 
 # --------------------------------------------------------------------------- remembered results
