@@ -417,3 +417,37 @@ def test_answers_find_their_questionnaire_without_rereading_every_file(
     assert not [f for f in report.findings if f.level == "error"]
     # 28 YAML files in the folder: each looked at once as a neighbour, at most once as a target.
     assert len(looked) <= 2 * 28
+
+
+def test_a_questionnaire_named_on_the_command_line_wins_over_its_neighbours(
+    tmp_path: Path,
+) -> None:
+    """Two versions of one questionnaire in a folder: the one the user names is used."""
+    (tmp_path / "a-old.yaml").write_text(MINI, encoding="utf-8")  # sorted first
+    newer = MINI.replace("questions:\n", "questions:\n" + _EXTRA_QUESTION, 1)
+    (tmp_path / "b-new.yaml").write_text(newer, encoding="utf-8")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(MINI_ANSWERS + "  extra: true\n", encoding="utf-8")
+
+    named = validate_paths([tmp_path / "b-new.yaml", answers], cache=False)
+    (checked,) = [f for f in named.files if f.kind == "answers"]
+    assert checked.questionnaire is not None and checked.questionnaire.endswith("b-new.yaml")
+    assert not [f for f in named.findings if f.level == "error"]
+
+    alone = validate_paths([answers], cache=False)  # nothing named: the folder's first
+    (checked,) = [f for f in alone.files if f.kind == "answers"]
+    assert checked.questionnaire is not None and checked.questionnaire.endswith("a-old.yaml")
+    assert [f.rule for f in alone.findings if f.level == "error"] == ["A201"]
+
+
+_EXTRA_QUESTION = """\
+  - id: extra
+    section: money
+    kind: yes_no
+    prompt: Is there an extra question?
+    help: Only in the newer version.
+    why: To tell the versions apart.
+    cite: [domain-1-2]
+    yes_score: 1
+    no_score: 0
+"""

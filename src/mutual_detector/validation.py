@@ -263,7 +263,8 @@ class _Validator:
         default_factory=dict
     )
     ids: dict[Path | None, _IdIndex] = field(default_factory=dict)
-    """Questionnaire ids found so far in each answers folder (and, under None, the files given)."""
+    """Questionnaire ids found so far in each answers folder; under None the files named on
+    the command line, under ``_GIVEN`` every questionnaire given (named or in a folder)."""
 
     # ---------------------------------------------------------------- reading (memoised)
     def read(self, path: Path) -> bytes | InputError:
@@ -317,6 +318,7 @@ class _Validator:
         findings: dict[tuple[Any, ...], Finding] = {}
         seen: set[Path] = set()
         questionnaires: list[Path] = []
+        named_questionnaires: list[Path] = []
         parts: list[Path] = []
         answers: list[Path] = []
         for path, named in targets:
@@ -332,6 +334,8 @@ class _Validator:
                 results.append(self._result(name, None, _findings_of(doc, name), findings))
             elif doc.kind == "questionnaire":
                 questionnaires.append(path)
+                if named:
+                    named_questionnaires.append(path)
             elif doc.kind == "part":
                 parts.append(path)
             elif doc.kind == "answers":
@@ -361,7 +365,7 @@ class _Validator:
             _, found = self.questionnaire(q)
             results.append(self._result(display_path(q), "questionnaire", found, findings))
         for a in answers:
-            results.append(self._answers(a, questionnaires, findings))
+            results.append(self._answers(a, (named_questionnaires, questionnaires), findings))
         ordered = sorted(findings.values(), key=Finding.sort_key)
         return ValidationReport(tuple(sorted(results, key=lambda r: r.file)), tuple(ordered))
 
@@ -455,7 +459,10 @@ class _Validator:
 
     # ---------------------------------------------------------------- answers
     def _answers(
-        self, path: Path, targets: list[Path], into: dict[tuple[Any, ...], Finding]
+        self,
+        path: Path,
+        targets: tuple[list[Path], list[Path]],
+        into: dict[tuple[Any, ...], Finding],
     ) -> FileResult:
         doc = self.document(path)
         assert not isinstance(doc, InputError)
@@ -483,8 +490,11 @@ class _Validator:
             found = check_answers(loaded, q)
         return self._result(name, "answers", found, into, questionnaire=shown)
 
-    def _find_questionnaire(self, qid: str, answers: Path, targets: list[Path]) -> Path | None:
-        """Same folder first, then the files given, then the built-ins.
+    def _find_questionnaire(
+        self, qid: str, answers: Path, targets: tuple[list[Path], list[Path]]
+    ) -> Path | None:
+        """A questionnaire named on the command line first, then one in the answers' folder,
+        then one found in a folder given, then the built-ins.
 
         Only regular files are opened in the answers' folder (a named pipe there
         is left alone); the files given were read already, pipes included.
@@ -493,8 +503,10 @@ class _Validator:
         if folder not in self.ids:
             self.ids[folder] = _IdIndex(self._nearby(folder), self._questionnaire_id)
         if None not in self.ids:
-            self.ids[None] = _IdIndex(iter(targets), self._questionnaire_id)
-        found = self.ids[folder].find(qid) or self.ids[None].find(qid)
+            named, given = targets
+            self.ids[None] = _IdIndex(iter(named), self._questionnaire_id)
+            self.ids[_GIVEN] = _IdIndex(iter(given), self._questionnaire_id)
+        found = self.ids[None].find(qid) or self.ids[folder].find(qid) or self.ids[_GIVEN].find(qid)
         return found or next((p for p in builtin_paths() if p.stem == qid), None)
 
     @staticmethod
@@ -511,6 +523,9 @@ class _Validator:
             return None
         ident = doc.data.get("id")
         return ident if isinstance(ident, str) else None
+
+
+_GIVEN: Final = Path("\0given")  # a key no folder can have
 
 
 class _IdIndex:
