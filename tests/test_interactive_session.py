@@ -199,7 +199,8 @@ class TestReview:
         return session
 
     def test_rows(self, mini: Questionnaire) -> None:
-        """Every metadata field and applicable question, with the answer as read."""
+        """Every metadata field, the notes on the whole assessment and every applicable question,
+        with the answer as read."""
         step = self._at_review(mini).step()
         assert isinstance(step, ReviewPrompt)
         shown = [(r.key, r.shown, r.origin) for r in step.rows]
@@ -208,6 +209,7 @@ class TestReview:
             ("meta:organisation", "Anytown", "typed"),
             ("meta:assessor", "J. Smith", "typed"),
             ("meta:date", "2026-11-25", "default"),
+            ("meta:notes", "—", None),
             ("appetite", "Most", "typed"),
             ("unions", "No", "typed"),
             ("turnover", "12%", "typed"),
@@ -216,7 +218,7 @@ class TestReview:
             ("members", "Staff, Community", "typed"),
             ("notes", "—", None),
         ]
-        assert list(range(1, 12)) == [r.number for r in step.rows]
+        assert list(range(1, 13)) == [r.number for r in step.rows]
 
     def test_change_one_answer_then_back_to_review(self, mini: Questionnaire) -> None:
         """Changing an answer asks just that one, then returns to the review."""

@@ -414,3 +414,46 @@ def test_a_note_from_the_file_edited_then_interrupted(spawn: Spawn, tmp_path: Pa
     final = load_answers(tmp_path / "day-services-answers.yaml").answers.answers["unions"]
     assert final == unions
     assert not draft.exists()
+
+
+def test_review_an_answers_file_and_add_notes(spawn: Spawn, tmp_path: Path) -> None:
+    """--review with a complete file: straight to the review; notes on the whole assessment
+    typed there are saved with the answers and printed in the Markdown report."""
+    source = tmp_path / "answers.yaml"
+    source.write_text((ASSETS / "mini-answers.yaml").read_text())
+    before = source.read_bytes()
+    desk = spawn("--answers", "answers.yaml", "--review", "--format", "markdown", "-o", "r.md")
+    desk.expect("No ✎")  # the file's answers, with the note it has
+    desk.answer("Are these answers right?", Key.DOWN, Key.DOWN, Key.ENTER)  # a note
+    desk.answer("Which answer is the note for?", *"whole", Key.ENTER)  # type to filter
+    desk.type("Your notes on the whole assessment:", "Board decides in March")
+    desk.expect("Board decides in March")  # the review again, with the notes
+    desk.answer("Are these answers right?", Key.ENTER)  # Yes
+    desk.expect("Answers saved to day-services-answers.yaml")
+    assert desk.finish() == 0
+    assert "Which service are you assessing?" not in desk.screen
+    assert " of 7" not in desk.screen  # no question asked: "Anything else?" waits in the review
+    reviewed = load_answers(tmp_path / "day-services-answers.yaml").answers
+    assert reviewed.metadata.notes == "Board decides in March"
+    assert reviewed.answers == load_answers(ASSETS / "mini-answers.yaml").answers.answers
+    assert "**Assessor's notes:** Board decides in March\n" in (tmp_path / "r.md").read_text()
+    assert source.read_bytes() == before
+
+
+def test_review_confirmed_unchanged_leaves_the_file(spawn: Spawn, tmp_path: Path) -> None:
+    """Confirmed without a change: told so, nothing written, the result that of --answers."""
+    source = tmp_path / "answers.yaml"
+    source.write_text((ASSETS / "mini-answers.yaml").read_text())
+    before = source.read_bytes()
+    desk = spawn("--answers", "answers.yaml", "--review", "--format", "json", "-o", "r.json")
+    desk.answer("Are these answers right?", Key.ENTER)
+    desk.expect("No changes, so answers.yaml was left as it was.")
+    assert desk.finish() == 0
+    assert source.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml", "r.json"]
+    plain = _without_terminal(
+        [*CLI, "assess", "--questionnaire", str(MINI), "-a", "answers.yaml", "--format", "json"],
+        tmp_path,
+        check=True,
+    )
+    assert (tmp_path / "r.json").read_text() == plain.stdout

@@ -127,6 +127,24 @@ class TestFormats:
             assert max(len(line) for line in out.splitlines()) <= 80
             assert "\x1b[" not in out
 
+    def test_text_shows_the_assessors_notes_briefly(self, questionnaire: object) -> None:
+        """Notes on the whole assessment: under the title, on one line, cut at 300 characters."""
+        r = _result(questionnaire, "strong")
+        short = r.model_copy(
+            update={"metadata": r.metadata.model_copy(update={"notes": "First\n\n  talk."})}
+        )
+        out = render_text(short, questionnaire, width=80)  # type: ignore[arg-type]
+        assert "\nNotes: First talk.\n" in out
+        long = r.model_copy(
+            update={"metadata": r.metadata.model_copy(update={"notes": "word " * 200})}
+        )
+        out = render_text(long, questionnaire, width=80)  # type: ignore[arg-type]
+        shown = out.split("Notes: ", 1)[1].split("\n\n", 1)[0]
+        assert shown.count("word") < 70
+        assert "in full in the Markdown and HTML reports)" in " ".join(shown.split())
+        none = r.model_copy(update={"metadata": r.metadata.model_copy(update={"notes": None})})
+        assert "Notes:" not in render_text(none, questionnaire, width=80)  # type: ignore[arg-type]
+
     def test_text_with_colour_has_ansi_styles(self, questionnaire: object) -> None:
         out = render_text(_result(questionnaire, "strong"), questionnaire, width=80, color=True)  # type: ignore[arg-type]
         assert "\x1b[" in out

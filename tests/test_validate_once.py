@@ -431,12 +431,14 @@ def test_a_questionnaire_named_on_the_command_line_wins_over_its_neighbours(
 
     named = validate_paths([tmp_path / "b-new.yaml", answers], cache=False)
     (checked,) = [f for f in named.files if f.kind == "answers"]
-    assert checked.questionnaire is not None and checked.questionnaire.endswith("b-new.yaml")
+    assert checked.questionnaire is not None
+    assert checked.questionnaire.endswith("b-new.yaml")
     assert not [f for f in named.findings if f.level == "error"]
 
     alone = validate_paths([answers], cache=False)  # nothing named: the folder's first
     (checked,) = [f for f in alone.files if f.kind == "answers"]
-    assert checked.questionnaire is not None and checked.questionnaire.endswith("a-old.yaml")
+    assert checked.questionnaire is not None
+    assert checked.questionnaire.endswith("a-old.yaml")
     assert [f.rule for f in alone.findings if f.level == "error"] == ["A201"]
 
 

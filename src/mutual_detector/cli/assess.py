@@ -91,6 +91,7 @@ def get_answers(
     no_input: bool = False,
     save_answers: Path | None = None,
     fixed: CommandLineAnswers | None = None,
+    review: bool = False,
 ) -> Inputs:
     """Load ``answers_path`` and its questionnaire; raise with located findings if invalid.
 
@@ -100,6 +101,7 @@ def get_answers(
     If required answers are missing (or no file is given), they are asked at the
     terminal (:mod:`mutual_detector.interactive`); with ``--no-input`` or no
     terminal that fails with exit 5 instead. ``--resume`` continues a draft.
+    ``--review`` shows the answers for review at the terminal even if none is missing.
     """
     from mutual_detector.model.checks import missing_required
 
@@ -123,6 +125,7 @@ def get_answers(
             save_answers=save_answers,
             fixed_metadata=fixed.metadata,
             fixed_answers=fixed.answers,
+            review=review,
         )
         return Inputs(collected.questionnaire, collected.loaded, ())
     from mutual_detector.loading import check_answers, get_questionnaire, load_answers
@@ -139,6 +142,7 @@ def get_answers(
     if (
         errors
         or resume is not None
+        or review
         or fixed
         or missing_required(questionnaire.questionnaire, given)
     ):
@@ -153,6 +157,7 @@ def get_answers(
             save_answers=save_answers,
             fixed_metadata=fixed.metadata,
             fixed_answers=fixed.answers,
+            review=review,
         )
         kept = tuple(f for f in warnings if f.rule not in ("A205", "A207"))  # dealt with there
         return Inputs(collected.questionnaire, collected.loaded, kept)
@@ -223,7 +228,8 @@ def assess(
         typer.Option(
             "--answers",
             "-a",
-            help="Answers file (YAML or JSON) to score. Nothing is asked.",
+            help="Answers file (YAML or JSON) to score. At a terminal, only missing required "
+            "answers are asked (see --review, --no-input).",
             dir_okay=False,
         ),
     ] = None,
@@ -292,11 +298,24 @@ def assess(
             show_default=False,
         ),
     ] = None,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="At a terminal, show the answers for review even if none is missing: change "
+            "them, add notes and evidence, then confirm. Changes are saved as answers typed "
+            "at the terminal are; confirmed unchanged, the file is left as it was.",
+        ),
+    ] = False,
     min_band: MinBandOpt = None,
     min_score: MinScoreOpt = None,
 ) -> None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
+    if review and (no_input or not sys.stdin.isatty()):  # a usage error before any reading
+        from mutual_detector.interactive.entry import check_review
+
+        check_review(no_input=no_input, interactive=False)
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
     gated = min_band is not None or min_score is not None
     if gated:
@@ -313,6 +332,7 @@ def assess(
         no_input=no_input,
         save_answers=save_answers,
         fixed=fixed,
+        review=review,
     )
     gate: Gate | None = None
     if gated:

@@ -6,15 +6,22 @@
 2. validates answers from a file exactly as typed ones (a bad one is shown
    with its ``file:line:col`` and asked again; with ``--no-input`` or without
    a terminal it is an input error, exit 3);
-3. asks nothing when every required question is answered;
+3. asks nothing when every required question is answered, unless the user
+   asked for the review (``--review``: the required answers still missing,
+   then straight to the review, where any answer can be changed or given and
+   notes added) or resumes a draft;
 4. with ``--no-input`` fails with the list of missing questions (exit 5);
+   ``--review`` with ``--no-input``, or without a terminal, is a usage error
+   (exit 2), since a review is shown at a terminal;
 5. with no terminal on stdin fails at once with one line that names
    ``--answers`` and ``--no-input`` (exit 5), so it never hangs;
 6. otherwise asks, through the questionary frontend (imported only now);
 7. on Ctrl-C, SIGTERM, SIGHUP or a crash saves the answers so far as a draft
    (atomically) and gives the exact command that resumes (exit 130);
 8. at the end saves the answers file, never replacing an existing file
-   without asking (see :mod:`mutual_detector.answers_io`).
+   without asking (see :mod:`mutual_detector.answers_io`). Answers from an
+   ``--answers`` file that were confirmed without any change are not saved
+   again: the file is left as it was, and the user is told so.
 
 Time to the first question: a fresh assessment (no answers file) starts with
 "Which service are you assessing?". That question needs neither the
@@ -38,6 +45,7 @@ from mutual_detector.errors import (
     InputError,
     Interrupted,
     MutualDetectorError,
+    UsageError,
 )
 from mutual_detector.interactive.runtime import (
     Loader,
@@ -49,6 +57,7 @@ from mutual_detector.interactive.runtime import (
 )
 from mutual_detector.interactive.saving import (
     PROGRAM,
+    FromFile,
     Plan,
     choose_target,
     resume_command,
@@ -112,6 +121,20 @@ def default_frontend() -> PromptFrontend:
 # --------------------------------------------------------------------------- entry
 
 
+def check_review(*, no_input: bool, interactive: bool) -> None:
+    """``--review`` is shown at a terminal: a usage error (exit 2) with ``--no-input`` or none."""
+    if no_input:
+        raise UsageError(
+            "--review shows the answers at the terminal to change them, "
+            "so it cannot be used with --no-input"
+        )
+    if not interactive:
+        raise UsageError(
+            "--review needs a terminal to show the answers on; run it at a terminal, "
+            "or leave out --review to score the file as it is"
+        )
+
+
 def collect_answers(
     questionnaire: QuestionnaireSource,
     *,
@@ -120,6 +143,7 @@ def collect_answers(
     fixed_metadata: Mapping[str, MetaValue] | None = None,
     fixed_answers: Mapping[str, Answer] | None = None,
     no_input: bool = False,
+    review: bool = False,
     save_answers: Path | None = None,
     argv: Sequence[str] | None = None,
     interactive: bool | None = None,
@@ -135,7 +159,8 @@ def collect_answers(
     ``answers`` is the loaded ``--answers`` or ``--resume`` file; ``resume``
     its path when it came from ``--resume``. ``interactive`` defaults to
     whether stdin is a terminal. ``say`` prints a line for the user
-    (default: to stderr).
+    (default: to stderr). ``review`` shows the review even when nothing is
+    missing (a fresh assessment and a resumed draft end with it anyway).
     """
     from mutual_detector import gcpause
 
@@ -143,6 +168,8 @@ def collect_answers(
     emit = say or (lambda line: print(line, file=sys.stderr))
     if interactive is None:
         interactive = sys.stdin.isatty()
+    if review:
+        check_review(no_input=no_input, interactive=interactive)
     when = today or dt.date.today()
     argv = list(argv if argv is not None else sys.argv[1:])
     fresh = answers is None and interactive and not no_input
@@ -187,9 +214,9 @@ def collect_answers(
     problems = [_locate(answers, qid, rule, why) for qid, rule, why in session.rejected]
     missing = session.missing_required()
     # At a terminal a resumed draft carries on where it stopped: the optional
-    # questions left, then the review (even if nothing is missing).
+    # questions left, then the review (even if nothing is missing); so does --review.
     can_ask = interactive and not no_input
-    must_ask = bool(missing) or (resume is not None and can_ask)
+    must_ask = bool(missing) or ((resume is not None or review) and can_ask)
     errors = [p for p in problems if p.level == "error"]
     if errors and (no_input or not interactive):
         raise InputError(errors[0].one_line(), errors)
@@ -212,7 +239,13 @@ def collect_answers(
             f"{len(missing)} required question(s) not answered and no terminal to ask them: "
             "pass a complete --answers FILE, or add --no-input to list what is missing."
         )
+    if review and answers is not None:  # a fresh assessment asks everything, then reviews
+        session.skip_to_review()
     plan = Plan(loader, lambda _: session, resume, save_answers, argv, session)
+    if answers is not None and file_answers is not None and resume is None and not errors:
+        # Confirmed without a change, the file is not written again (saving.Plan.unchanged).
+        scored = None if fixed_answers or fixed_metadata else file_answers
+        plan.from_file = FromFile(answers, session.answers_file(), scored)
     notices = [_where(p) for p in problems]
     return _ask(plan, frontend, emit, notices=notices)
 
@@ -276,6 +309,16 @@ def _ask(
             for message in notices:
                 ui.notice(message)
             complete = drive(session, ui)
+            kept = plan.unchanged(complete)
+            if kept is not None:
+                ui.close()
+                emit(f"No changes, so {kept.source.document.file} was left as it was.")
+                return Collected(
+                    kept.scored if kept.scored is not None else complete,
+                    plan.loader.result(),
+                    asked=True,
+                    source=kept.source,
+                )
             target = choose_target(plan, session, ui)
             ui.close()
             saved = write_final(target, complete, session, plan, emit)

@@ -9,7 +9,8 @@ Help, "why this matters" and sources are printed, dimmed, above each prompt,
 under a progress line such as ``Suitability · 7 of 31``. The review prints
 every answer (✎ marks those with a note or evidence), then offers to confirm,
 to change an answer, or to add or edit the note and evidence of one: two
-``text`` prompts, pre-filled, where an empty line clears.
+``text`` prompts, pre-filled, where an empty line clears. The first choice
+for a note is the notes on the whole assessment: one such prompt.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from questionary import Choice, Separator
 from mutual_detector.interactive.steps import (
     BACK,
     NOTE_MARK,
+    NOTES_LABEL,
     EditNote,
     InvalidReply,
     MetaPrompt,
@@ -72,6 +74,7 @@ _NOTE = "note"
 NOTE_HINTS = {
     "note": "why you chose this answer; empty for none",
     "evidence": "where it can be checked, e.g. Staff survey 2025, appendix B; empty for none",
+    "notes": "e.g. who was consulted, what is still to check; empty for none",
 }
 
 
@@ -268,7 +271,18 @@ class QuestionaryFrontend:
         return parse_typed(prompt, str(raw))
 
     def _ask_note(self, prompt: NotePrompt) -> str:
-        if prompt.field == "note":
+        if prompt.field == "notes":
+            self._print(("", "\n"), ("class:heading", NOTES_LABEL))
+            self._print(
+                (
+                    "class:dim",
+                    self._wrapped(
+                        'The Markdown and HTML reports show them under "About this assessment". '
+                        "Enter keeps what is shown; Ctrl-U clears the line."
+                    ),
+                )
+            )
+        elif prompt.field == "note":
             self._print(("", "\n"), ("class:heading", f"Note and evidence: {prompt.label}"))
             self._print(
                 ("class:dim", self._wrapped(f"Answer: {prompt.shown}")),

@@ -7,6 +7,12 @@ existing file is replaced only if the user says so, else the next free name
 the answers file as ``<name>.draft.yaml``, and replaces only an earlier
 draft. The draft a session resumed from is removed once the complete answers
 are saved.
+
+Answers that came from an ``--answers`` file (``assess --review``, or a file
+with answers missing) are written only if something was changed at the
+prompts: confirmed as they were, the file is left untouched, byte for byte,
+and the user is told so (:meth:`Plan.unchanged`). ``--save-answers`` naming
+another file still gets a copy.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from mutual_detector.interactive.steps import PromptFrontend
 
 if TYPE_CHECKING:
     from mutual_detector.interactive.session import Session
-    from mutual_detector.loading import LoadedQuestionnaire
+    from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
     from mutual_detector.model.answers import AnswersFile
 
 PROGRAM = "mutual-detector"
@@ -54,6 +60,18 @@ def resume_command(argv: Sequence[str], draft: str) -> str:
     return shlex.join([PROGRAM, *out, "--resume", draft])
 
 
+@dataclass(frozen=True)
+class FromFile:
+    """An ``--answers`` file being completed or reviewed, as it was before anything was asked."""
+
+    source: LoadedAnswers
+    #: The session's answers before anything was asked (what "unchanged" compares with).
+    before: AnswersFile
+    #: What to score if nothing changes: the file's own answers (None: the session's,
+    #: which differ from the file's by answers given on the command line).
+    scored: AnswersFile | None
+
+
 @dataclass
 class Plan:
     """Where things go, and how to make the session (perhaps once loading is done)."""
@@ -64,6 +82,22 @@ class Plan:
     save_answers: Path | None
     argv: Sequence[str]
     session: Session | None = None
+    from_file: FromFile | None = None
+
+    def unchanged(self, complete: AnswersFile) -> FromFile | None:
+        """The file the answers came from, if ``complete`` is what it was and needs no copy.
+
+        None means "save as usual": something changed, the answers did not come from
+        an ``--answers`` file, or ``--save-answers`` names a file other than it.
+        """
+        kept = self.from_file
+        if kept is None or complete != kept.before:
+            return None
+        if self.save_answers is not None and not same_file(
+            self.save_answers, Path(kept.source.document.file)
+        ):
+            return None
+        return kept
 
     def get_session(self) -> Session:
         if self.session is None:
@@ -98,6 +132,11 @@ def save_draft(plan: Plan, what: str) -> str:
                 shown = display_path(plan.resume)
                 command = resume_command(plan.argv, shown)
                 return f"{what}; your draft {shown} is unchanged. To carry on: {command}"
+            if plan.from_file is not None:
+                shown = plan.from_file.source.document.file
+                return (
+                    f"{what} before anything was changed; nothing was saved, {shown} is as it was"
+                )
             return f"{what} before anything was answered; nothing was saved"
         try:
             path = plan.draft_path(session)
@@ -164,6 +203,7 @@ def same_file(a: Path, b: Path) -> bool:
 __all__ = [
     "ANSWER_OPTIONS",
     "PROGRAM",
+    "FromFile",
     "Plan",
     "choose_target",
     "resume_command",

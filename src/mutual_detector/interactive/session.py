@@ -18,13 +18,21 @@ Rules:
   already seen this session (with their answers as defaults) and every
   unanswered one; answers that came from a file are not asked again.
 * At the end a review lists every answer; any one can be changed, then the
-  user confirms.
+  user confirms. :meth:`Session.skip_to_review` (``assess --review``) goes
+  there as soon as the required answers are in, without asking the optional
+  questions left blank.
 * At the review the user can also add, edit or clear the note and evidence
   of any answered question (:meth:`Session.edit_note`: the note, then the
   evidence, each pre-filled; empty clears). Nothing is asked about notes
   otherwise. A note belongs to its question, not to the value: changing the
   answer keeps it, and so does a value from the command line or one that is
   asked again because the file's value was not valid.
+* The notes on the whole assessment (``metadata.notes``) are a row of the
+  review, under the metadata, and the first choice when picking a note: one
+  prompt, pre-filled, up to 20,000 characters, empty clears.
+* A note typed as it was shown (Enter at the pre-filled prompt) changes
+  nothing, even if the file had spaces or a line break around it, so a review
+  confirmed without changes leaves the answers exactly as they came.
 * Precedence: command line > typed > file > defaults. Answers given on the
   command line are never asked and cannot be changed at the review, but
   their note and evidence can (the note is not the answer).
@@ -43,6 +51,8 @@ from mutual_detector.interactive.steps import (
     META_BY_NAME,
     META_FIELDS,
     META_PREFIX,
+    NOTES_KEY,
+    NOTES_LABEL,
     SKIP,
     ChoiceItem,
     Citation,
@@ -66,6 +76,7 @@ from mutual_detector.interactive.steps import (
     meta_key,
     parse_meta,
     parse_note,
+    preview,
 )
 from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile, Metadata
 from mutual_detector.model.checks import check_answer, resolve
@@ -146,6 +157,8 @@ class Session:
         self._fixed_meta: set[str] = set()
         self._shown: set[str] = set()
         self._skipped: set[str] = set()
+        #: Of those, the ones :meth:`skip_to_review` skipped (not the user's doing).
+        self._left: set[str] = set()
         self._notices: list[str] = []
         #: Questions whose note or evidence was typed in this session.
         self._noted: set[str] = set()
@@ -160,6 +173,8 @@ class Session:
         # Lowest precedence first: defaults, then the file, then the command line.
         self._meta["date"] = today
         self._origin[meta_key("date")] = "default"
+        if self._meta_notes:
+            self._origin[NOTES_KEY] = "file"
         if metadata is not None:
             for f in META_FIELDS:
                 value = getattr(metadata, f.name)
@@ -253,6 +268,25 @@ class Session:
 
     def _first_needed(self) -> str | None:
         return next((k for k in self._order() if self._needs(k)), None)
+
+    def skip_to_review(self) -> None:
+        """Go to the review once the required answers are in (``assess --review``).
+
+        Optional questions and details left blank are not asked: they show as "—"
+        in the review, where they can be answered with "Change an answer".
+        Required ones still missing are asked first.
+        """
+        for key in self._order():
+            if not self._needs(key):
+                continue
+            if is_meta_key(key):
+                required = META_BY_NAME[key.removeprefix(META_PREFIX)].required
+            else:
+                required = self.q.question_index[key].required
+            if not required:
+                self._skipped.add(key)
+                self._left.add(key)
+        self._cursor = self._first_needed()
 
     @property
     def needs_input(self) -> bool:
@@ -352,6 +386,19 @@ class Session:
                     f.name not in self._fixed_meta,
                 )
             )
+        notes = self._meta_notes
+        rows.append(
+            ReviewRow(
+                NOTES_KEY,
+                len(rows) + 1,
+                "About the assessment",
+                NOTES_LABEL,
+                preview(notes or "") or "—",
+                self._origin.get(NOTES_KEY) if notes else None,
+                True,
+                can_note=True,
+            )
+        )
         for qid in self._applicable:
             prompt = self._question_prompt(qid)
             answer = self._answers.get(qid)
@@ -371,6 +418,8 @@ class Session:
         return ReviewPrompt(tuple(rows))
 
     def _note_prompt(self, qid: str, field: NoteField) -> NotePrompt:
+        if qid == NOTES_KEY:
+            return NotePrompt(NOTES_KEY, "notes", NOTES_LABEL, "", self._meta_notes or "")
         question = self.q.question_index[qid]
         answer = self._answers[qid]
         current = answer.note if field == "note" else answer.evidence
@@ -464,7 +513,14 @@ class Session:
         self._editing = False
 
     def change(self, key: str) -> None:
-        """From the review: ask ``key`` again, then whatever that change makes necessary."""
+        """From the review: ask ``key`` again, then whatever that change makes necessary.
+
+        The notes on the whole assessment (:data:`NOTES_KEY`) are not an answer:
+        changing them is :meth:`edit_note`.
+        """
+        if key == NOTES_KEY:
+            self.edit_note(key)
+            return
         if key not in self._order():
             raise InvalidReply(
                 "That answer was given on the command line and cannot be changed here."
@@ -479,12 +535,25 @@ class Session:
 
         Each is pre-filled with what the answer has now; an empty reply clears it.
         Then the review comes back. Answers from the command line may have notes too.
+        ``key`` :data:`NOTES_KEY` asks the notes on the whole assessment instead.
         """
         self._check_notable(key)
-        self._noting = (key, "note")
+        self._noting = (key, "notes" if key == NOTES_KEY else "note")
+
+    @property
+    def assessment_notes(self) -> str | None:
+        """The notes on the whole assessment (``metadata.notes``), None for none."""
+        return self._meta_notes
+
+    def set_assessment_notes(self, notes: str | None) -> None:
+        """Set the notes on the whole assessment (None or blank: none); InvalidReply if too long."""
+        self._check_notable(NOTES_KEY)
+        self._set_notes(parse_note("notes", notes or ""))
 
     def set_note(self, qid: str, note: str | None, evidence: str | None) -> None:
         """Set the note and evidence of the answer to ``qid`` (None or blank: none)."""
+        if qid == NOTES_KEY:
+            raise InvalidReply("The notes on the whole assessment have no evidence.")
         self._check_notable(qid)
         checked = parse_note("note", note or ""), parse_note("evidence", evidence or "")
         self._set_note_field(qid, "note", checked[0])
@@ -493,7 +562,7 @@ class Session:
     def _check_notable(self, key: str) -> None:
         if self._done:
             raise InvalidReply("The answers are confirmed; there is nothing left to change.")
-        if key not in self._answers:
+        if key != NOTES_KEY and key not in self._answers:
             raise InvalidReply(
                 "Only the answer to a question can have a note and evidence; answer it first."
             )
@@ -501,15 +570,30 @@ class Session:
     def _reply_note(self, qid: str, field: NoteField, reply: Reply | MetaValue) -> None:
         if not isinstance(reply, str):
             raise InvalidReply(f"Please type the {field}, or leave it empty for none.")
-        self._set_note_field(qid, field, parse_note(field, reply))
+        if field == "notes":
+            self._set_notes(parse_note(field, reply))
+        else:
+            self._set_note_field(qid, field, parse_note(field, reply))
         self._noting = (qid, "evidence") if field == "note" else None
 
-    def _set_note_field(self, qid: str, field: NoteField, value: str | None) -> None:
+    def _set_note_field(
+        self, qid: str, field: Literal["note", "evidence"], value: str | None
+    ) -> None:
         answer = self._answers[qid]
-        if (answer.note if field == "note" else answer.evidence) == value:
+        if _same_note(answer.note if field == "note" else answer.evidence, value):
             return
         self._answers[qid] = answer.model_copy(update={field: value})
         self._noted.add(qid)
+
+    def _set_notes(self, value: str | None) -> None:
+        if _same_note(self._meta_notes, value):
+            return
+        self._meta_notes = value
+        self._noted.add(NOTES_KEY)
+        if value is None:
+            self._origin.pop(NOTES_KEY, None)
+        else:
+            self._origin[NOTES_KEY] = "typed"
 
     def confirm(self) -> None:
         """From the review: accept the answers (or go to the first one still missing)."""
@@ -524,8 +608,12 @@ class Session:
 
     @property
     def typed_anything(self) -> bool:
-        """Whether the user has given any answer in this session."""
-        return "typed" in self._origin.values() or bool(self._skipped) or bool(self._noted)
+        """Whether the user has given any answer (or note) in this session."""
+        return (
+            "typed" in self._origin.values()
+            or bool(self._skipped - self._left)
+            or bool(self._noted)
+        )
 
     def take_notices(self) -> list[str]:
         """Messages for the user since the last call (answers dropped, ...)."""
@@ -560,6 +648,13 @@ class Session:
     @property
     def asking_order(self) -> list[str]:
         return [question.id for question in self.q.ordered_questions]
+
+
+def _same_note(current: str | None, typed: str | None) -> bool:
+    """Whether ``typed`` (stripped, None for empty) is ``current`` as it would be typed."""
+    if current is None:
+        return typed is None
+    return (current.strip() or None) == typed
 
 
 # --------------------------------------------------------------------------- driving

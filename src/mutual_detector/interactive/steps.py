@@ -2,7 +2,8 @@
 
 A step is what the user is asked now: a :class:`MetaPrompt` (about the
 assessment), a :class:`QuestionPrompt`, the :class:`ReviewPrompt`, a
-:class:`NotePrompt` (the note or evidence of an answer, from the review) or
+:class:`NotePrompt` (from the review: the note or evidence of an answer, or the
+notes on the whole assessment) or
 :data:`DONE`. A reply is a value, ``dont_know``, :data:`BACK` or :data:`SKIP`.
 :func:`parse_typed`, :func:`parse_meta`, :func:`parse_note` and
 :func:`check_selection` turn what was typed or ticked into a reply, or raise
@@ -131,20 +132,41 @@ def parse_meta(field: MetaField, raw: str) -> MetaValue | Nav:
 
 #: The longest note or evidence of an answer (``max_length`` in ``model.answers.Answer``).
 NOTE_MAX_CHARS: Final = 10_000
+#: The longest notes on the whole assessment (``max_length`` of ``Metadata.notes``).
+NOTES_MAX_CHARS: Final = 20_000
 #: Shown in the review next to an answer that has a note or evidence.
 NOTE_MARK: Final = "✎"
-NoteField = Literal["note", "evidence"]
+#: "note" and "evidence" belong to an answer; "notes" to the whole assessment
+#: (``metadata.notes`` in the answers file).
+NoteField = Literal["note", "evidence", "notes"]
+#: The review row, and the note prompt, of the notes on the whole assessment.
+NOTES_KEY: Final = META_PREFIX + "notes"
+NOTES_LABEL: Final = "Notes on the whole assessment"
 
 
 def parse_note(field: NoteField, raw: str) -> str | None:
-    """A note or evidence as typed: stripped; None if empty (no note); InvalidReply if too long."""
+    """A note, evidence or notes as typed: stripped; None if empty; InvalidReply if too long."""
     value = raw.strip()
-    if len(value) > NOTE_MAX_CHARS:
+    limit = NOTES_MAX_CHARS if field == "notes" else NOTE_MAX_CHARS
+    if len(value) > limit:
         raise InvalidReply(
-            f"Please keep the {field} to {NOTE_MAX_CHARS:,} characters or fewer "
+            f"Please keep the {field} to {limit:,} characters or fewer "
             f"(this one has {len(value):,})."
         )
     return value or None
+
+
+def preview(text: str, width: int = 60) -> str:
+    """Long text on one line for the review table: spaces collapsed, cut to ``width`` with …
+    (after a whole word if one ends near the cut)."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    space = cut.rfind(" ")
+    if space >= width - 20:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
 
 
 # --------------------------------------------------------------------------- prompts
@@ -257,11 +279,14 @@ class EditNote:
 
 @dataclass(frozen=True)
 class NotePrompt:
-    """The note, then the evidence, of one answer: asked from the review, pre-filled."""
+    """The note, then the evidence, of one answer: asked from the review, pre-filled.
+
+    With ``key`` :data:`NOTES_KEY` (field ``"notes"``): the notes on the whole assessment.
+    """
 
     key: str
     field: NoteField
-    #: The question, and its answer as the review shows it.
+    #: The question, and its answer as the review shows it (the notes: their label, "").
     label: str
     shown: str
     #: The note or evidence now ("" for none): pre-filled, so Enter keeps it.
@@ -269,6 +294,8 @@ class NotePrompt:
 
     @property
     def message(self) -> str:
+        if self.field == "notes":
+            return "Your notes on the whole assessment:"
         return "Your note on this answer:" if self.field == "note" else "Evidence for this answer:"
 
 
@@ -398,6 +425,9 @@ __all__ = [
     "META_BY_NAME",
     "META_FIELDS",
     "META_PREFIX",
+    "NOTES_KEY",
+    "NOTES_LABEL",
+    "NOTES_MAX_CHARS",
     "NOTE_MARK",
     "NOTE_MAX_CHARS",
     "SKIP",
@@ -427,4 +457,5 @@ __all__ = [
     "parse_meta",
     "parse_note",
     "parse_typed",
+    "preview",
 ]

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 BAR: Final = 20
 #: Legal forms shown with their reasons; the rest are listed by name.
 TOP_FORMS: Final = 3
+#: Characters of the assessor's notes on the whole assessment shown under the title.
+NOTES_SHOWN: Final = 300
 _BAND_STYLE: Final = ("bold green", "bold yellow", "bold dark_orange", "bold red")
 _SEVERITY: Final = {
     "blocker": ("BLOCKER", "bold red"),
@@ -360,6 +362,11 @@ def _header(result: Result) -> RenderableType:
         lines.append(Text(", ".join(about), style="dim"))
     q = result.questionnaire
     lines.append(Text(f"{q.title} {q.version}", style="dim"))
+    if m.notes:
+        notes = " ".join(m.notes.split())
+        if len(notes) > NOTES_SHOWN:
+            notes = notes[: NOTES_SHOWN - 1].rstrip() + "… (in full in the Markdown and HTML reports)"
+        lines.append(Text(f"Notes: {notes}", style="italic"))
     if result.answers_status == "draft":
         lines.append(Text("These answers are a draft.", style="yellow"))
     return Group(*lines)
