@@ -365,7 +365,9 @@ def _header(result: Result) -> RenderableType:
     if m.notes:
         notes = " ".join(m.notes.split())
         if len(notes) > NOTES_SHOWN:
-            notes = notes[: NOTES_SHOWN - 1].rstrip() + "… (in full in the Markdown and HTML reports)"
+            notes = (
+                notes[: NOTES_SHOWN - 1].rstrip() + "… (in full in the Markdown and HTML reports)"
+            )
         lines.append(Text(f"Notes: {notes}", style="italic"))
     if result.answers_status == "draft":
         lines.append(Text("These answers are a draft.", style="yellow"))
