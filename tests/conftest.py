@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -55,3 +56,41 @@ def write_tree(tmp_path: Path) -> TreeWriter:
         return tmp_path
 
     return write
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Work in an empty temporary folder (answers files are saved to the working folder)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def pipe() -> Iterator[Any]:
+    """Keystrokes for prompt_toolkit, fed through a pipe instead of a terminal."""
+    from prompt_toolkit.input import create_pipe_input
+
+    with create_pipe_input() as keys:
+        yield keys
+
+
+@pytest.fixture
+def keyboard(pipe: Any) -> Callable[[list[str | list[str]]], Any]:
+    """The questionary frontend typed at through ``pipe`` (``mini_session.Keyboard``)."""
+    from mini_session import Keyboard
+
+    return lambda batches: Keyboard(pipe, batches)
+
+
+@pytest.fixture(scope="session")
+def loaded() -> Any:
+    """The mini questionnaire (``tests/assets/mini.yaml``), loaded once."""
+    from mutual_detector.loading import load_questionnaire
+
+    return load_questionnaire(ASSETS / "mini.yaml")
+
+
+@pytest.fixture(scope="session")
+def mini(loaded: Any) -> Any:
+    """The mini questionnaire's model (a test module may give ``mini`` another meaning)."""
+    return loaded.questionnaire

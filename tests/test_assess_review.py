@@ -25,6 +25,10 @@ import pytest
 from typer.testing import CliRunner
 
 from clirun import run_cli
+from mini_session import ENTER, FULL, MINI_ANSWERS, TODAY, Keyboard, Script
+from mini_session import collect as _collect
+from mini_session import interrupt as _interrupt
+from mini_session import new_session as _session
 from mutual_detector.answers_io import dump_answers
 from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_USAGE, Interrupted, UsageError
@@ -41,40 +45,13 @@ from mutual_detector.interactive.steps import (
     parse_note,
     preview,
 )
-from mutual_detector.loading import LoadedQuestionnaire, load_answers, load_questionnaire
+from mutual_detector.loading import LoadedQuestionnaire, load_answers
 from mutual_detector.model.answers import Answer, AnswersFile, Metadata
 from mutual_detector.model.questionnaire import Questionnaire
-from test_interactive_notes import (
-    ENTER,
-    FULL,
-    MINI_ANSWERS,
-    TODAY,
-    Keyboard,
-    Script,
-    _collect,
-    _interrupt,
-    _session,
-)
 
 ASSETS = Path(__file__).parent / "assets"
 MINI = ASSETS / "mini.yaml"
 NOTES = "Consulted staff and the unions in June.\nThe board decides in March."
-
-
-@pytest.fixture(scope="module")
-def loaded() -> LoadedQuestionnaire:
-    return load_questionnaire(MINI)
-
-
-@pytest.fixture(scope="module")
-def mini(loaded: LoadedQuestionnaire) -> Questionnaire:
-    return loaded.questionnaire
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _with_notes(notes: str | None) -> AnswersFile:
@@ -555,14 +532,6 @@ class TestQuestionaryFrontend:
             keys.text
         )
         assert "e.g. who was consulted, what is still to check; empty for none" in keys.text
-
-
-@pytest.fixture
-def keyboard() -> Any:
-    from prompt_toolkit.input import create_pipe_input
-
-    with create_pipe_input() as pipe:
-        yield lambda batches: Keyboard(pipe, batches)
 
 
 # --------------------------------------------------------------------------- the command

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mini_session import ARGV, FULL, TODAY
 from mutual_detector.answers_io import dump_answers
 from mutual_detector.errors import (
     EXIT_INCOMPLETE,
@@ -28,32 +29,11 @@ from mutual_detector.loading import LoadedQuestionnaire, load_answers, load_ques
 from mutual_detector.model.answers import Answer
 
 ASSETS = Path(__file__).parent / "assets"
-TODAY = dt.date(2026, 11, 25)
-ARGV = ["assess", "--questionnaire", "mini.yaml"]
-
-FULL = {
-    "meta:service": "Day services",
-    "meta:organisation": "Anytown",
-    "meta:assessor": "J. Smith",
-    "appetite": "most",
-    "unions": False,
-    "turnover": 12,
-    "readiness": 4,
-    "equity": False,
-    "members": ["staff", "community"],
-    "notes": SKIP,
-}
 
 
 @pytest.fixture(scope="module")
 def mini() -> LoadedQuestionnaire:
     return load_questionnaire(ASSETS / "mini.yaml")
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 class Desk:

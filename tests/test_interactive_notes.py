@@ -8,19 +8,27 @@ pseudo-terminal tests are in ``test_pty_assess.py``.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_toolkit.data_structures import Size
-from prompt_toolkit.output.plain_text import PlainTextOutput
 
+from mini_session import (
+    CTRL_U,
+    DOWN,
+    ENTER,
+    FULL,
+    MINI_ANSWERS,
+    UP,
+    Keyboard,
+    Script,
+)
+from mini_session import collect as _collect
+from mini_session import interrupt as _interrupt
+from mini_session import new_session as _session
 from mutual_detector.answers_io import dump_answers
 from mutual_detector.errors import Interrupted
-from mutual_detector.interactive.entry import collect_answers
 from mutual_detector.interactive.session import Session, drive
 from mutual_detector.interactive.steps import (
     NOTE_MARK,
@@ -34,48 +42,9 @@ from mutual_detector.interactive.steps import (
     ReviewPrompt,
     parse_note,
 )
-from mutual_detector.loading import LoadedQuestionnaire, load_answers, load_questionnaire
+from mutual_detector.loading import LoadedQuestionnaire, load_answers
 from mutual_detector.model.answers import Answer, AnswersFile
 from mutual_detector.model.questionnaire import Questionnaire
-
-ASSETS = Path(__file__).parent / "assets"
-TODAY = dt.date(2026, 11, 25)
-ARGV = ["assess", "--questionnaire", "mini.yaml"]
-MINI_ANSWERS = load_answers(ASSETS / "mini-answers.yaml").answers
-#: Replies to every step of a fresh assessment of the mini questionnaire, by key.
-FULL: dict[str, Any] = {
-    "meta:service": "Day services",
-    "meta:organisation": "Anytown",
-    "meta:assessor": "J. Smith",
-    "appetite": "most",
-    "unions": False,
-    "turnover": 12,
-    "readiness": 4,
-    "equity": False,
-    "members": ["staff", "community"],
-    "notes": SKIP,
-}
-
-
-@pytest.fixture(scope="module")
-def loaded() -> LoadedQuestionnaire:
-    return load_questionnaire(ASSETS / "mini.yaml")
-
-
-@pytest.fixture(scope="module")
-def mini(loaded: LoadedQuestionnaire) -> Questionnaire:
-    return loaded.questionnaire
-
-
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def _session(q: Questionnaire, **kwargs: Any) -> Session:
-    kwargs.setdefault("today", TODAY)
-    return Session(q, **kwargs)
 
 
 def _at_review(q: Questionnaire, **kwargs: Any) -> Session:
@@ -340,60 +309,6 @@ class TestSession:
 # --------------------------------------------------------------------------- scripted frontends
 
 
-class Script:
-    """A frontend that replies from a list and records every step it was shown."""
-
-    def __init__(self, replies: list[Any]) -> None:
-        self.replies = list(replies)
-        self.asked: list[str] = []
-        self.notices: list[str] = []
-        self.reviews: list[ReviewPrompt] = []
-        self.defaults: list[str] = []
-        self.closed = 0
-
-    def __call__(self) -> Script:
-        return self
-
-    def _next(self) -> Any:
-        reply = self.replies.pop(0)
-        return reply() if callable(reply) else reply
-
-    def notice(self, message: str) -> None:
-        self.notices.append(message)
-
-    def ask(self, prompt: MetaPrompt | QuestionPrompt | NotePrompt) -> Any:
-        if isinstance(prompt, NotePrompt):
-            self.asked.append(f"{prompt.field}:{prompt.key}")
-            self.defaults.append(prompt.default)
-        else:
-            self.asked.append(prompt.key)
-        return self._next()
-
-    def review(self, review: ReviewPrompt) -> str | EditNote | None:
-        self.asked.append("review")
-        self.reviews.append(review)
-        result: str | EditNote | None = self._next()
-        return result
-
-    def confirm_replace(self, path: str, alternative: str) -> bool:
-        return False
-
-    def close(self) -> None:
-        self.closed += 1
-
-
-def _interrupt() -> None:
-    raise KeyboardInterrupt
-
-
-def _collect(loaded: LoadedQuestionnaire, **kwargs: Any) -> Any:
-    kwargs.setdefault("today", TODAY)
-    kwargs.setdefault("argv", ARGV)
-    kwargs.setdefault("say", lambda line: None)
-    kwargs.setdefault("interactive", True)
-    return collect_answers(loaded, **kwargs)
-
-
 class TestDrive:
     def test_a_note_from_the_review(self, mini: Questionnaire) -> None:
         """Review -> note -> evidence -> review (marked) -> confirm."""
@@ -525,64 +440,6 @@ class TestFiles:
 
 
 # --------------------------------------------------------------------------- the real frontend
-
-
-class _Wide(PlainTextOutput):
-    def get_size(self) -> Size:
-        return Size(rows=40, columns=400)
-
-
-class Keyboard:
-    """The questionary frontend with keystrokes fed through a pipe, one batch per prompt.
-
-    A batch may be a list: the keys after the first part are sent once the prompt
-    shows a validation message (so that it is drawn before it goes away).
-    """
-
-    def __init__(self, pipe: Any, batches: list[str | list[str]]) -> None:
-        from mutual_detector.interactive.frontend import QuestionaryFrontend
-
-        self.screen = io.StringIO()
-        self.batches = list(batches)
-        keyboard = self
-
-        class Fed(QuestionaryFrontend):
-            def _run(self, question: Any) -> Any:
-                batch = keyboard.batches.pop(0)
-                parts = [batch] if isinstance(batch, str) else list(batch)
-                app = question.application
-
-                def after_render(_: object) -> None:
-                    if parts and app.current_buffer.validation_error is not None:
-                        pipe.send_text(parts.pop(0))
-
-                app.after_render += after_render
-                pipe.send_text(parts.pop(0))
-                return super()._run(question)
-
-        self.frontend = Fed(stream=self.screen, keys=pipe)
-        # Wide enough that prompts and messages are not wrapped in the captured text.
-        self.frontend.output = _Wide(self.screen)
-
-    @property
-    def text(self) -> str:
-        return self.screen.getvalue()
-
-
-UP, DOWN, ENTER, CTRL_U = "\x1b[A", "\x1b[B", "\r", "\x15"
-
-
-@pytest.fixture
-def pipe() -> Iterator[Any]:
-    from prompt_toolkit.input import create_pipe_input
-
-    with create_pipe_input() as keys:
-        yield keys
-
-
-@pytest.fixture
-def keyboard(pipe: Any) -> Callable[[list[str | list[str]]], Keyboard]:
-    return lambda batches: Keyboard(pipe, batches)
 
 
 class TestQuestionaryFrontend:
