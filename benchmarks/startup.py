@@ -15,6 +15,11 @@ edit, shown for information. Goal (issue 6): the terminal report of
 ``assess --answers`` within 16x; it remembers the loaded questionnaire, and
 "assess report, cold" (shown for information) is the first run after an
 install or an edit of the questionnaire.
+
+``--floor`` adds two rows that run nothing but imports, with the collector
+paused as the tool does: the libraries the terminal report needs (typer,
+rich, pydantic, PyYAML), then those with the tool's own modules. They show
+how much of the report's start-up is importing alone.
 """
 
 from __future__ import annotations
@@ -34,10 +39,32 @@ GOALS = {"--help": 10.0, "validate": 13.0, "assess report": 16.0}
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "strong-community-health.yaml"
 
 
-def _commands() -> dict[str, list[str]]:
+#: ``--floor``: what importing alone costs, with the collector paused as the tool runs.
+#: The libraries the terminal report needs; then also the tool's modules it loads.
+_LIBRARIES = (
+    "from pydantic import BaseModel\n"
+    "import typer, yaml, rich.console, rich.table, rich.panel, rich.padding\n"
+)
+_TOOL = (
+    "import mutual_detector.cli.root, mutual_detector.cli.assess, mutual_detector.engine\n"
+    "import mutual_detector.loading, mutual_detector.render.terminal, mutual_detector.model.checks\n"
+    "import mutual_detector.questionnaire_cache, mutual_detector.quick_models\n"
+)
+
+
+def _floor(py: str) -> dict[str, list[str]]:
+    pause, freeze = "import gc\ngc.disable()\n", "gc.freeze()\n"
+    return {
+        "imports: libraries": [py, "-c", pause + _LIBRARIES + freeze],
+        "imports: + the tool": [py, "-c", pause + _LIBRARIES + _TOOL + freeze],
+    }
+
+
+def _commands(floor: bool = False) -> dict[str, list[str]]:
     py = sys.executable
     cli = [py, "-m", "mutual_detector"]
     return {
+        **(_floor(py) if floor else {}),
         "python -c pass": [py, "-c", "pass"],
         "--help": [*cli, "--help"],
         "validate": [*cli, "validate"],
@@ -66,9 +93,9 @@ def _time(cmd: list[str], cwd: str, env: dict[str, str]) -> tuple[float, float]:
     return elapsed, _cpu() - cpu
 
 
-def measure(runs: int) -> tuple[dict[str, float], dict[str, float]]:
+def measure(runs: int, floor: bool = False) -> tuple[dict[str, float], dict[str, float]]:
     """Median wall-clock and CPU seconds per command, the commands interleaved run by run."""
-    commands = _commands()
+    commands = _commands(floor)
     # Let Python write .pyc files as an installed package has them (any value of
     # PYTHONDONTWRITEBYTECODE, even "0", would stop that).
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -94,8 +121,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21, help="runs per command (default 21)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also time importing alone: the report's libraries, then with the tool's modules",
+    )
     args = parser.parse_args()
-    medians, cpu = measure(args.runs)
+    medians, cpu = measure(args.runs, args.floor)
     base, cpu_base = medians["python -c pass"], cpu["python -c pass"]
     report = {
         "python": sys.executable,
