@@ -262,9 +262,8 @@ class _Validator:
     questionnaires: dict[Path, tuple[LoadedQuestionnaire | None, list[Finding]]] = field(
         default_factory=dict
     )
-    ids: dict[Path | None, _IdIndex] = field(default_factory=dict)
-    """Questionnaire ids found so far in each answers folder; under None the files named on
-    the command line, under ``_GIVEN`` every questionnaire given (named or in a folder)."""
+    nearby: dict[Path, _IdIndex] = field(default_factory=dict)
+    """The questionnaire ids found so far in each answers folder."""
 
     # ---------------------------------------------------------------- reading (memoised)
     def read(self, path: Path) -> bytes | InputError:
@@ -364,8 +363,11 @@ class _Validator:
         for q in questionnaires:
             _, found = self.questionnaire(q)
             results.append(self._result(display_path(q), "questionnaire", found, findings))
+        # Where answers look for their questionnaire (besides their own folder).
+        by_name = _IdIndex(iter(named_questionnaires), self._questionnaire_id)
+        by_any = _IdIndex(iter(questionnaires), self._questionnaire_id)
         for a in answers:
-            results.append(self._answers(a, (named_questionnaires, questionnaires), findings))
+            results.append(self._answers(a, (by_name, by_any), findings))
         ordered = sorted(findings.values(), key=Finding.sort_key)
         return ValidationReport(tuple(sorted(results, key=lambda r: r.file)), tuple(ordered))
 
@@ -461,7 +463,7 @@ class _Validator:
     def _answers(
         self,
         path: Path,
-        targets: tuple[list[Path], list[Path]],
+        targets: tuple[_IdIndex, _IdIndex],
         into: dict[tuple[Any, ...], Finding],
     ) -> FileResult:
         doc = self.document(path)
@@ -491,7 +493,7 @@ class _Validator:
         return self._result(name, "answers", found, into, questionnaire=shown)
 
     def _find_questionnaire(
-        self, qid: str, answers: Path, targets: tuple[list[Path], list[Path]]
+        self, qid: str, answers: Path, targets: tuple[_IdIndex, _IdIndex]
     ) -> Path | None:
         """A questionnaire named on the command line first, then one in the answers' folder,
         then one found in a folder given, then the built-ins.
@@ -499,18 +501,15 @@ class _Validator:
         Only regular files are opened in the answers' folder (a named pipe there
         is left alone); the files given were read already, pipes included.
         """
+        named, given = targets  # the files named on the command line; all files given
         folder = answers.parent
-        if folder not in self.ids:
-            self.ids[folder] = _IdIndex(self._nearby(folder), self._questionnaire_id)
-        if None not in self.ids:
-            named, given = targets
-            self.ids[None] = _IdIndex(iter(named), self._questionnaire_id)
-            self.ids[_GIVEN] = _IdIndex(iter(given), self._questionnaire_id)
-        found = self.ids[None].find(qid) or self.ids[folder].find(qid) or self.ids[_GIVEN].find(qid)
+        if folder not in self.nearby:
+            self.nearby[folder] = _IdIndex(self._in_folder(folder), self._questionnaire_id)
+        found = named.find(qid) or self.nearby[folder].find(qid) or given.find(qid)
         return found or next((p for p in builtin_paths() if p.stem == qid), None)
 
     @staticmethod
-    def _nearby(folder: Path) -> Iterator[Path]:
+    def _in_folder(folder: Path) -> Iterator[Path]:
         try:
             names = sorted(c for c in folder.iterdir() if c.suffix in YAML_SUFFIXES)
         except OSError:
@@ -523,9 +522,6 @@ class _Validator:
             return None
         ident = doc.data.get("id")
         return ident if isinstance(ident, str) else None
-
-
-_GIVEN: Final = Path("\0given")  # a key no folder can have
 
 
 class _IdIndex:

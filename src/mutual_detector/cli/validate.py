@@ -27,8 +27,9 @@ QuestionnaireOpt = Annotated[
         "-q",
         metavar="ID|PATH",
         help=(
-            "Check answers files against this questionnaire. Default: the questionnaire with the "
-            "answers' id in the same folder, then among the files given, then built in."
+            "Check answers files against this questionnaire. Default: the one with the answers' "
+            "id named on the command line, else in the answers' folder, else among the files "
+            "given, else built in."
         ),
     ),
 ]
