@@ -22,7 +22,7 @@ import yaml
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.errors import InputError
-from mutual_detector.model.findings import Finding, Path, finding
+from mutual_detector.model.findings import Finding, Path, clip, finding
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -325,14 +325,6 @@ def _fail(
 _FLOW_OPEN: Final = re.compile(r"[\[{]")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def clip(value: Any, limit: int = 60) -> str:
-    """``repr(value)`` cut to ``limit`` characters, for quoting user data in one-line messages."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _flow_too_deep(text: str) -> int:

@@ -28,7 +28,7 @@ from mutual_detector.model.expr import (
     _walk,
     check,
 )
-from mutual_detector.model.findings import Finding, Path, dotted, finding
+from mutual_detector.model.findings import Finding, Path, clip, dotted, finding
 from mutual_detector.model.questionnaire import Question, Questionnaire
 
 _MAX_UNREACHABLE_CASES: Final = 4096
@@ -303,7 +303,7 @@ def _scoring(q: Questionnaire) -> list[Finding]:
                     out.append(
                         finding(
                             "Q114",
-                            f"scale point {_clip(key)} is outside {scale.min}..{scale.max}",
+                            f"scale point {clip(key)} is outside {scale.min}..{scale.max}",
                             (*path, "scale"),
                         )
                     )
@@ -478,14 +478,14 @@ def check_answer(question: Question, value: object) -> tuple[str, str] | None:
         if question.option(value) is None:
             return (
                 "A204",
-                f"{_clip(value)} is not an option (choose from {_options(question)})",
+                f"{clip(value)} is not an option (choose from {_options(question)})",
             )
     elif kind == "multi":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return ("A202", f"expected a list of option values, got {_show(value)}")
         for v in value:
             if question.option(v) is None:
-                return ("A204", f"{_clip(v)} is not an option (choose from {_options(question)})")
+                return ("A204", f"{clip(v)} is not an option (choose from {_options(question)})")
         if len(set(value)) != len(value):
             return ("A202", "an option is listed twice")
         if len(value) > 1:
@@ -510,7 +510,7 @@ def _check_number(question: Question, value: object) -> tuple[str, str] | None:
     if value != value or value in (float("inf"), float("-inf")):
         return ("A202", "expected a finite number")
     if abs(value) >= MAX_ANSWER_MAGNITUDE:
-        return ("A203", f"{_clip(value)} is too large (at most 15 digits)")
+        return ("A203", f"{clip(value)} is too large (at most 15 digits)")
     if question.kind == "scale" and question.scale is not None:
         lo, hi = question.scale.min, question.scale.max
         if not float(value).is_integer():
@@ -530,22 +530,14 @@ def _check_number(question: Question, value: object) -> tuple[str, str] | None:
 
 def _show(value: object) -> str:
     if isinstance(value, str):
-        return f"text {_clip(value, 40)}"
+        return f"text {clip(value, 40)}"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing"
-    return _clip(value, 40)
-
-
-def _clip(value: object, limit: int = 60) -> str:
-    """``repr(value)`` cut to ``limit`` characters, for quoting user data in one-line messages."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(value, 40)
 
 
 def _options(question: Question) -> str:
@@ -559,7 +551,7 @@ def resolve(
     findings: list[Finding] = []
     for qid in sorted(answers):
         if qid not in q.question_index:
-            findings.append(finding("A201", f"unknown question id {_clip(qid)}", ("answers", qid)))
+            findings.append(finding("A201", f"unknown question id {clip(qid)}", ("answers", qid)))
     values: dict[str, Value] = {}
     dont_know: set[str] = set()
     invalid: set[str] = set()
@@ -621,7 +613,7 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
         out.append(
             finding(
                 "A206",
-                f"answers are for {_clip(answers.questionnaire)}, not {q.id!r}",
+                f"answers are for {clip(answers.questionnaire)}, not {q.id!r}",
                 ("questionnaire",),
             )
         )
@@ -630,7 +622,7 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
         out.append(
             finding(
                 "A206",
-                f"answers are for version {_clip(answers.questionnaire_version, 40)}, the questionnaire is {q.version}",
+                f"answers are for version {clip(answers.questionnaire_version, 40)}, the questionnaire is {q.version}",
                 ("questionnaire_version",),
                 "warning",
             )

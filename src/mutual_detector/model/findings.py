@@ -344,6 +344,14 @@ def finding(
 _MAX_PART: Final = 60
 
 
+def clip(value: object, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for quoting user data in one-line messages."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _part(name: str) -> str:
     """A key as it can stand in one line: control characters escaped, long keys clipped."""
     shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in name)
@@ -360,4 +368,4 @@ def dotted(path: Path) -> str:
     return out
 
 
-__all__ = ["RULES", "Finding", "Level", "Path", "Rule", "dotted", "finding"]
+__all__ = ["RULES", "Finding", "Level", "Path", "Rule", "clip", "dotted", "finding"]
