@@ -312,10 +312,10 @@ def assess(
 ) -> None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
-    if review and (no_input or not sys.stdin.isatty()):  # a usage error before any reading
+    if review:  # a usage error comes before anything is read
         from mutual_detector.interactive.entry import check_review
 
-        check_review(no_input=no_input, interactive=False)
+        check_review(no_input=no_input, interactive=sys.stdin.isatty())
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
     gated = min_band is not None or min_score is not None
     if gated:
