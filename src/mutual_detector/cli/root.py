@@ -125,15 +125,9 @@ def _root(
         raise typer.Exit(code)
 
 
-#: Each command: its module under mutual_detector.cli and the function in it.
-COMMANDS: Final = {
-    "validate": "validate",
-    "schema": "schema",
-    "assess": "assess",
-    "batch": "batch",
-    "compare": "compare",
-    "template": "template",
-}
+#: The commands, in the order ``--help`` lists them; each is the function of that
+#: name in the module of that name under ``mutual_detector.cli``.
+COMMANDS: Final = ("validate", "schema", "assess", "batch", "compare", "template")
 
 
 _registered: set[str] = set()
@@ -143,10 +137,10 @@ def _register(only: str | None = None) -> None:
     """Add the commands to ``app`` (only ``only``, when given, for a faster start)."""
     import importlib
 
-    for name, function in COMMANDS.items():
+    for name in COMMANDS:
         if (only is None or name == only) and name not in _registered:
             module = importlib.import_module(f"mutual_detector.cli.{name}")
-            _app.command(name)(guarded(getattr(module, function)))
+            _app.command(name)(guarded(getattr(module, name)))
             _registered.add(name)
 
 
@@ -156,7 +150,7 @@ def invoked_command(args: Sequence[str]) -> str | None:
     The root options are all flags, so the command is the first word that is not
     an option. Tab completion needs every command, so it gets None.
     """
-    if any(key.endswith("_COMPLETE") for key in os.environ if key.startswith("_MUTUAL")):
+    if "_MUTUAL_DETECTOR_COMPLETE" in os.environ:  # set by the shell's completion script
         return None
     first = next((a for a in args if not a.startswith("-")), None)
     return first if first in COMMANDS else None
