@@ -581,6 +581,19 @@ def _questions_read_by_caps(q: Questionnaire) -> set[str]:
 
 
 @dataclass(frozen=True)
+class Applicability:
+    """Which questions apply (their ``when:`` is true) or may apply (it is unknown).
+
+    ``applies`` maps each question that applies to True and each that may
+    apply to UNKNOWN (the others are absent); ``scope`` is what later
+    conditions see of the answers.
+    """
+
+    applies: dict[str, Truth]
+    scope: Scope
+
+
+@dataclass(frozen=True)
 class AnswerState:
     """Answers after validation against a questionnaire.
 
@@ -595,6 +608,8 @@ class AnswerState:
     applicable: tuple[str, ...]
     findings: tuple[Finding, ...] = field(default=())
     may_apply: tuple[str, ...] = ()
+    applicability: Applicability | None = None
+    """How applicability was worked out (what conditions see of the answers)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -682,6 +697,39 @@ def _options(question: Question) -> str:
     return ", ".join(o.value for o in question.options)
 
 
+def applicability(
+    questions: Iterable[Question], values: Mapping[str, Value], dont_know: Iterable[str]
+) -> Applicability:
+    """Work out, in asking order, which questions apply to valid answers ``values``.
+
+    ``values`` holds valid, normalised real answers (no "don't know"), ``dont_know``
+    the ids answered "don't know". Answers to questions that do not apply are
+    ignored. This is the one place where applicability is decided: validation,
+    the interactive session and the engine all call it.
+    """
+    dk = dont_know if isinstance(dont_know, set | frozenset) else set(dont_know)
+    seen: dict[str, Value] = {}
+    seen_dk: dict[str, Truth] = {}
+    scope = Scope(seen, seen_dk)
+    applies: dict[str, Truth] = {}
+    for question in questions:
+        qid = question.id
+        when = question.when
+        shown: Truth = True if when is None else when.truth(scope)
+        if shown is False:
+            continue
+        applies[qid] = shown
+        if qid in dk:
+            seen[qid] = UNKNOWN
+            seen_dk[qid] = shown
+        elif qid in values:
+            value = values[qid]
+            seen[qid] = value if shown is True else Maybe(value)
+        else:
+            seen[qid] = UNKNOWN
+    return Applicability(applies, scope)
+
+
 def resolve(
     q: Questionnaire, answers: Mapping[str, Answer], *, warn_missing: bool = False
 ) -> AnswerState:
@@ -689,28 +737,41 @@ def resolve(
 
     A question applies when its ``when:`` is true, and may apply when it is
     unknown (it reads a "don't know" or missing answer); answers to questions
-    that may apply are kept and checked, and only an answer to a question that
-    certainly does not apply is warned about (A205).
+    that may apply are kept and checked, and an answer to a question that
+    certainly does not apply is only warned about (A205), not checked.
     """
     findings: list[Finding] = []
     for qid in sorted(answers):
         if qid not in q.question_index:
             findings.append(finding("A201", f"unknown question id {clip(qid)}", ("answers", qid)))
-    values: dict[str, Value] = {}
+    valid: dict[str, Value] = {}
     dont_know: set[str] = set()
-    invalid: set[str] = set()
-    applicable: list[str] = []
-    may_apply: list[str] = []
-    seen: dict[str, Value] = {}
-    seen_dk: dict[str, Truth] = {}
-    scope = Scope(seen, seen_dk)
+    problems: dict[str, Finding] = {}
     for question in q.ordered_questions:
         qid = question.id
         answer = answers.get(qid)
-        shown: Truth = True if question.when is None else question.when.truth(scope)
+        if answer is None or answer.value is None:
+            continue
+        problem = check_answer(question, answer.value)
+        if problem is not None:
+            rule, message = problem
+            problems[qid] = finding(rule, f"{qid}: {message}", ("answers", qid, "value"))
+        elif answer.value == DONT_KNOW:
+            dont_know.add(qid)
+        else:
+            valid[qid] = normalise(question, answer.value)
+    worked_out = applicability(q.ordered_questions, valid, dont_know)
+    applies = worked_out.applies
+    values: dict[str, Value] = {}
+    applicable: list[str] = []
+    may_apply: list[str] = []
+    for question in q.ordered_questions:
+        qid = question.id
+        shown = applies.get(qid, False)
+        answer = answers.get(qid)
         if shown is False:
             depends_on_invalid = question.when is not None and not question.when.refs.isdisjoint(
-                invalid
+                problems
             )
             if answer is not None and answer.value is not None and not depends_on_invalid:
                 findings.append(
@@ -720,32 +781,25 @@ def resolve(
                 )
             continue
         (applicable if shown is True else may_apply).append(qid)
-        seen[qid] = UNKNOWN
-        if answer is None or answer.value is None:
-            if warn_missing and question.required and shown is True:
-                findings.append(
-                    finding("A207", f"required question {qid!r} is not answered", ("answers",))
-                )
-            continue
-        problem = check_answer(question, answer.value)
-        if problem is not None:
-            rule, message = problem
-            findings.append(finding(rule, f"{qid}: {message}", ("answers", qid, "value")))
-            invalid.add(qid)
-            continue
-        if answer.value == DONT_KNOW:
-            dont_know.add(qid)
-            seen_dk[qid] = True if shown is True else UNKNOWN
-        else:
-            value = _normalise(question, answer.value)
-            values[qid] = value
-            seen[qid] = value if shown is True else Maybe(value)
+        if qid in problems:
+            findings.append(problems[qid])
+        elif qid in valid:
+            values[qid] = valid[qid]
+        elif qid not in dont_know and warn_missing and question.required and shown is True:
+            findings.append(
+                finding("A207", f"required question {qid!r} is not answered", ("answers",))
+            )
     return AnswerState(
-        values, frozenset(dont_know), tuple(applicable), tuple(findings), tuple(may_apply)
+        values,
+        frozenset(d for d in dont_know if d in applies),
+        tuple(applicable),
+        tuple(findings),
+        tuple(may_apply),
+        worked_out,
     )
 
 
-def _normalise(question: Question, value: object) -> Value:
+def normalise(question: Question, value: object) -> Value:
     if question.kind == "multi" and isinstance(value, list):
         order = {o.value: i for i, o in enumerate(question.options)}
         ordered = sorted((str(v) for v in value), key=lambda v: order.get(v, 0))
@@ -786,29 +840,14 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
     return out
 
 
-def scope_of(state: AnswerState) -> Scope:
+def scope_of(state: AnswerState, q: Questionnaire) -> Scope:
     """What a condition sees of validated answers (without scores or flags)."""
-    values: dict[str, Value] = {}
-    dont_know: dict[str, Truth] = {}
-    for qid in state.applicable:
-        if qid in state.dont_know:
-            values[qid] = UNKNOWN
-            dont_know[qid] = True
-        else:
-            values[qid] = state.values.get(qid, UNKNOWN)
-    for qid in state.may_apply:
-        if qid in state.dont_know:
-            values[qid] = UNKNOWN
-            dont_know[qid] = UNKNOWN
-        else:
-            value = state.values.get(qid)
-            values[qid] = UNKNOWN if value is None else Maybe(value)
-    return Scope(values, dont_know)
+    return applicability(q.ordered_questions, state.values, state.dont_know).scope
 
 
-def condition_holds(expr: Expression | None, state: AnswerState) -> bool:
+def condition_holds(expr: Expression | None, state: AnswerState, q: Questionnaire) -> bool:
     """Whether ``expr`` is certainly true of the answers (no condition: true)."""
-    return expr is None or expr.holds(scope_of(state))
+    return expr is None or expr.holds(scope_of(state, q))
 
 
 def missing_required(q: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
@@ -822,6 +861,8 @@ def missing_required(q: Questionnaire, answers: Mapping[str, Answer]) -> list[st
 
 __all__ = [
     "AnswerState",
+    "Applicability",
+    "applicability",
     "check_answer",
     "check_answers_file",
     "condition_holds",

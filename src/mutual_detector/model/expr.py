@@ -121,7 +121,7 @@ class Maybe:
 
 
 Value: TypeAlias = (
-    bool | int | float | str | None | list["Value"] | _Missing | _Unknown | Interval | Maybe
+    bool | int | float | str | list["Value"] | _Missing | _Unknown | Interval | Maybe | None
 )
 #: A truth value: True, False or UNKNOWN.
 Truth: TypeAlias = bool | _Unknown
@@ -401,6 +401,11 @@ def _unquote(text: str) -> str:
 
 def _offset(node: Node) -> int:
     return node.offset
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree under ``node`` (itself included)."""
+    return _walk(node)
 
 
 def _walk(node: Node) -> list[Node]:
@@ -709,12 +714,55 @@ def _compile(node: Node) -> Callable[[Scope], Value]:
         parts = tuple(_compile(o) for o in node.operands)
         return _compile_and(parts) if node.op == "and" else _compile_or(parts)
     if isinstance(node, Compare):
+        fast = _compile_ref_literal(node)
+        if fast is not None:
+            return fast
         left, right, op = _compile(node.left), _compile(node.right), node.op
         return lambda scope: compare(op, left(scope), right(scope))
     if isinstance(node, ListExpr):
         items = tuple(_compile(i) for i in node.items)
         return lambda scope: [item(scope) for item in items]
     return _compile_call(node)
+
+
+def _compile_ref_literal(node: Compare) -> Callable[[Scope], Value] | None:
+    """``q == 'x'``, ``q != 'x'`` and ``q in ['x', 'y']`` with a plain answer: one lookup.
+
+    Anything but a plain string answer (MISSING, UNKNOWN, Maybe, or a value of
+    another type) goes to :func:`compare`, so the result is always the same.
+    """
+    left, right, op = node.left, node.right, node.op
+    if not isinstance(left, Ref):
+        return None
+    name = left.name
+    if op in ("==", "!=") and isinstance(right, Literal_) and isinstance(right.value, str):
+        literal = right.value
+        equal = op == "=="
+
+        def eq(scope: Scope) -> Value:
+            value = scope.values.get(name, MISSING)
+            if type(value) is str:
+                return (value == literal) is equal
+            return compare(op, value, literal)
+
+        return eq
+    if (
+        op in ("in", "not in")
+        and isinstance(right, ListExpr)
+        and all(isinstance(i, Literal_) and isinstance(i.value, str) for i in right.items)
+    ):
+        items = [i.value for i in right.items if isinstance(i, Literal_)]
+        members = frozenset(items)
+        inside = op == "in"
+
+        def member(scope: Scope) -> Value:
+            value = scope.values.get(name, MISSING)
+            if type(value) is str:
+                return (value in members) is inside
+            return compare(op, value, list(items))
+
+        return member
+    return None
 
 
 def _compile_and(parts: tuple[Callable[[Scope], Value], ...]) -> Callable[[Scope], Value]:
@@ -881,4 +929,5 @@ __all__ = [
     "compare",
     "parse",
     "truth",
+    "walk",
 ]
