@@ -78,17 +78,23 @@ def score_range(span: Span) -> Data:
 
 
 def answered_share(ev: Evaluation, measure: Measure | None = None) -> float:
-    """Answered certainly applicable scored weight / certainly applicable scored weight."""
+    """The answered share of the point estimate: the mean of each section's answered share of
+    its certainly applicable scored weight, weighted as the sections are in the score."""
     plan = ev.plan
-    num = den = 0.0
+    answered = [0.0] * len(plan.sections)
+    applicable = [0.0] * len(plan.sections)
     for qid, qs in ev.scores.items():
         qp = plan.by_id[qid]
         if not qs.definite or (measure is not None and qp.measure != measure):
             continue
-        w = plan.sections[qp.section].weight * qp.weight
-        den += w
+        applicable[qp.section] += qp.weight
         if qs.value is not None:
-            num += w
+            answered[qp.section] += qp.weight
+    num = den = 0.0
+    for sp in plan.sections:
+        if applicable[sp.index] > 0:
+            num += sp.weight * answered[sp.index] / applicable[sp.index]
+            den += sp.weight
     return round_unit(num / den) if den > 0 else 0.0
 
 
@@ -271,7 +277,7 @@ def readiness(ev: Evaluation, readiness_flags: list[str]) -> Data:
                 else ("Don't know" if qp.id in ev.dont_know else None),
             }
         )
-    counts = {s: sum(1 for i in items if i.status == s) for s in ("met", "behind", "unknown")}
+    counts = {s: sum(1 for i in items if i["status"] == s) for s in ("met", "behind", "unknown")}
     if rank is None:
         status = "not_assessed"
         summary = "Readiness not assessed: the stage is not known."
