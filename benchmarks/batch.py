@@ -92,13 +92,14 @@ def _answer(question: Any, rng: random.Random) -> Any:
 
 def answers_for(q: Any, rng: random.Random, n: int, *, gaps: bool = True) -> dict[str, Any]:
     """A realistic answers document: conditions followed, some don't know, some gaps."""
-    from mutual_detector.model.expr import Environment
+    from mutual_detector.model.checks import applicability
 
     values: dict[str, Any] = {}
     dont_know: set[str] = set()
     answers: dict[str, Any] = {}
     for question in q.ordered_questions:
-        if question.when is not None and not question.when.evaluate(Environment(values, dont_know)):
+        applies = applicability(q.ordered_questions, values, dont_know).applies
+        if applies.get(question.id) is not True:
             continue
         roll = rng.random() if gaps else 1.0
         if roll < 0.03:

@@ -37,7 +37,7 @@ from mutual_detector.loading import (
 )
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.checks import _can_hold, lint, ref_infos, resolve
-from mutual_detector.model.expr import MISSING, Environment, ExpressionError, Value, check, parse
+from mutual_detector.model.expr import MISSING, UNKNOWN, ExpressionError, Interval, Scope, Value, check, parse
 from mutual_detector.model.findings import RULES, Finding
 from mutual_detector.model.questionnaire import Questionnaire, QuestionnairePart
 
@@ -156,7 +156,7 @@ def yaml_bytes_target(raw: bytes) -> str:
 # --------------------------------------------------------------------------- expressions
 
 
-def _envs(extra: Mapping[str, Value] | None) -> list[Environment]:
+def _envs(extra: Mapping[str, Value] | None) -> list[Scope]:
     mini_values: dict[str, Value] = {
         "appetite": "most",
         "unions": False,
@@ -167,12 +167,12 @@ def _envs(extra: Mapping[str, Value] | None) -> list[Environment]:
         "notes": "text",
     }
     envs = [
-        Environment({}),
-        Environment(mini_values, frozenset(), {"appetite": 0.5}, {"staff": 50.0}),
-        Environment({}, frozenset(QUESTION_IDS)),
+        Scope({}),
+        Scope(mini_values, {}, {"appetite": 0.5}, {"staff": Interval(40.0, 60.0)}),
+        Scope(dict.fromkeys(QUESTION_IDS, UNKNOWN), dict.fromkeys(QUESTION_IDS, True)),
     ]
     if extra:
-        envs.append(Environment(dict(extra), frozenset(), dict.fromkeys(extra, 0.25), {}))
+        envs.append(Scope(dict(extra), {}, dict.fromkeys(extra, 0.25), {}))
     return envs
 
 
@@ -191,9 +191,9 @@ def expr_target(source: str, values: Mapping[str, Value] | None = None) -> str:
         if not isinstance(p, ExpressionError) or not 0 <= p.offset <= len(source):
             raise InvariantError(f"bad problem from check(): {p!r}")
     for env in _envs(values):
-        result = expression.evaluate(env)
-        if not isinstance(result, bool):
-            raise InvariantError(f"evaluate() returned {result!r}, not a bool")
+        result = expression.truth(env)
+        if result is not True and result is not False and result is not UNKNOWN:
+            raise InvariantError(f"truth() returned {result!r}, not true, false or unknown")
     if not problems:
         # What the linter does with a condition that type-checks.
         _can_hold(expression, MINI.questionnaire)

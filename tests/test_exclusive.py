@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from mutual_detector.batch.template import allowed
 from mutual_detector.cli import app
-from mutual_detector.engine import assess, compile_questionnaire
+from mutual_detector.engine import assess, plan_for
 from mutual_detector.engine.whatif import alternatives
 from mutual_detector.errors import InputError
 from mutual_detector.interactive.steps import InvalidReply, check_selection
@@ -83,7 +83,7 @@ class TestTheBuiltIn:
             path = tmp_path / f"q{alone}.yaml"
             path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
             q = load_questionnaire(path).questionnaire
-            assert compile_questionnaire(q).by_id[members["id"]].max_points == expected
+            assert plan_for(q).by_id[members["id"]].max_points == expected
 
 
 class TestWhatIf:
@@ -92,7 +92,7 @@ class TestWhatIf:
     )
     def test_alternatives_are_all_valid_answers(self, current: list[str] | None) -> None:
         assert FUNDING is not None
-        cq = compile_questionnaire(BUILTIN).by_id["rd_funding"]
+        cq = plan_for(BUILTIN).by_id["rd_funding"]
         values = alternatives(cq, current)
         assert values
         for value in values:

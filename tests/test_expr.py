@@ -10,10 +10,14 @@ from mutual_detector.model.expr import (
     MAX_DEPTH,
     MAX_EXPRESSION_LENGTH,
     MISSING,
-    Environment,
+    UNKNOWN,
     ExpressionError,
+    Interval,
+    Maybe,
     RefInfo,
+    Scope,
     check,
+    compare,
     parse,
 )
 
@@ -28,8 +32,13 @@ QUESTIONS = {
 SECTIONS = frozenset({"staff", "money"})
 
 
-def holds(source: str, answers: dict[str, object] | None = None, **env: object) -> bool:
-    return parse(source).evaluate(Environment(answers or {}, **env))  # type: ignore[arg-type]
+def truth(source: str, answers: dict[str, object] | None = None, **scope: object) -> object:
+    """True, False or UNKNOWN."""
+    return parse(source).truth(Scope(answers or {}, **scope))  # type: ignore[arg-type]
+
+
+def holds(source: str, answers: dict[str, object] | None = None, **scope: object) -> bool:
+    return truth(source, answers, **scope) is True
 
 
 def problems(source: str, **kwargs: bool) -> list[tuple[str, int]]:
@@ -66,29 +75,80 @@ class TestEvaluate:
         assert holds("'staff' in members", answers)
         assert holds("'community' not in members", answers)
 
-    def test_missing_answers_make_every_comparison_false(self) -> None:
-        """Unanswered, "don't know" and not applicable all read as missing."""
+    def test_not_applicable_makes_every_comparison_false(self) -> None:
+        """A question that does not apply is MISSING: every comparison with it is false."""
         for source in ("turnover < 10", "turnover >= 10", "appetite == 'x'", "appetite != 'x'"):
-            assert not holds(source, {})
-        assert not holds("'staff' in members", {})
-        assert not holds("'staff' not in members", {})
-        assert holds("not unions", {})  # missing is falsy, so `not` of it holds
+            assert truth(source, {}) is False
+        assert truth("'staff' in members", {}) is False
+        assert truth("'staff' not in members", {}) is False
+        assert truth("not unions", {}) is True  # MISSING is falsy, so `not` of it holds
+
+    def test_unknown_answers_are_unknown_not_false(self) -> None:
+        """A "don't know" answer makes a comparison unknown, and `not` keeps it unknown."""
+        unknown = {"appetite": UNKNOWN, "unions": UNKNOWN, "turnover": UNKNOWN, "members": UNKNOWN}
+        for source in (
+            "appetite == 'most'",
+            "appetite != 'most'",
+            "appetite in ['most', 'some']",
+            "appetite not in ['few']",
+            "turnover < 10",
+            "unions",
+            "not unions",
+            "'staff' in members",
+            "count(members) > 1",
+        ):
+            assert truth(source, unknown) is UNKNOWN, source
+
+    def test_kleene_and_or(self) -> None:
+        """false and unknown is false; true or unknown is true; the rest stays unknown."""
+        answers = {"appetite": "most", "unions": UNKNOWN}
+        assert truth("appetite == 'few' and unions", answers) is False
+        assert truth("appetite == 'most' or unions", answers) is True
+        assert truth("appetite == 'most' and unions", answers) is UNKNOWN
+        assert truth("appetite == 'few' or unions", answers) is UNKNOWN
+        assert truth("not (appetite == 'few' or unions)", answers) is UNKNOWN
+
+    def test_maybe_applies(self) -> None:
+        """An answer to a question that may not apply: false if it fails, else unknown."""
+        answers = {"appetite": Maybe("most")}
+        assert truth("appetite == 'most'", answers) is UNKNOWN
+        assert truth("appetite == 'few'", answers) is False
+        assert truth("answered(appetite)", answers) is UNKNOWN
+
+    def test_intervals(self) -> None:
+        """A range is compared as a whole: decided only if it lies on one side."""
+        sections = {"staff": Interval(30.0, 50.0)}
+        assert truth("section_score('staff') < 60", sections=sections) is True
+        assert truth("section_score('staff') < 40", sections=sections) is UNKNOWN
+        assert truth("section_score('staff') >= 30", sections=sections) is True
+        assert truth("section_score('staff') > 50", sections=sections) is False
+        assert truth("section_score('staff') == 70", sections=sections) is False
+        assert compare("==", Interval(2.0, 2.0), 2) is True
+
+    def test_flags(self) -> None:
+        flags = {"a": True, "b": UNKNOWN, "c": False}
+        assert truth("raised('a')", flags=flags) is True
+        assert truth("raised('b')", flags=flags) is UNKNOWN
+        assert truth("raised_count(['a', 'b', 'c']) >= 1", flags=flags) is True
+        assert truth("raised_count(['a', 'b', 'c']) >= 2", flags=flags) is UNKNOWN
+        assert truth("raised_count(['a', 'b', 'c']) >= 3", flags=flags) is False
+        assert truth("raised('nope')", flags=flags) is False
 
     def test_functions(self) -> None:
-        answers = {"members": ["staff", "users"], "appetite": "most"}
-        dont_know = frozenset({"unions"})
+        answers = {"members": ["staff", "users"], "appetite": "most", "unions": UNKNOWN}
+        dont_know = {"unions": True}
         assert holds("answered(appetite)", answers)
-        assert not holds("answered(unions)", answers, dont_know=dont_know)
+        assert truth("answered(unions)", answers, dont_know=dont_know) is False
         assert holds("dont_know(unions)", answers, dont_know=dont_know)
         assert holds("count(members) == 2", answers)
         assert holds("count(members) == 0", {})
         assert holds(
             "score(appetite) > 0.5 and section_score('staff') >= 70",
             answers,
-            question_scores={"appetite": 1.0},
-            section_scores={"staff": 75.0},
+            scores={"appetite": 1.0},
+            sections={"staff": 75.0},
         )
-        assert not holds("score(unions) >= 0", answers)
+        assert truth("score(unions) >= 0", answers) is False
 
     def test_booleans_are_not_numbers(self) -> None:
         assert not holds("unions == 1", {"unions": True})
@@ -97,7 +157,7 @@ class TestEvaluate:
     def test_numbers(self) -> None:
         assert holds("turnover == 12.0", {"turnover": 12})
         assert holds("turnover > -1.5e2", {"turnover": 0})
-        assert not holds("'a' < 2", {})
+        assert truth("'a' < 2", {}) is False
 
 
 class TestParseErrors:
@@ -240,10 +300,44 @@ ANSWER = st.one_of(
     answers=st.dictionaries(st.sampled_from(list(QUESTIONS)), ANSWER),
 )
 def test_evaluation_is_total(tokens: list[str], answers: dict[str, object]) -> None:
-    """Whatever the answers (even of the wrong type), a parsed expression evaluates to a bool."""
+    """Whatever the answers (even of the wrong type), an expression is true, false or unknown."""
     try:
         expr = parse(" ".join(tokens))
     except ExpressionError:
         return
-    env = Environment(answers, frozenset(), {"appetite": 0.5}, {"staff": 50.0})  # type: ignore[arg-type]
-    assert expr.evaluate(env) in (True, False)
+    scope = Scope(answers, {}, {"appetite": Interval(0.0, 1.0)}, {"staff": 50.0})  # type: ignore[arg-type]
+    assert expr.truth(scope) in (True, False, UNKNOWN)
+
+
+KNOWN = st.one_of(
+    st.sampled_from(["most", "some", "few"]),
+    st.booleans(),
+    st.integers(-5, 200),
+    st.lists(st.sampled_from(["staff", "users", "community"]), unique=True),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tokens=st.lists(TOKENS, min_size=1, max_size=20),
+    answers=st.dictionaries(st.sampled_from(list(QUESTIONS)), KNOWN),
+    hidden=st.sets(st.sampled_from(list(QUESTIONS))),
+)
+def test_unknown_is_sound(tokens: list[str], answers: dict[str, object], hidden: set[str]) -> None:
+    """Hiding answers never changes a decided truth: true stays true, false stays false.
+
+    Kleene's logic is monotone: an expression decided while some answers are
+    unknown has the same truth value whatever those answers turn out to be.
+    (``answered()`` and ``dont_know()`` are facts about the answers themselves,
+    so they are left out.)
+    """
+    try:
+        expr = parse(" ".join(tokens))
+    except ExpressionError:
+        return
+    if expr.functions & {"answered", "dont_know"}:
+        return
+    full = expr.truth(Scope(answers))  # type: ignore[arg-type]
+    partial = expr.truth(Scope({k: (UNKNOWN if k in hidden else v) for k, v in answers.items()}))
+    if partial is not UNKNOWN:
+        assert partial is full

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from mutual_detector.cli import app
 from mutual_detector.errors import EXIT_FINDINGS
 from mutual_detector.model import expr
-from mutual_detector.model.expr import Environment, ExpressionError, parse
+from mutual_detector.model.expr import ExpressionError, Scope, parse
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 ORIGINAL = """when: "appetite != 'few'\""""
@@ -123,7 +123,7 @@ class TestExpressionBounds:
     """The bounds hold exactly at their edges (so a legitimate condition is never refused)."""
 
     def test_depth_32_is_allowed_and_33_is_not(self) -> None:
-        assert parse("(" * 32 + "equity" + ")" * 32).evaluate(Environment({"equity": True}))
+        assert parse("(" * 32 + "equity" + ")" * 32).holds(Scope({"equity": True}))
         with pytest.raises(ExpressionError, match="nested deeper than 32 levels") as caught:
             parse("(" * 33 + "equity" + ")" * 33)
         assert caught.value.offset == 32
@@ -132,18 +132,18 @@ class TestExpressionBounds:
         body = "equity or " * 199 + "equity"
         source = body + " " * (expr.MAX_EXPRESSION_LENGTH - len(body))
         assert len(source) == 2000
-        assert parse(source).evaluate(Environment({"equity": True}))
+        assert parse(source).holds(Scope({"equity": True}))
         with pytest.raises(ExpressionError, match="longer than 2000 characters"):
             parse(source + " ")
 
     def test_200_items_are_allowed_and_201_are_not(self) -> None:
         items = ", ".join(["'most'"] * 200)
-        assert parse(f"appetite in [{items}]").evaluate(Environment({"appetite": "most"}))
+        assert parse(f"appetite in [{items}]").holds(Scope({"appetite": "most"}))
         with pytest.raises(ExpressionError, match="more than 200 items"):
             parse(f"appetite in [{items}, 'most']")
 
     def test_30_digits_are_allowed_and_31_are_not(self) -> None:
-        assert parse("turnover < " + "9" * 30).evaluate(Environment({"turnover": 12}))
+        assert parse("turnover < " + "9" * 30).holds(Scope({"turnover": 12}))
         with pytest.raises(ExpressionError, match="longer than 30 characters"):
             parse("turnover < " + "9" * 31)
 
@@ -155,4 +155,4 @@ class TestExpressionBounds:
         """Answers reach conditions only after validation, but evaluation is total anyway."""
         e = parse(source)
         for value in (10**14, -(10**14), 1e308, -1e308, 0, 5e-324):
-            assert isinstance(e.evaluate(Environment({"turnover": value})), bool)
+            assert isinstance(e.holds(Scope({"turnover": value})), bool)

@@ -37,9 +37,7 @@ def construct(cls: type[M], values: dict[str, Any], fields_set: set[str]) -> M:
     As pydantic's own ``model_construct`` builds one: ``fields_set`` are the
     fields that were given (the others hold their defaults).
     """
-    from mutual_detector.engine.construct import make  # the engine package loads on demand
-
-    return make(cls, values, fields_set)
+    return cls.model_construct(fields_set, **values)
 
 
 # --------------------------------------------------------------------------- answers
@@ -125,7 +123,6 @@ def _metadata(data: Any, limits: dict[str, int]) -> Any:
 
 
 def _answers(data: Any, limits: dict[str, int]) -> dict[str, Any]:
-    from mutual_detector.engine.construct import make
     from mutual_detector.model.answers import Answer
 
     if type(data) is not dict:
@@ -144,10 +141,12 @@ def _answers(data: Any, limits: dict[str, int]) -> dict[str, Any]:
                 "note": _text(item.get("note"), note_limit),
                 "evidence": _text(item.get("evidence"), evidence_limit),
             }
-            out[qid] = make(Answer, values, set(item))
+            out[qid] = construct(Answer, values, set(item))
         else:  # a bare value, as AnswersFile's own `_wrap_bare` takes it
             value = item if type(item) is str else _value(item)
-            out[qid] = make(Answer, {"value": value, "note": None, "evidence": None}, _VALUE_ONLY)
+            out[qid] = construct(
+                Answer, {"value": value, "note": None, "evidence": None}, set(_VALUE_ONLY)
+            )
     return out
 
 

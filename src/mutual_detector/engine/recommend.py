@@ -1,154 +1,222 @@
 """Red flags and recommendations, driven only by the questionnaire's rules.
 
-* A flag is raised when its condition holds. Blockers first, then warnings,
-  then notes; questionnaire order within a severity.
-* A recommendation applies when its ``when:`` holds (or it has none). Its
-  score is ``base`` plus the points of every rule that holds. A rule that holds
-  with ``exclude: true`` rules it out. Rules with points > 0 are reasons for,
-  < 0 reasons against; rules with 0 points that hold are listed as reasons for
-  (they explain why it applies).
+* A flag is **raised** when its condition is true and **possible** when it is
+  unknown (it reads unknown answers). Blockers first, then warnings, then
+  notes; raised before possible; questionnaire order within.
+* A recommendation applies when its ``when:`` is true (or it has none). Its
+  score is ``base`` plus the points of every rule whose condition is true; a
+  rule that is only possibly true does not count, so every reason shown is
+  true of the answers given. A rule with ``exclude: true`` that holds rules it
+  out. Rules with points > 0 are reasons for, < 0 reasons against; rules with
+  0 points that hold are listed as reasons for (they explain why it applies).
+* While a blocker is raised, the spin-out cannot go ahead as proposed: legal
+  forms and governance are **withheld** (not ranked) and the result says what
+  would have to change first. Next steps are still listed.
 * Legal forms not ruled out are ranked by score (highest first), then id.
 * A governance feature is recommended if it applies, is not ruled out and
-  scores 0 or more; otherwise it is listed as not recommended, with reasons.
-* A next step is listed, under its stage, when it applies and is not ruled out.
+  scores 0 or more, and no feature of its ``group`` fits better (higher score,
+  then earlier in the file); the others are listed as not recommended.
+* A next step is listed, under its stage, when it applies and is not ruled
+  out. The first three steps are those of the current stage, then later ones.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from mutual_detector.engine.compiled import Compiled, CRecommendation, CRule
-from mutual_detector.engine.construct import make
-from mutual_detector.model.expr import Environment
-from mutual_detector.model.questionnaire import STAGES, Stage
-from mutual_detector.model.result import (
-    Candidate,
-    FlagResult,
-    Reason,
-    Recommendations,
-    StageSteps,
-)
+from mutual_detector.engine.evaluate import Evaluation, round_unit
+from mutual_detector.engine.plan import Plan, RecommendationPlan, RulePlan
+from mutual_detector.model.expr import UNKNOWN, Scope
+
+_SEVERITY_ORDER = {"blocker": 0, "warning": 1, "info": 2}
+#: How many next steps the result puts first.
+FIRST_STEPS = 3
 
 Data = dict[str, Any]
 
-STAGE_TITLES: dict[Stage, str] = {
-    "explore": "Explore",
-    "business_case": "Business case",
-    "spin_out": "Spin out",
-    "after_spin_out": "After spin-out",
-}
+
+def flag_order(ev: Evaluation) -> list[int]:
+    """Indices of the raised and possible flags, in the order a result lists them."""
+    shown = [i for i, t in enumerate(ev.flags) if t is not False]
+    return sorted(
+        shown,
+        key=lambda i: (_SEVERITY_ORDER[ev.plan.flags[i].severity], ev.flags[i] is UNKNOWN, i),
+    )
 
 
-def flag_results(c: Compiled, raised: tuple[int, ...]) -> list[FlagResult]:
-    """The raised flags (indices into ``c.flags``): blockers, warnings, then notes."""
+def flag_results(ev: Evaluation, depends: dict[int, list[str]]) -> list[Data]:
+    """The raised and possible flags; ``depends``: the unknowns each possible flag reads."""
+    plan = ev.plan
     out = []
-    order = c.flag_order
-    for i in sorted(raised, key=order.__getitem__):
-        data = dict(c.flag_data[i])
-        data["cite"] = list(data["cite"])
-        out.append(make(FlagResult, data))
+    for i in flag_order(ev):
+        fp = plan.flags[i]
+        out.append(
+            {
+                "id": fp.id,
+                "severity": fp.severity,
+                "about": fp.about,
+                "status": "raised" if ev.flags[i] is True else "possible",
+                "message": fp.message,
+                "cite": list(fp.cite),
+                "cap": plan.bands[fp.cap].id if fp.cap is not None else None,
+                "condition": fp.when.source,
+                "depends_on": depends.get(i, []) if ev.flags[i] is UNKNOWN else [],
+            }
+        )
     return out
 
 
-def recommendations(c: Compiled, env: Environment) -> tuple[Recommendations, set[str]]:
-    """The recommendations, and the sources cited by the candidates listed."""
-    forms: list[Data] = []
-    excluded_forms: list[Data] = []
-    governance: list[Data] = []
-    not_recommended: list[Data] = []
-    steps: dict[Stage, list[Data]] = {s: [] for s in STAGES}
-    cited: set[str] = set()
-    for cr in c.recommendations:
-        if cr.when is not None and not cr.when(env):
+def raised_blockers(ev: Evaluation) -> list[str]:
+    """Ids of the raised blockers, in questionnaire order."""
+    return [
+        fp.id for fp in ev.plan.flags if fp.severity == "blocker" and ev.flags[fp.index] is True
+    ]
+
+
+@dataclass(slots=True)
+class _Scored:
+    rec: RecommendationPlan
+    score: float
+    held: list[RulePlan]
+
+    @property
+    def excluded(self) -> bool:
+        return any(rule.exclude for rule in self.held)
+
+
+def _score(rp: RecommendationPlan, scope: Scope) -> _Scored:
+    held = [rule for rule in rp.rules if rule.when.holds(scope)]
+    score = rp.rec.base + sum(rule.points for rule in held)
+    return _Scored(rp, round_unit(score), held)
+
+
+def _applies(rp: RecommendationPlan, scope: Scope) -> bool:
+    return rp.when is None or rp.when.holds(scope)
+
+
+def recommendations(ev: Evaluation, first_change: list[str]) -> tuple[Data, set[str]]:
+    """The recommendations, and the sources cited by the candidates listed.
+
+    ``first_change``: what would have to change first if a blocker is raised.
+    """
+    plan, scope = ev.plan, ev.scope
+    blockers = raised_blockers(ev)
+    forms: list[_Scored] = []
+    excluded_forms: list[_Scored] = []
+    governance: list[_Scored] = []
+    not_recommended: list[_Scored] = []
+    steps: dict[str, list[_Scored]] = {sid: [] for sid, _ in plan.stages}
+    for rp in plan.recommendations:
+        kind = rp.rec.kind
+        if blockers and kind != "next_step":
             continue
-        rec = cr.rec
-        score, held = _held(cr, env)
-        reasons: tuple[list[Reason], list[Reason], list[Reason]] = ([], [], [])
-        for rule in held:
-            reasons[rule.slot].append(
-                make(
-                    Reason,
-                    {"text": rule.reason, "points": rule.shown_points, "cite": list(rule.cite)},
-                )
-            )
-        excluded = reasons[2]
-        cand: Data = {
-            "id": rec.id,
-            "kind": cr.kind,
-            "title": cr.title,
-            "summary": cr.summary,
-            "stage": rec.stage,
-            "score": score,
-            "rank": None,
-            "reasons_for": reasons[0],
-            "reasons_against": reasons[1],
-            "excluded_because": excluded,
-            "cite": list(cr.cite),
-        }
-        kind = cr.kind
+        if not _applies(rp, scope):
+            continue
+        scored = _score(rp, scope)
         if kind == "legal_form":
-            (excluded_forms if excluded else forms).append(cand)
+            (excluded_forms if scored.excluded else forms).append(scored)
         elif kind == "governance":
-            ok = not excluded and cand["score"] >= 0
-            (governance if ok else not_recommended).append(cand)
-        elif not excluded:
-            steps[rec.stage or "explore"].append(cand)
-        else:
-            continue  # a next step ruled out is not listed, nor are its sources
-        cited.update(cr.cite)
-        for rule in held:
+            ok = not scored.excluded and scored.score >= 0
+            (governance if ok else not_recommended).append(scored)
+        elif not scored.excluded and rp.rec.stage in steps:
+            steps[rp.rec.stage].append(scored)
+    forms.sort(key=lambda s: (-s.score, s.rec.rec.id))
+    governance, bettered = _one_per_group(governance)
+    not_recommended = bettered + not_recommended
+    cited: set[str] = set()
+    listed = [*forms, *excluded_forms, *governance, *not_recommended]
+    listed += [s for group in steps.values() for s in group]
+    for s in listed:
+        cited.update(s.rec.rec.cite)
+        for rule in s.held:
             cited.update(rule.cite)
-    forms.sort(key=lambda f: (-f["score"], f["id"]))
-    for n, f in enumerate(forms, start=1):
-        f["rank"] = n
-    governance.sort(key=lambda g: (-g["score"], g["id"]))
-    recs = make(
-        Recommendations,
-        {
-            "legal_forms": _candidates(forms),
-            "excluded_forms": _candidates(excluded_forms),
-            "governance": _candidates(governance),
-            "governance_not_recommended": _candidates(not_recommended),
-            "next_steps": [
-                make(
-                    StageSteps,
-                    {"stage": s, "title": STAGE_TITLES[s], "steps": _candidates(steps[s])},
-                )
-                for s in STAGES
-                if steps[s]
-            ],
-        },
-    )
+    stage_steps = [
+        {"stage": sid, "title": title, "steps": [_candidate(plan, s) for s in steps[sid]]}
+        for sid, title in plan.stages
+        if steps[sid]
+    ]
+    recs = {
+        "status": "withheld" if blockers else "ranked",
+        "withheld_because": blockers,
+        "first_change": first_change if blockers else [],
+        "legal_forms": [_candidate(plan, s, rank=n) for n, s in enumerate(forms, start=1)],
+        "excluded_forms": [_candidate(plan, s) for s in excluded_forms],
+        "governance": [_candidate(plan, s) for s in governance],
+        "governance_not_recommended": [_candidate(plan, s) for s in not_recommended],
+        "next_steps": stage_steps,
+        "first_steps": _first_steps(plan, ev.stage, steps),
+    }
     return recs, cited
 
 
-def _held(cr: CRecommendation, env: Environment) -> tuple[float, list[CRule]]:
-    """A candidate's score (rounded as a result shows it) and the rules that hold for it."""
-    score = cr.rec.base
-    held = [rule for rule in cr.rules if rule.when(env)]
-    for rule in held:
-        score += rule.points
-    return round(score, 4) + 0.0, held
-
-
-def top_legal_form(c: Compiled, env: Environment) -> CRecommendation | None:
-    """The legal form :func:`recommendations` ranks first, without building the rest."""
-    best: tuple[float, str] | None = None
-    top = None
-    for cr in c.legal_forms:
-        if cr.when is not None and not cr.when(env):
+def _one_per_group(recommended: list[_Scored]) -> tuple[list[_Scored], list[_Scored]]:
+    """Keep the best feature of each group; return (recommended, bettered by their group)."""
+    best: dict[str, _Scored] = {}
+    for s in recommended:
+        group = s.rec.rec.group
+        if group is None:
             continue
-        score, held = _held(cr, env)
-        if any(rule.slot == 2 for rule in held):
-            continue  # ruled out
-        key = (-score, cr.rec.id)
+        current = best.get(group)
+        if current is None or s.score > current.score:
+            best[group] = s
+    keep = [s for s in recommended if s.rec.rec.group is None or best[s.rec.rec.group] is s]
+    dropped = [s for s in recommended if s not in keep]
+    keep.sort(key=lambda s: (-s.score, s.rec.rec.id))
+    return keep, dropped
+
+
+def _first_steps(plan: Plan, stage: str | None, steps: dict[str, list[_Scored]]) -> list[str]:
+    start = plan.stage_rank(stage) or 0
+    ordered = [s for sid, _ in plan.stages[start:] for s in steps[sid]]
+    return [s.rec.rec.id for s in ordered[:FIRST_STEPS]]
+
+
+def _candidate(plan: Plan, s: _Scored, rank: int | None = None) -> Data:
+    reasons: tuple[list[Data], list[Data], list[Data]] = ([], [], [])
+    for rule in s.held:
+        slot = 2 if rule.exclude else 1 if rule.points < 0 else 0
+        reasons[slot].append({"text": rule.reason, "points": rule.points, "cite": list(rule.cite)})
+    rec = s.rec.rec
+    return {
+        "id": rec.id,
+        "kind": rec.kind,
+        "title": s.rec.title,
+        "summary": s.rec.summary,
+        "stage": rec.stage,
+        "group": rec.group,
+        "score": s.score,
+        "rank": rank,
+        "reasons_for": reasons[0],
+        "reasons_against": reasons[1],
+        "excluded_because": reasons[2],
+        "cite": list(rec.cite),
+    }
+
+
+def top_legal_form(ev: Evaluation) -> str | None:
+    """Title of the legal form :func:`recommendations` ranks first (None if withheld or none)."""
+    if raised_blockers(ev):
+        return None
+    best: tuple[float, str] | None = None
+    title = None
+    for rp in ev.plan.recommendations:
+        if rp.rec.kind != "legal_form" or not _applies(rp, ev.scope):
+            continue
+        scored = _score(rp, ev.scope)
+        if scored.excluded:
+            continue
+        key = (-scored.score, rp.rec.id)
         if best is None or key < best:
-            best, top = key, cr
-    return top
+            best, title = key, rp.title
+    return title
 
 
-def _candidates(group: list[Data]) -> list[Candidate]:
-    return [make(Candidate, cand) for cand in group]
-
-
-__all__ = ["STAGE_TITLES", "flag_results", "recommendations", "top_legal_form"]
+__all__ = [
+    "FIRST_STEPS",
+    "flag_order",
+    "flag_results",
+    "raised_blockers",
+    "recommendations",
+    "top_legal_form",
+]

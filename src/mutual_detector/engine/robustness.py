@@ -1,119 +1,77 @@
 """Robustness: would the verdict change if one section's weight were 20 % higher or lower?
 
-Each section with applicable scored weight has its weight multiplied by 1.2,
-then by 0.8, one at a time; the overall score, confidence and verdict are
-worked out again from the same answers (blockers still cap). If any of these
-changes the verdict (its band, or whether it is conclusive; an inconclusive
-verdict has no band to change), the verdict is "sensitive" to that section;
-otherwise "robust".
+Each suitability section with a score has its weight multiplied by 1.2, then by
+0.8, one at a time; the verdict is worked out again from the same section
+scores and caps (:func:`~mutual_detector.engine.evaluate.reweighted`). If any
+of these changes the verdict (its best or worst band), the verdict is
+"sensitive" to that section; otherwise "robust". The margin is the distance
+from the point estimate to the nearest limit of its band.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-from mutual_detector.engine.compiled import Compiled
-from mutual_detector.engine.construct import make
-from mutual_detector.engine.core import Evaluation, round_score, round_unit
-from mutual_detector.model.result import Robustness, Sensitivity
+from mutual_detector.engine.evaluate import Evaluation, measure_items, reweighted, round_score
 
 FACTORS: Final = (1.2, 0.8)
 
+Data = dict[str, Any]
 
-def robustness(c: Compiled, ev: Evaluation) -> Robustness:
+
+def robustness(ev: Evaluation) -> Data:
     """Robustness of the verdict, as the result's ``robustness`` field."""
-    o = ev.outcome
-    if o.score is None or o.score_rank is None:
-        return make(
-            Robustness,
-            {
-                "status": "not_applicable",
-                "margin": None,
-                "sensitive_to": [],
-                "summary": "There is no score yet, so there is nothing to test.",
-            },
-        )
-    base = (o.conclusive, o.rank if o.conclusive else None)
-    weights = c.section_weight
-    # Each section's terms of the overall score and confidence, so that changing one
-    # weight is a constant-time update.
-    terms = []
-    total = wsum = csum = cw = 0.0
-    for s, a in enumerate(ev.app):
-        if a <= 0:
-            continue
-        d = ev.den[s]
-        score_term = 100.0 * ev.num[s] / d if d > 0 else None
-        conf_term = d / a
-        w = weights[s]
-        cw += w
-        csum += w * conf_term
-        if score_term is not None:
-            total += w * score_term
-            wsum += w
-        terms.append((s, w, score_term, conf_term))
-    found: list[Sensitivity] = []
+    plan, o = ev.plan, ev.outcome
+    if o.point is None or o.score_rank is None:
+        return {
+            "status": "not_applicable",
+            "margin": None,
+            "sensitive_to": [],
+            "summary": "There is no point estimate yet, so there is nothing to test.",
+        }
+    found: list[Data] = []
     words: list[str] = []
-    for s, w, score_term, conf_term in terms:
+    items = measure_items(ev)
+    for index, _ in items:
+        sp = plan.sections[index]
         for factor in FACTORS:
-            dw = w * factor - w
-            raw = None
-            if wsum + (dw if score_term is not None else 0.0) > 0:
-                raw = (total + (dw * score_term if score_term is not None else 0.0)) / (
-                    wsum + (dw if score_term is not None else 0.0)
-                )
-            conf = (csum + dw * conf_term) / (cw + dw) if cw + dw > 0 else 0.0
-            score = round_score(raw) if raw is not None else None
-            rank = None
-            if score is not None:
-                rank = c.band_rank(score)
-                if o.cap_rank is not None:
-                    rank = max(rank, o.cap_rank)
-            conclusive = score is not None and round_unit(conf) >= c.threshold
-            if (conclusive, rank if conclusive else None) == base:
+            changed = reweighted(ev, items, index, factor)
+            if (changed.best, changed.worst) == (o.best, o.worst):
                 continue
-            band = c.bands[rank] if conclusive and rank is not None else None
             found.append(
-                make(
-                    Sensitivity,
-                    {
-                        "section": c.sections[s].id,
-                        "factor": factor,
-                        "status": "band" if band is not None else "inconclusive",
-                        "band": band.id if band is not None else None,
-                        "score": score,
-                    },
-                )
+                {
+                    "section": sp.id,
+                    "factor": factor,
+                    "status": "decided" if changed.decided else "between",
+                    "best": plan.bands[changed.best].id,
+                    "worst": plan.bands[changed.worst].id,
+                    "score": changed.point,
+                }
             )
             sign = "+20%" if factor > 1 else "-20%"
-            words.append(
-                f"{c.sections[s].title} ({sign}: {band.label if band else 'inconclusive'})"
-            )
-    band = c.bands[o.score_rank]
-    gaps = [o.score - band.min] if band.min > 0 else []
+            shown = plan.bands[changed.best].label
+            if not changed.decided:
+                shown = f"between {shown} and {plan.bands[changed.worst].label}"
+            words.append(f"{sp.title} ({sign}: {shown})")
+    band = plan.bands[o.score_rank]
+    gaps = [o.point - band.min] if band.min > 0 else []
     if band.max < 100:
-        gaps.append(band.max - o.score)
+        gaps.append(band.max - o.point)
     margin = round_score(min(gaps)) if gaps else None
     if found:
-        return make(
-            Robustness,
-            {
-                "status": "sensitive",
-                "margin": margin,
-                "sensitive_to": found,
-                "summary": "Sensitive to the weight of " + "; ".join(words) + ".",
-            },
-        )
-    return make(
-        Robustness,
-        {
-            "status": "robust",
+        return {
+            "status": "sensitive",
             "margin": margin,
-            "sensitive_to": [],
-            "summary": "Robust: the verdict stays the same if any one section's weight is 20% "
-            "higher or lower.",
-        },
-    )
+            "sensitive_to": found,
+            "summary": "Sensitive to the weight of " + "; ".join(words) + ".",
+        }
+    return {
+        "status": "robust",
+        "margin": margin,
+        "sensitive_to": [],
+        "summary": "Robust: the verdict stays the same if any one section's weight is 20% "
+        "higher or lower.",
+    }
 
 
 __all__ = ["FACTORS", "robustness"]

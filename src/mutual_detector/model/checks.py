@@ -18,12 +18,15 @@ from typing import Final
 from mutual_detector.model.answers import DONT_KNOW, Answer, AnswersFile
 from mutual_detector.model.expr import (
     MISSING,
-    Environment,
+    UNKNOWN,
     Expression,
     ExpressionError,
     Literal_,
+    Maybe,
     Ref,
     RefInfo,
+    Scope,
+    Truth,
     Value,
     _walk,
     check,
@@ -120,21 +123,105 @@ def _references(q: Questionnaire) -> list[Finding]:
         out += _citations(flag.cite, sources, ("flags", i))
         if flag.cap is not None and flag.cap not in bands:
             out.append(finding("Q102", f"unknown band {flag.cap!r}", ("flags", i, "cap")))
-        if flag.cap is not None and flag.severity != "blocker":
-            out.append(
-                finding(
-                    "Q102", "only a blocker can cap the verdict", ("flags", i, "cap"), "warning"
-                )
+        if flag.cap is not None and flag.severity == "info":
+            out.append(finding("Q119", "an info flag cannot cap the verdict", ("flags", i, "cap")))
+        if flag.about == "readiness" and (flag.cap is not None or flag.severity == "blocker"):
+            message = (
+                f"readiness flag {flag.id!r} cannot cap the verdict or be a blocker: readiness "
+                "never lowers suitability"
             )
+            out.append(finding("Q119", message, ("flags", i)))
+    stages = set(q.stage_ids)
     for i, rec in enumerate(q.recommendations):
         out += _citations(rec.cite, sources, ("recommendations", i))
         if rec.kind == "next_step" and rec.stage is None:
             out.append(
                 finding("Q116", f"next step {rec.id!r} has no stage", ("recommendations", i))
             )
+        if rec.stage is not None and rec.stage not in stages:
+            out.append(
+                finding(
+                    "Q102",
+                    f"unknown stage {rec.stage!r} (stages: {', '.join(q.stage_ids)})",
+                    ("recommendations", i, "stage"),
+                )
+            )
+        if rec.group is not None and rec.kind != "governance":
+            message = f"only governance features have a group; {rec.id!r} is a {rec.kind}"
+            out.append(finding("Q124", message, ("recommendations", i, "group")))
         for j, rule in enumerate(rec.rules):
             out += _citations(rule.cite, sources, ("recommendations", i, "rules", j))
+    out += _stage_references(q, bands)
     return out
+
+
+def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
+    """Stages, the stage question, expectations by stage, floors and band meanings."""
+    out: list[Finding] = []
+    stages = set(q.stage_ids)
+    known = ", ".join(q.stage_ids)
+    sq = q.scoring.stage_question
+    if sq is not None:
+        question = q.question_index.get(sq)
+        path: Path = ("scoring", "stage_question")
+        if question is None:
+            out.append(finding("Q102", f"unknown question {sq!r}", path))
+        elif question.kind != "single" or any(o.value not in stages for o in question.options):
+            message = f"the stage question {sq!r} must be a single question whose options are stage ids ({known})"
+            out.append(finding("Q120", message, path))
+    for i, band in enumerate(q.scoring.bands):
+        for stage in band.meaning_by_stage:
+            if stage not in stages:
+                message = f"unknown stage {stage!r} (stages: {known})"
+                out.append(finding("Q102", message, ("scoring", "bands", i, "meaning_by_stage")))
+    for i, section in enumerate(q.sections):
+        if section.floor is None:
+            continue
+        fpath: Path = ("sections", i, "floor")
+        if section.floor.cap not in bands:
+            out.append(finding("Q102", f"unknown band {section.floor.cap!r}", (*fpath, "cap")))
+        if section.measure != "suitability" or not section.scored:
+            message = "only a scored suitability section can have a floor (readiness never lowers suitability)"
+            out.append(finding("Q119", message, fpath))
+    measures = {s.id: s.measure for s in q.sections}
+    for i, question in enumerate(q.questions):
+        if question.expect is None:
+            continue
+        path = ("questions", i, "expect")
+        if measures.get(question.section) != "readiness":
+            message = f"{question.id!r} states what is expected by stage, but its section is not a readiness section"
+            out.append(finding("Q120", message, path))
+        if sq is None:
+            message = (
+                "expectations by stage need scoring.stage_question (which question gives the stage)"
+            )
+            out.append(finding("Q120", message, path))
+        for stage, value in question.expect.items():
+            if stage not in stages:
+                out.append(
+                    finding("Q102", f"unknown stage {stage!r} (stages: {known})", (*path, stage))
+                )
+            problem = _expectation_problem(question, value)
+            if problem is not None:
+                out.append(finding("Q120", f"{question.id}: {problem}", (*path, stage)))
+    return out
+
+
+def _expectation_problem(question: Question, value: object) -> str | None:
+    if question.kind == "single":
+        if not isinstance(value, str) or question.option(value) is None:
+            return (
+                f"expected answer {clip(value)} is not an option (choose from {_options(question)})"
+            )
+        return None
+    if question.kind == "yes_no":
+        return None if isinstance(value, bool) else "a yes/no expectation is true or false"
+    if question.kind == "scale" and question.scale is not None:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        if not ok or not question.scale.min <= int(value) <= question.scale.max:  # type: ignore[arg-type]
+            return f"expected answer {clip(value)} is not a point of the scale"
+        return None
+    return f"expectations by stage are for single, yes/no and scale questions, not {question.kind}"
 
 
 def ref_infos(q: Questionnaire) -> dict[str, RefInfo]:
@@ -184,17 +271,22 @@ def _conditions(q: Questionnaire) -> list[Finding]:
         if not any(f.path == path for f in out) and not _can_hold(question.when, q):
             out.append(finding("Q111", f"the condition of {question.id!r} can never hold", path))
     out = _section_paths(q, out)
+    earlier: set[str] = set()
     for i, flag in enumerate(q.flags):
         path = ("flags", i, "when")
-        out += _expr_findings(check(flag.when, infos, sections), path)
+        out += _expr_findings(check(flag.when, infos, sections, flags=frozenset(earlier)), path)
+        earlier.add(flag.id)
         if not any(f.path == path for f in out) and not _can_hold(flag.when, q):
             out.append(finding("Q111", f"flag {flag.id!r} can never be raised", path))
+    every_flag = frozenset(earlier)
     for i, rec in enumerate(q.recommendations):
         if rec.when is not None:
-            out += _expr_findings(check(rec.when, infos, sections), ("recommendations", i, "when"))
+            out += _expr_findings(
+                check(rec.when, infos, sections, flags=every_flag), ("recommendations", i, "when")
+            )
         for j, rule in enumerate(rec.rules):
             path = ("recommendations", i, "rules", j, "when")
-            out += _expr_findings(check(rule.when, infos, sections), path)
+            out += _expr_findings(check(rule.when, infos, sections, flags=every_flag), path)
     return out
 
 
@@ -264,7 +356,7 @@ def _domain(question: Question, literals: list[Value]) -> list[Value]:
 
 def _can_hold(expr: Expression, q: Questionnaire) -> bool:
     """Whether some combination of answers makes ``expr`` true (True if too many to try)."""
-    if expr.functions & {"score", "section_score"}:
+    if expr.functions & {"score", "section_score", "raised", "raised_count"}:
         return True
     literals: list[Value] = [n.value for n in _walk(expr.tree) if isinstance(n, Literal_)]
     refs = sorted(r for r in expr.refs if r in q.question_index)
@@ -275,10 +367,13 @@ def _can_hold(expr: Expression, q: Questionnaire) -> bool:
         if total > _MAX_UNREACHABLE_CASES:
             return True
     for combo in itertools.product(*domains):
-        answers = {r: v for r, v in zip(refs, combo, strict=True) if v is not MISSING}
-        for dont_know in (frozenset(), frozenset(r for r in refs if r not in answers)):
-            if expr.evaluate(Environment(answers, dont_know)):
-                return True
+        values = {r: v for r, v in zip(refs, combo, strict=True) if v is not MISSING}
+        if expr.holds(Scope(values)):
+            return True
+        unknown: dict[str, Value] = {r: UNKNOWN for r in refs if r not in values}
+        known: dict[str, Truth] = dict.fromkeys(unknown, True)
+        if unknown and expr.holds(Scope({**values, **unknown}, known)):
+            return True
     return False
 
 
@@ -416,6 +511,33 @@ def _bands(q: Questionnaire) -> list[Finding]:
 
 def _content(q: Questionnaire) -> list[Finding]:
     out: list[Finding] = []
+    if q.scoring.confidence_threshold is not None:
+        message = (
+            "confidence_threshold no longer decides anything: unknown answers now give the "
+            "score a range, and the verdict says 'between' two bands until it lies in one"
+        )
+        out.append(finding("Q118", message, ("scoring", "confidence_threshold"), "warning"))
+    for i, source in enumerate(q.sources):
+        lacking = [n for n in ("publisher", "url") if getattr(source, n) is None]
+        if source.url is None and source.year is None:
+            lacking.append("year")
+        if lacking:
+            message = f"source {source.id!r} has no {', '.join(lacking)}: a reader must be able to find it"
+            out.append(finding("Q121", message, ("sources", i), "warning"))
+    cap_reads = _questions_read_by_caps(q)
+    for i, question in enumerate(q.questions):
+        if not question.actionable or question.kind == "text":
+            continue
+        if not (q.is_scored(question) or question.id in cap_reads):
+            continue
+        if question.action is None and not all(
+            o.action is not None for o in question.options if o is not _worst(question)
+        ):
+            message = (
+                f"what-if may suggest changing {question.id!r}, but it has no `action:` wording "
+                "(on the question, or on each option but the worst)"
+            )
+            out.append(finding("Q122", message, ("questions", i), "warning"))
     for i, question in enumerate(q.questions):
         if not q.is_scored(question):
             continue
@@ -441,22 +563,53 @@ def _content(q: Questionnaire) -> list[Finding]:
     return out
 
 
+def _worst(question: Question) -> object:
+    """The option what-if never suggests moving to (the lowest scored), or None."""
+    scored = [o for o in question.options if o.score is not None]
+    return min(scored, key=lambda o: o.score or 0.0) if scored else None
+
+
+def _questions_read_by_caps(q: Questionnaire) -> set[str]:
+    out: set[str] = set()
+    for flag in q.flags:
+        if flag.cap is not None or flag.severity == "blocker":
+            out |= flag.when.refs
+    return out
+
+
 # --------------------------------------------------------------------------- answers
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Which questions apply (their ``when:`` is true) or may apply (it is unknown).
+
+    ``applies`` maps each question that applies to True and each that may
+    apply to UNKNOWN (the others are absent); ``scope`` is what later
+    conditions see of the answers.
+    """
+
+    applies: dict[str, Truth]
+    scope: Scope
 
 
 @dataclass(frozen=True)
 class AnswerState:
     """Answers after validation against a questionnaire.
 
-    ``values`` holds the usable answers of applicable questions (``dont_know``
-    and not-applicable ones excluded); ``dont_know`` the ids answered "don't
-    know"; ``applicable`` the ids whose ``when:`` holds, in asking order.
+    ``values`` holds the valid real answers of the questions that apply or may
+    apply ("don't know" excluded); ``dont_know`` the ids answered "don't know";
+    ``applicable`` the ids whose ``when:`` is true and ``may_apply`` those whose
+    ``when:`` is unknown (it reads a "don't know" answer), each in asking order.
     """
 
     values: dict[str, Value]
     dont_know: frozenset[str]
     applicable: tuple[str, ...]
     findings: tuple[Finding, ...] = field(default=())
+    may_apply: tuple[str, ...] = ()
+    applicability: Applicability | None = None
+    """How applicability was worked out (what conditions see of the answers)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -544,25 +697,81 @@ def _options(question: Question) -> str:
     return ", ".join(o.value for o in question.options)
 
 
+def applicability(
+    questions: Iterable[Question], values: Mapping[str, Value], dont_know: Iterable[str]
+) -> Applicability:
+    """Work out, in asking order, which questions apply to valid answers ``values``.
+
+    ``values`` holds valid, normalised real answers (no "don't know"), ``dont_know``
+    the ids answered "don't know". Answers to questions that do not apply are
+    ignored. This is the one place where applicability is decided: validation,
+    the interactive session and the engine all call it.
+    """
+    dk = dont_know if isinstance(dont_know, set | frozenset) else set(dont_know)
+    seen: dict[str, Value] = {}
+    seen_dk: dict[str, Truth] = {}
+    scope = Scope(seen, seen_dk)
+    applies: dict[str, Truth] = {}
+    for question in questions:
+        qid = question.id
+        when = question.when
+        shown: Truth = True if when is None else when.truth(scope)
+        if shown is False:
+            continue
+        applies[qid] = shown
+        if qid in dk:
+            seen[qid] = UNKNOWN
+            seen_dk[qid] = shown
+        elif qid in values:
+            value = values[qid]
+            seen[qid] = value if shown is True else Maybe(value)
+        else:
+            seen[qid] = UNKNOWN
+    return Applicability(applies, scope)
+
+
 def resolve(
     q: Questionnaire, answers: Mapping[str, Answer], *, warn_missing: bool = False
 ) -> AnswerState:
-    """Validate ``answers`` against ``q`` and work out which questions apply."""
+    """Validate ``answers`` against ``q`` and work out which questions apply.
+
+    A question applies when its ``when:`` is true, and may apply when it is
+    unknown (it reads a "don't know" or missing answer); answers to questions
+    that may apply are kept and checked, and an answer to a question that
+    certainly does not apply is only warned about (A205), not checked.
+    """
     findings: list[Finding] = []
     for qid in sorted(answers):
         if qid not in q.question_index:
             findings.append(finding("A201", f"unknown question id {clip(qid)}", ("answers", qid)))
-    values: dict[str, Value] = {}
+    valid: dict[str, Value] = {}
     dont_know: set[str] = set()
-    invalid: set[str] = set()
-    applicable: list[str] = []
+    problems: dict[str, Finding] = {}
     for question in q.ordered_questions:
         qid = question.id
         answer = answers.get(qid)
-        shown = question.when is None or question.when.evaluate(Environment(values, dont_know))
-        if not shown:
+        if answer is None or answer.value is None:
+            continue
+        problem = check_answer(question, answer.value)
+        if problem is not None:
+            rule, message = problem
+            problems[qid] = finding(rule, f"{qid}: {message}", ("answers", qid, "value"))
+        elif answer.value == DONT_KNOW:
+            dont_know.add(qid)
+        else:
+            valid[qid] = normalise(question, answer.value)
+    worked_out = applicability(q.ordered_questions, valid, dont_know)
+    applies = worked_out.applies
+    values: dict[str, Value] = {}
+    applicable: list[str] = []
+    may_apply: list[str] = []
+    for question in q.ordered_questions:
+        qid = question.id
+        shown = applies.get(qid, False)
+        answer = answers.get(qid)
+        if shown is False:
             depends_on_invalid = question.when is not None and not question.when.refs.isdisjoint(
-                invalid
+                problems
             )
             if answer is not None and answer.value is not None and not depends_on_invalid:
                 findings.append(
@@ -571,27 +780,26 @@ def resolve(
                     )
                 )
             continue
-        applicable.append(qid)
-        if answer is None or answer.value is None:
-            if warn_missing and question.required:
-                findings.append(
-                    finding("A207", f"required question {qid!r} is not answered", ("answers",))
-                )
-            continue
-        problem = check_answer(question, answer.value)
-        if problem is not None:
-            rule, message = problem
-            findings.append(finding(rule, f"{qid}: {message}", ("answers", qid, "value")))
-            invalid.add(qid)
-            continue
-        if answer.value == DONT_KNOW:
-            dont_know.add(qid)
-        else:
-            values[qid] = _normalise(question, answer.value)
-    return AnswerState(values, frozenset(dont_know), tuple(applicable), tuple(findings))
+        (applicable if shown is True else may_apply).append(qid)
+        if qid in problems:
+            findings.append(problems[qid])
+        elif qid in valid:
+            values[qid] = valid[qid]
+        elif qid not in dont_know and warn_missing and question.required and shown is True:
+            findings.append(
+                finding("A207", f"required question {qid!r} is not answered", ("answers",))
+            )
+    return AnswerState(
+        values,
+        frozenset(d for d in dont_know if d in applies),
+        tuple(applicable),
+        tuple(findings),
+        tuple(may_apply),
+        worked_out,
+    )
 
 
-def _normalise(question: Question, value: object) -> Value:
+def normalise(question: Question, value: object) -> Value:
     if question.kind == "multi" and isinstance(value, list):
         order = {o.value: i for i, o in enumerate(question.options)}
         ordered = sorted((str(v) for v in value), key=lambda v: order.get(v, 0))
@@ -632,15 +840,14 @@ def check_answers_file(q: Questionnaire, answers: AnswersFile) -> list[Finding]:
     return out
 
 
-def condition_holds(
-    expr: Expression | None,
-    state: AnswerState,
-    scores: Mapping[str, float] | None = None,
-    sections: Mapping[str, float] | None = None,
-) -> bool:
-    if expr is None:
-        return True
-    return expr.evaluate(Environment(state.values, state.dont_know, scores, sections))
+def scope_of(state: AnswerState, q: Questionnaire) -> Scope:
+    """What a condition sees of validated answers (without scores or flags)."""
+    return applicability(q.ordered_questions, state.values, state.dont_know).scope
+
+
+def condition_holds(expr: Expression | None, state: AnswerState, q: Questionnaire) -> bool:
+    """Whether ``expr`` is certainly true of the answers (no condition: true)."""
+    return expr is None or expr.holds(scope_of(state, q))
 
 
 def missing_required(q: Questionnaire, answers: Mapping[str, Answer]) -> list[str]:
@@ -654,6 +861,8 @@ def missing_required(q: Questionnaire, answers: Mapping[str, Answer]) -> list[st
 
 __all__ = [
     "AnswerState",
+    "Applicability",
+    "applicability",
     "check_answer",
     "check_answers_file",
     "condition_holds",
@@ -661,4 +870,5 @@ __all__ = [
     "missing_required",
     "ref_infos",
     "resolve",
+    "scope_of",
 ]

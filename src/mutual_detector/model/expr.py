@@ -14,9 +14,18 @@ Grammar (lowest precedence first)::
              | IDENT "(" [expr ("," expr)*] ")" | "[" [expr ("," expr)*] "]"
              | "(" expr ")"
 
-A question id evaluates to its answer. An answer that is missing, "don't
-know" or not applicable is :data:`MISSING`: every comparison with it is false,
-and it is falsy. Use ``answered(q)`` to ask explicitly.
+Conditions have three truth values (Kleene's logic): true, false and
+:data:`UNKNOWN`. A question id evaluates to its answer. A question that does
+not apply is :data:`MISSING`: every comparison with it is false. An answer
+that is "don't know", or missing while its question applies, is
+:data:`UNKNOWN`: comparisons with it are unknown, ``not`` of unknown is
+unknown, ``false and x`` is false and ``true or x`` is true. Scores of unknown
+answers are :class:`Interval` ranges, and a comparison with a range is decided
+only when the whole range is on one side. ``answered(q)`` and ``dont_know(q)``
+are facts about the answers: always true or false for a question that applies.
+
+Expressions are compiled once into closures (:meth:`Expression.compiled`) and
+evaluated against a :class:`Scope`.
 """
 
 from __future__ import annotations
@@ -25,7 +34,8 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from functools import cached_property
+from typing import Final, Literal, TypeAlias
 
 #: Bounds that keep a hostile file from exhausting memory or the stack.
 MAX_EXPRESSION_LENGTH: Final = 2_000
@@ -39,9 +49,13 @@ FUNCTIONS: Final[dict[str, str]] = {
     "count": "count(q): how many options were chosen in the multi question q (0 if none)",
     "score": "score(q): q's normalised score from 0 to 1 (missing if not scored)",
     "section_score": "section_score('id'): the section's score from 0 to 100",
+    "raised": "raised('flag_id'): true if that (earlier) flag is raised",
+    "raised_count": "raised_count(['a', 'b']): how many of those (earlier) flags are raised",
 }
-#: Functions that depend on scores, so are not allowed in a question's ``when:``.
-SCORE_FUNCTIONS: Final = frozenset({"score", "section_score"})
+#: Functions that depend on scores or flags, so are not allowed in a question's ``when:``.
+SCORE_FUNCTIONS: Final = frozenset({"score", "section_score", "raised", "raised_count"})
+#: Functions that read flags (flags and recommendations only).
+FLAG_FUNCTIONS: Final = frozenset({"raised", "raised_count"})
 
 
 class ExpressionError(ValueError):
@@ -54,7 +68,7 @@ class ExpressionError(ValueError):
 
 
 class _Missing:
-    """The value of an unanswered, "don't know" or not-applicable question."""
+    """The value of a question that does not apply: every comparison with it is false."""
 
     _instance: _Missing | None = None
 
@@ -70,9 +84,47 @@ class _Missing:
         return "MISSING"
 
 
-MISSING: Final = _Missing()
+class _Unknown:
+    """Unknown: the value of a "don't know" answer, and the third truth value."""
 
-Value = bool | int | float | str | None | list["Value"] | _Missing
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        raise TypeError("UNKNOWN has no truth value; compare with `is True`")
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+MISSING: Final = _Missing()
+UNKNOWN: Final = _Unknown()
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A number known only to lie in ``[lo, hi]`` (a score with unknown answers)."""
+
+    lo: float
+    hi: float
+
+
+@dataclass(frozen=True, slots=True)
+class Maybe:
+    """The answer of a question that may or may not apply: either ``value`` or MISSING."""
+
+    value: Value
+
+
+Value: TypeAlias = (
+    bool | int | float | str | list["Value"] | _Missing | _Unknown | Interval | Maybe | None
+)
+#: A truth value: True, False or UNKNOWN.
+Truth: TypeAlias = bool | _Unknown
 
 
 # --------------------------------------------------------------------------- tree
@@ -132,15 +184,27 @@ Node = Literal_ | Ref | ListExpr | Call | Not | BoolOp | Compare
 
 @dataclass(frozen=True)
 class Expression:
-    """A parsed expression with the question ids it reads."""
+    """A parsed expression with the question ids, functions and flags it reads."""
 
     source: str
     tree: Node
     refs: frozenset[str] = field(default_factory=frozenset)
     functions: frozenset[str] = field(default_factory=frozenset)
+    flags: frozenset[str] = field(default_factory=frozenset)
+    """Flag ids named in ``raised()`` and ``raised_count()``."""
 
-    def evaluate(self, env: Environment) -> bool:
-        return _truthy(_eval(self.tree, env))
+    @cached_property
+    def compiled(self) -> Callable[[Scope], Value]:
+        """The expression as a closure over a :class:`Scope` (built once, on first use)."""
+        return _compile(self.tree)
+
+    def truth(self, scope: Scope) -> Truth:
+        """True, False or UNKNOWN."""
+        return truth(self.compiled(scope))
+
+    def holds(self, scope: Scope) -> bool:
+        """Whether the expression is certainly true."""
+        return truth(self.compiled(scope)) is True
 
 
 # --------------------------------------------------------------------------- tokens
@@ -339,6 +403,11 @@ def _offset(node: Node) -> int:
     return node.offset
 
 
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree under ``node`` (itself included)."""
+    return _walk(node)
+
+
 def _walk(node: Node) -> list[Node]:
     out: list[Node] = []
     stack: list[Node] = [node]
@@ -364,9 +433,19 @@ def parse(source: str) -> Expression:
         raise ExpressionError("empty expression", 0)
     tree = _Parser(source).parse()
     nodes = _walk(tree)
-    refs = frozenset(n.name for n in nodes if isinstance(n, Ref))
+    under_flags = {
+        id(m) for n in nodes if isinstance(n, Call) and n.name in FLAG_FUNCTIONS for m in _walk(n)
+    }
+    refs = frozenset(n.name for n in nodes if isinstance(n, Ref) and id(n) not in under_flags)
     functions = frozenset(n.name for n in nodes if isinstance(n, Call))
-    return Expression(source, tree, refs, functions)
+    flags = frozenset(
+        lit.value
+        for n in nodes
+        if isinstance(n, Call) and n.name in FLAG_FUNCTIONS
+        for lit in _walk(n.args[0])
+        if isinstance(lit, Literal_) and isinstance(lit.value, str)
+    )
+    return Expression(source, tree, refs, functions, flags)
 
 
 # --------------------------------------------------------------------------- types
@@ -388,21 +467,36 @@ def check(
     sections: frozenset[str] = frozenset(),
     *,
     allow_scores: bool = True,
+    flags: frozenset[str] = frozenset(),
 ) -> list[ExpressionError]:
-    """Type-check ``expr`` against the questions it may read; return every problem."""
+    """Type-check ``expr`` against the questions, sections and flags it may read.
+
+    ``flags`` are the flag ids ``raised()`` and ``raised_count()`` may name
+    (the flags listed before the one being checked). Returns every problem.
+    """
     problems: list[ExpressionError] = []
+    flag_args: set[int] = set()
     for node in _walk(expr.tree):
+        if isinstance(node, Call) and node.name in FLAG_FUNCTIONS:
+            flag_args.update(id(n) for n in _walk(node.args[0]))
+    for node in _walk(expr.tree):
+        if id(node) in flag_args and not isinstance(node, Call):
+            continue
         if isinstance(node, Ref) and node.name not in questions:
             problems.append(ExpressionError(f"unknown question id {node.name!r}", node.offset))
         elif isinstance(node, Call):
-            problems.extend(_check_call(node, questions, sections, allow_scores))
+            problems.extend(_check_call(node, questions, sections, allow_scores, flags))
         elif isinstance(node, Compare):
             problems.extend(_check_compare(node, questions))
     return problems
 
 
 def _check_call(
-    node: Call, questions: Mapping[str, RefInfo], sections: frozenset[str], allow_scores: bool
+    node: Call,
+    questions: Mapping[str, RefInfo],
+    sections: frozenset[str],
+    allow_scores: bool,
+    flags: frozenset[str],
 ) -> list[ExpressionError]:
     (arg,) = node.args
     if node.name in SCORE_FUNCTIONS and not allow_scores:
@@ -415,6 +509,24 @@ def _check_call(
         if arg.value not in sections:
             return [ExpressionError(f"unknown section id {arg.value!r}", arg.offset)]
         return []
+    if node.name in FLAG_FUNCTIONS:
+        items = arg.items if isinstance(arg, ListExpr) else None
+        if node.name == "raised":
+            items = (arg,)
+        elif items is None:
+            return [ExpressionError("raised_count() takes a list of flag ids", node.offset)]
+        problems: list[ExpressionError] = []
+        for item in items:
+            if not isinstance(item, Literal_) or not isinstance(item.value, str):
+                problems.append(ExpressionError("flag ids are written in quotes", item.offset))
+            elif item.value not in flags:
+                problems.append(
+                    ExpressionError(
+                        f"unknown flag {item.value!r} (only flags listed earlier can be read)",
+                        item.offset,
+                    )
+                )
+        return problems
     if not isinstance(arg, Ref):
         return [ExpressionError(f"{node.name}() takes a question id", node.offset)]
     info = questions.get(arg.name)
@@ -438,7 +550,7 @@ def _literal_type(node: Node) -> str | None:
             return "string"
         return "null"
     if isinstance(node, Call):
-        return "boolean" if node.name in ("answered", "dont_know") else "number"
+        return "boolean" if node.name in ("answered", "dont_know", "raised") else "number"
     if isinstance(node, Compare | BoolOp | Not):
         return "boolean"
     return None
@@ -537,97 +649,285 @@ def _check_membership(node: Compare, questions: Mapping[str, RefInfo]) -> list[E
 # --------------------------------------------------------------------------- evaluation
 
 
-class Environment:
-    """What an expression can see: answers, and optionally scores.
+class Scope:
+    """What an expression can see while it is evaluated.
 
-    ``answers`` maps a question id to its value; absent ids, "don't know"
-    and not-applicable questions must be absent (or :data:`MISSING`).
-    ``dont_know`` holds the ids answered "don't know".
+    ``values`` maps a question id to its answer: a plain value, :data:`MISSING`
+    (the question does not apply), :data:`UNKNOWN` ("don't know", or no answer,
+    while the question applies or may apply) or :class:`Maybe` (an answer to a
+    question that may or may not apply). Ids not in ``values`` are MISSING.
+    ``dont_know`` holds the truth of ``dont_know(q)`` for the ids where it is
+    not false. ``scores`` and ``sections`` hold normalised question scores
+    (0-1) and section scores (0-100), each a number or an :class:`Interval`;
+    ``flags`` the truth of each flag evaluated so far.
     """
 
-    __slots__ = ("answers", "dont_know", "question_scores", "section_scores")
+    __slots__ = ("dont_know", "flags", "scores", "sections", "values")
 
     def __init__(
         self,
-        answers: Mapping[str, Value],
-        dont_know: frozenset[str] | set[str] = frozenset(),
-        question_scores: Mapping[str, float] | None = None,
-        section_scores: Mapping[str, float] | None = None,
+        values: Mapping[str, Value],
+        dont_know: Mapping[str, Truth] | None = None,
+        scores: Mapping[str, Value] | None = None,
+        sections: Mapping[str, Value] | None = None,
+        flags: Mapping[str, Truth] | None = None,
     ) -> None:
-        self.answers = answers
-        self.dont_know = dont_know
-        self.question_scores = question_scores or {}
-        self.section_scores = section_scores or {}
+        self.values = values
+        self.dont_know = dont_know if dont_know is not None else {}
+        self.scores = scores if scores is not None else {}
+        self.sections = sections if sections is not None else {}
+        self.flags = flags if flags is not None else {}
 
 
-def _truthy(value: Value) -> bool:
+def truth(value: Value) -> Truth:
+    """The truth of a value: booleans are themselves; MISSING and None are false."""
+    if value is True or value is False:
+        return value
+    if value is UNKNOWN:
+        return UNKNOWN
     if value is MISSING or value is None:
         return False
+    if isinstance(value, Maybe):
+        return False if truth(value.value) is False else UNKNOWN
+    if isinstance(value, Interval):
+        if value.lo > 0 or value.hi < 0:
+            return True
+        return False if value.lo == value.hi == 0 else UNKNOWN
     return bool(value)
 
 
-def _eval(node: Node, env: Environment) -> Value:
+def _not(value: Truth) -> Truth:
+    return UNKNOWN if value is UNKNOWN else not value
+
+
+def _compile(node: Node) -> Callable[[Scope], Value]:
     if isinstance(node, Literal_):
-        return node.value
+        constant = node.value
+        return lambda scope: constant
     if isinstance(node, Ref):
-        return env.answers.get(node.name, MISSING)
-    if isinstance(node, BoolOp):
-        if node.op == "and":
-            return all(_truthy(_eval(o, env)) for o in node.operands)
-        return any(_truthy(_eval(o, env)) for o in node.operands)
+        name = node.name
+        return lambda scope: scope.values.get(name, MISSING)
     if isinstance(node, Not):
-        return not _truthy(_eval(node.operand, env))
+        inner = _compile(node.operand)
+        return lambda scope: _not(truth(inner(scope)))
+    if isinstance(node, BoolOp):
+        parts = tuple(_compile(o) for o in node.operands)
+        return _compile_and(parts) if node.op == "and" else _compile_or(parts)
     if isinstance(node, Compare):
-        return _compare(node.op, _eval(node.left, env), _eval(node.right, env))
+        fast = _compile_ref_literal(node)
+        if fast is not None:
+            return fast
+        left, right, op = _compile(node.left), _compile(node.right), node.op
+        return lambda scope: compare(op, left(scope), right(scope))
     if isinstance(node, ListExpr):
-        return [_eval(i, env) for i in node.items]
-    return _call(node, env)
+        items = tuple(_compile(i) for i in node.items)
+        return lambda scope: [item(scope) for item in items]
+    return _compile_call(node)
 
 
-def _call(node: Call, env: Environment) -> Value:
+def _compile_ref_literal(node: Compare) -> Callable[[Scope], Value] | None:
+    """``q == 'x'``, ``q != 'x'`` and ``q in ['x', 'y']`` with a plain answer: one lookup.
+
+    Anything but a plain string answer (MISSING, UNKNOWN, Maybe, or a value of
+    another type) goes to :func:`compare`, so the result is always the same.
+    """
+    left, right, op = node.left, node.right, node.op
+    if not isinstance(left, Ref):
+        return None
+    name = left.name
+    if op in ("==", "!=") and isinstance(right, Literal_) and isinstance(right.value, str):
+        literal = right.value
+        equal = op == "=="
+
+        def eq(scope: Scope) -> Value:
+            value = scope.values.get(name, MISSING)
+            if type(value) is str:
+                return (value == literal) is equal
+            return compare(op, value, literal)
+
+        return eq
+    if (
+        op in ("in", "not in")
+        and isinstance(right, ListExpr)
+        and all(isinstance(i, Literal_) and isinstance(i.value, str) for i in right.items)
+    ):
+        items = [i.value for i in right.items if isinstance(i, Literal_)]
+        members = frozenset(items)
+        inside = op == "in"
+
+        def member(scope: Scope) -> Value:
+            value = scope.values.get(name, MISSING)
+            if type(value) is str:
+                return (value in members) is inside
+            return compare(op, value, list(items))
+
+        return member
+    return None
+
+
+def _compile_and(parts: tuple[Callable[[Scope], Value], ...]) -> Callable[[Scope], Value]:
+    def run(scope: Scope) -> Value:
+        result: Truth = True
+        for part in parts:
+            t = truth(part(scope))
+            if t is False:
+                return False
+            if t is UNKNOWN:
+                result = UNKNOWN
+        return result
+
+    return run
+
+
+def _compile_or(parts: tuple[Callable[[Scope], Value], ...]) -> Callable[[Scope], Value]:
+    def run(scope: Scope) -> Value:
+        result: Truth = False
+        for part in parts:
+            t = truth(part(scope))
+            if t is True:
+                return True
+            if t is UNKNOWN:
+                result = UNKNOWN
+        return result
+
+    return run
+
+
+def _compile_call(node: Call) -> Callable[[Scope], Value]:
     (arg,) = node.args
-    if node.name == "section_score":
-        sid = arg.value if isinstance(arg, Literal_) else None
-        return env.section_scores.get(str(sid), MISSING)
-    name = arg.name if isinstance(arg, Ref) else ""
-    if node.name == "answered":
-        return env.answers.get(name, MISSING) is not MISSING
-    if node.name == "dont_know":
-        return name in env.dont_know
-    if node.name == "count":
-        value = env.answers.get(name, MISSING)
-        return len(value) if isinstance(value, list) else 0
-    return env.question_scores.get(name, MISSING)
+    name = node.name
+    if name == "section_score":
+        sid = str(arg.value) if isinstance(arg, Literal_) else ""
+        return lambda scope: scope.sections.get(sid, MISSING)
+    if name == "raised":
+        fid = str(arg.value) if isinstance(arg, Literal_) else ""
+        return lambda scope: scope.flags.get(fid, False)
+    if name == "raised_count":
+        ids = tuple(
+            str(i.value)
+            for i in (arg.items if isinstance(arg, ListExpr) else ())
+            if isinstance(i, Literal_)
+        )
+        return lambda scope: _count_raised(scope, ids)
+    qid = arg.name if isinstance(arg, Ref) else ""
+    if name == "answered":
+        return lambda scope: _answered(scope.values.get(qid, MISSING))
+    if name == "dont_know":
+        return lambda scope: scope.dont_know.get(qid, False)
+    if name == "count":
+        return lambda scope: _count(scope.values.get(qid, MISSING))
+    return lambda scope: scope.scores.get(qid, MISSING)
 
 
-def _compare(op: CompareOp, left: Value, right: Value) -> bool:
+def _answered(value: Value) -> Truth:
+    if value is MISSING or value is UNKNOWN:
+        return False
+    return UNKNOWN if isinstance(value, Maybe) else True
+
+
+def _count(value: Value) -> Value:
+    if value is MISSING:
+        return 0
+    if isinstance(value, list):
+        return len(value)
+    return UNKNOWN
+
+
+def _count_raised(scope: Scope, ids: tuple[str, ...]) -> Value:
+    sure = maybe = 0
+    for fid in ids:
+        t = scope.flags.get(fid, False)
+        if t is True:
+            sure += 1
+        elif t is UNKNOWN:
+            maybe += 1
+    return Interval(sure, sure + maybe) if maybe else sure
+
+
+def compare(op: CompareOp, left: Value, right: Value) -> Truth:
+    """Compare two values in three-valued logic (see the module docstring)."""
     if left is MISSING or right is MISSING:
         return False
-    if op in ("in", "not in"):
-        inside = isinstance(right, list) and left in right
-        return inside if op == "in" else not inside
+    if left is UNKNOWN or right is UNKNOWN:
+        return UNKNOWN
+    if isinstance(left, Maybe):
+        return False if compare(op, left.value, right) is False else UNKNOWN
+    if isinstance(right, Maybe):
+        return False if compare(op, left, right.value) is False else UNKNOWN
+    if op == "in" or op == "not in":
+        inside = _member(left, right)
+        return inside if op == "in" else _not(inside)
     if op == "==":
-        return _same(left, right)
+        return _equal(left, right)
     if op == "!=":
-        return not _same(left, right)
-    if not _is_number(left) or not _is_number(right):
+        return _not(_equal(left, right))
+    lo_l, hi_l = _bounds(left)
+    lo_r, hi_r = _bounds(right)
+    if lo_l is None or lo_r is None or hi_l is None or hi_r is None:
         return False
-    lnum = float(left)  # type: ignore[arg-type]
-    rnum = float(right)  # type: ignore[arg-type]
     if op == "<":
-        return lnum < rnum
+        return True if hi_l < lo_r else (False if lo_l >= hi_r else UNKNOWN)
     if op == "<=":
-        return lnum <= rnum
+        return True if hi_l <= lo_r else (False if lo_l > hi_r else UNKNOWN)
     if op == ">":
-        return lnum > rnum
-    return lnum >= rnum
+        return True if lo_l > hi_r else (False if hi_l <= lo_r else UNKNOWN)
+    return True if lo_l >= hi_r else (False if hi_l < lo_r else UNKNOWN)
 
 
-def _is_number(value: Value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _bounds(value: Value) -> tuple[float | None, float | None]:
+    if isinstance(value, Interval):
+        return value.lo, value.hi
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value), float(value)
+    return None, None
 
 
-def _same(left: Value, right: Value) -> bool:
+def _equal(left: Value, right: Value) -> Truth:
+    if isinstance(left, Interval) or isinstance(right, Interval):
+        lo_l, hi_l = _bounds(left)
+        lo_r, hi_r = _bounds(right)
+        if lo_l is None or lo_r is None or hi_l is None or hi_r is None:
+            return False
+        if hi_l < lo_r or hi_r < lo_l:
+            return False
+        return True if lo_l == hi_l == lo_r == hi_r else UNKNOWN
     if isinstance(left, bool) != isinstance(right, bool):
         return False
     return left == right
+
+
+def _member(item: Value, container: Value) -> Truth:
+    if not isinstance(container, list):
+        return False
+    result: Truth = False
+    for element in container:
+        if element is MISSING:
+            continue
+        t = compare("==", item, element)
+        if t is True:
+            return True
+        if t is UNKNOWN:
+            result = UNKNOWN
+    return result
+
+
+__all__ = [
+    "FLAG_FUNCTIONS",
+    "FUNCTIONS",
+    "MISSING",
+    "SCORE_FUNCTIONS",
+    "UNKNOWN",
+    "Expression",
+    "ExpressionError",
+    "Interval",
+    "Maybe",
+    "RefInfo",
+    "Scope",
+    "Truth",
+    "Value",
+    "check",
+    "compare",
+    "parse",
+    "truth",
+    "walk",
+]

@@ -202,7 +202,7 @@ _RULES: Final = [
         "missing-stage",
         "error",
         "A next step has no `stage:`.",
-        "Set `stage:` to explore, business_case, spin_out or after_spin_out.",
+        "Set `stage:` to one of the questionnaire's stages (by default explore, business_case, spin_out or after_spin_out).",
     ),
     Rule(
         "Q117",
@@ -210,6 +210,48 @@ _RULES: Final = [
         "error",
         "An option is marked `exclusive:` in a question that is not a multi.",
         "Remove `exclusive:`; only the options of a multi question are combined.",
+    ),
+    Rule(
+        "Q118",
+        "deprecated-field",
+        "warning",
+        "A field is still read but no longer does anything (`scoring.confidence_threshold`).",
+        "Remove it: unknown answers now give the score a range instead of a confidence cliff.",
+    ),
+    Rule(
+        "Q119",
+        "bad-cap",
+        "error",
+        "A cap or floor where it cannot apply: on an info flag, on a readiness flag or section, or a readiness blocker.",
+        "Cap only with blocker or warning flags about suitability, and floors on scored suitability sections.",
+    ),
+    Rule(
+        "Q120",
+        "bad-expectation",
+        "error",
+        "An `expect:` by stage, or the stage question, is not usable: outside a readiness section, no stage question, or an answer the question cannot have.",
+        "Put `expect:` on single, yes/no or scale questions of readiness sections, with option values, true/false or scale points; set `scoring.stage_question` to a single question whose options are stage ids.",
+    ),
+    Rule(
+        "Q121",
+        "source-incomplete",
+        "warning",
+        "A source lacks a publisher or a URL (or, with no URL, a year): a reader could not find it.",
+        "Give every source `title`, `publisher`, `year` and `url` of the public document.",
+    ),
+    Rule(
+        "Q122",
+        "missing-action",
+        "warning",
+        "The what-if search may suggest changing this answer, but no `action:` says how to word it.",
+        "Add `action:` to the question, or to each of its options but the worst (e.g. 'Name a leader and give them protected time'); or mark it `actionable: false` if it cannot be changed by acting.",
+    ),
+    Rule(
+        "Q124",
+        "bad-group",
+        "error",
+        "A `group:` on a recommendation that is not a governance feature.",
+        "Remove `group:`; legal forms are ranked against each other already.",
     ),
     # Answers rules.
     Rule(

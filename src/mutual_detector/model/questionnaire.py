@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
@@ -98,10 +98,17 @@ class _Model(BaseModel):
 
 
 class Source(_Model):
-    """A document or section that questions cite."""
+    """A public document that questions, flags and recommendations cite."""
 
     id: Slug
     title: Text
+    publisher: str | None = Field(
+        default=None, max_length=300, description="Who published it, e.g. 'legislation.gov.uk'."
+    )
+    year: int | str | None = Field(
+        default=None,
+        description="Year of publication (or of the version cited), or text such as 'n.d.'.",
+    )
     url: str | None = Field(default=None, description="Public address of the source, if any.")
     note: Text | None = None
 
@@ -114,6 +121,20 @@ class Topic(_Model):
     intro: Text | None = None
 
 
+Measure = Literal["suitability", "readiness"]
+MEASURES: tuple[Measure, ...] = ("suitability", "readiness")
+
+
+class Floor(_Model):
+    """A section score below which the verdict is capped, whatever the other sections say."""
+
+    min: float = Field(ge=0, le=100, allow_inf_nan=False, description="The floor, 0-100.")
+    cap: Slug = Field(description="Best band the verdict can reach when the section is below.")
+    message: Text | None = Field(
+        default=None, description="What an officer should do about it (default: generated)."
+    )
+
+
 class Section(_Model):
     id: Slug
     topic: Slug
@@ -123,6 +144,16 @@ class Section(_Model):
     scored: bool = Field(
         default=True,
         description="False: the section informs recommendations only and is not scored.",
+    )
+    measure: Measure = Field(
+        default="suitability",
+        description="suitability: counts in the headline verdict (does the service suit a "
+        "mutual?); readiness: reported beside it as progress, never lowering the verdict.",
+    )
+    floor: Floor | None = Field(
+        default=None,
+        description="Suitability sections: a score below `floor.min` caps the verdict at "
+        "`floor.cap`, whatever the other sections score.",
     )
     when: Condition | None = Field(
         default=None,
@@ -136,6 +167,11 @@ class Option(_Model):
     label: Text
     score: Score | None = Field(default=None, description="Points earned by choosing this option.")
     help: Text | None = None
+    action: Text | None = Field(
+        default=None,
+        description="What-if: how to word a suggestion to move to this answer, as an action "
+        "(e.g. 'Name a leader and give them protected time').",
+    )
     exclusive: bool = Field(
         default=False,
         description="Multi questions: chosen only on its own (for example 'none of these').",
@@ -218,6 +254,29 @@ class Question(_Model):
     yes_score: Score | None = None
     no_score: Score | None = None
     max_length: int = Field(default=2000, ge=1, le=20000, description="text: longest answer.")
+    actionable: bool = Field(
+        default=True,
+        description="False: the organisation cannot change this answer by acting (history, "
+        "law, size); the what-if search never suggests changing it.",
+    )
+    action: Text | None = Field(
+        default=None,
+        description="What-if: how to word a suggestion to change this answer (used when the "
+        "chosen option has no `action:` of its own).",
+    )
+    neutral: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Where an unknown answer counts in the point estimate, as a fraction of "
+        "the question's range (0 = its worst answer, 1 = its best); default scoring.neutral.",
+    )
+    expect: dict[Slug, bool | int | float | str] | None = Field(
+        default=None,
+        description="Readiness: the least answer that is on track from each stage on (stage "
+        "id -> option value, true/false or scale point).",
+    )
 
     @model_validator(mode="after")
     def _kind_fields(self) -> Question:
@@ -256,27 +315,73 @@ class Band(_Model):
     min: float = Field(ge=0, le=100, allow_inf_nan=False)
     max: float = Field(ge=0, le=100, allow_inf_nan=False)
     meaning: Text | None = None
+    meaning_by_stage: dict[Slug, Text] = Field(
+        default_factory=dict,
+        description="What the band means at a given stage (stage id -> text); `meaning` otherwise.",
+    )
+
+
+#: Where an unknown answer counts in the point estimate by default: the middle of its range.
+DEFAULT_NEUTRAL: Final = 0.5
 
 
 class Scoring(_Model):
-    confidence_threshold: float = Field(
-        default=0.6,
+    confidence_threshold: float | None = Field(
+        default=None,
         ge=0,
         le=1,
-        description="Below this confidence the verdict is 'inconclusive'.",
+        description="Deprecated and ignored: unknown answers now give the score a range, and "
+        "the verdict is 'between' two bands until the range lies in one.",
+    )
+    neutral: float = Field(
+        default=DEFAULT_NEUTRAL,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Where an unknown answer counts in the point estimate, as a fraction of "
+        "its question's range (0 = worst answer, 1 = best). 0.5: no presumption either way.",
+    )
+    stage_question: str | None = Field(
+        default=None,
+        description="A single question whose option values are stage ids: the stage the "
+        "assessment is at (readiness is judged against it).",
     )
     bands: list[Band] = Field(min_length=1, description="Best first; together they cover 0-100.")
 
 
+class StageDef(_Model):
+    """A stage of a spin-out (explore, business case, ...), in order."""
+
+    id: Slug
+    title: Text
+
+
+DEFAULT_STAGES: Final = (
+    ("explore", "Explore"),
+    ("business_case", "Business case"),
+    ("spin_out", "Spin out"),
+    ("after_spin_out", "After spin-out"),
+)
+
+
 class FlagRule(_Model):
-    """A red flag: a blocker caps the verdict; a warning becomes a named condition."""
+    """A red flag: a blocker rules the spin-out out as it stands; any flag may cap the verdict."""
 
     id: Slug
     when: Condition
     severity: Severity
     message: Text
     cite: list[Slug] = Field(default_factory=list)
-    cap: Slug | None = Field(default=None, description="blocker: best band reachable.")
+    cap: Slug | None = Field(
+        default=None,
+        description="Best band the verdict can reach while the flag is raised (blocker: "
+        "default the lowest band; warning: no cap unless given).",
+    )
+    about: Measure = Field(
+        default="suitability",
+        description="suitability: the flag is about whether the service suits a mutual (it "
+        "may cap the verdict); readiness: about progress at the stage (it never caps).",
+    )
 
 
 class RecommendationRule(_Model):
@@ -288,8 +393,6 @@ class RecommendationRule(_Model):
 
 
 RecommendationKind = Literal["legal_form", "governance", "next_step"]
-Stage = Literal["explore", "business_case", "spin_out", "after_spin_out"]
-STAGES: tuple[Stage, ...] = ("explore", "business_case", "spin_out", "after_spin_out")
 
 
 class Recommendation(_Model):
@@ -297,7 +400,12 @@ class Recommendation(_Model):
     kind: RecommendationKind
     title: Text
     summary: Text | None = None
-    stage: Stage | None = None
+    stage: Slug | None = Field(default=None, description="next_step: the stage it belongs to.")
+    group: Slug | None = Field(
+        default=None,
+        description="governance: features of one group are alternatives; at most one of a "
+        "group is recommended (the best fit).",
+    )
     cite: list[Slug] = Field(default_factory=list)
     base: float = Field(default=0, ge=-1000, le=1000, allow_inf_nan=False)
     when: Condition | None = Field(default=None, description="Applies only if this holds.")
@@ -340,6 +448,11 @@ class Questionnaire(_Lists):
     include: list[str] = Field(
         default_factory=list,
         description="Part files (relative paths) whose lists are appended to this one's.",
+    )
+    stages: list[StageDef] = Field(
+        default_factory=lambda: [StageDef(id=i, title=t) for i, t in DEFAULT_STAGES],
+        description="The stages of a spin-out, in order (default: explore, business_case, "
+        "spin_out, after_spin_out).",
     )
     scoring: Scoring
 
@@ -401,6 +514,10 @@ class Questionnaire(_Lists):
         return next((b for b in self.scoring.bands if b.id == band_id), None)
 
     @cached_property
+    def stage_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.stages)
+
+    @cached_property
     def canonical_json(self) -> str:
         """A canonical JSON form: sorted keys, no whitespace, ``include`` dropped."""
         data = self.model_dump(mode="json", exclude={"include"})
@@ -415,11 +532,15 @@ class Questionnaire(_Lists):
 
 
 __all__ = [
+    "DEFAULT_NEUTRAL",
+    "DEFAULT_STAGES",
     "KINDS",
-    "STAGES",
+    "MEASURES",
     "Band",
     "Condition",
     "FlagRule",
+    "Floor",
+    "Measure",
     "NumberBand",
     "NumberSpec",
     "Option",
@@ -436,7 +557,7 @@ __all__ = [
     "Severity",
     "Slug",
     "Source",
-    "Stage",
+    "StageDef",
     "Text",
     "Topic",
     "text",
