@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine_support import answers, explained, mini_with, questionnaire, run
 from mutual_detector.engine import assess, brief
 from mutual_detector.errors import InputError
+from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.result import Result
 
 
@@ -390,3 +394,54 @@ def test_engine_imports_no_terminal_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+class TestAnswersDigest:
+    """The answers' SHA-256 is of their canonical JSON (the definition, written out here)."""
+
+    @staticmethod
+    def reference(a: object) -> str:
+        import hashlib
+
+        data = a.model_dump(mode="json", include={"questionnaire", "metadata", "answers"})  # type: ignore[attr-defined]
+        blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def test_examples(self) -> None:
+        from mutual_detector.loading import load_answers
+
+        for path in sorted((TestAnswersDigest.root() / "examples").glob("*.yaml")):
+            if path.name != "expected.yaml":
+                a = load_answers(path).answers
+                assert a.sha256() == self.reference(a), path
+
+    @staticmethod
+    def root() -> Path:
+        return Path(__file__).resolve().parent.parent
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        values=st.dictionaries(
+            st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+            st.one_of(
+                st.booleans(),
+                st.integers(-(10**12), 10**12),
+                st.floats(allow_nan=False, allow_infinity=False),
+                st.text(max_size=20),
+                st.lists(st.text(max_size=5), max_size=3),
+            ),
+            max_size=6,
+        ),
+        note=st.one_of(st.none(), st.text(max_size=30)),
+        day=st.one_of(st.none(), st.dates()),
+    )
+    def test_generated(self, values: dict[str, object], note: str | None, day: object) -> None:
+        a = AnswersFile.model_validate(
+            {
+                "format": "mutual-detector/answers@1",
+                "questionnaire": "q",
+                "metadata": {"service": note, "date": day},
+                "answers": {k: {"value": v, "note": note} for k, v in values.items()},
+            }
+        )
+        assert a.sha256() == self.reference(a)

@@ -127,7 +127,7 @@ def _root(
 
 #: The commands, in the order ``--help`` lists them; each is the function of that
 #: name in the module of that name under ``mutual_detector.cli``.
-COMMANDS: Final = ("validate", "schema", "assess", "batch", "compare", "template")
+COMMANDS: Final = ("validate", "schema", "assess", "batch", "compare", "template", "calibrate")
 
 
 _registered: set[str] = set()

@@ -48,10 +48,9 @@ def assess(
     sh = explain.shares(ev)
     ranked = explain.unknowns(ev, sh)
     depends = {
-        fp.index: [
-            q for q in _in_order(plan, fp.when.refs) if q in ev.applies and q not in ev.values
-        ]
+        fp.index: [q for q in fp.reads if q in ev.applies and q not in ev.values]
         for fp in plan.flags
+        if ev.flags[fp.index] is not False
     }
     flags = flag_results(ev, depends)
     scenarios = what_if(ev, answers.answers, budget=whatif_budget) if whatif else None
@@ -113,10 +112,6 @@ def prepare(
     if errors:
         raise InputError(errors[0].message, errors)
     return plan, state, evaluate(plan, state.values, state.dont_know, state.applicability)
-
-
-def _in_order(plan: Plan, ids: frozenset[str]) -> list[str]:
-    return [qp.id for qp in plan.questions if qp.id in ids]
 
 
 def _first_change(ev: Evaluation, scenarios: Data | None) -> list[str]:

@@ -334,37 +334,49 @@ def _floor_caps(
     return out
 
 
+def cap_ranks(caps: Sequence[CapState]) -> tuple[int | None, int | None]:
+    """(best band the raised caps allow, best band the raised and possible caps allow)."""
+    raised = max((c.rank for c in caps if c.raised), default=None)
+    possible = max((c.rank for c in caps), default=None)
+    return raised, possible
+
+
+def band_range(
+    plan: Plan, low: float | None, high: float | None, cap: int | None, possible: int | None
+) -> tuple[int, int]:
+    """(best, worst) band ranks of a rounded score range under the caps (0 = best band)."""
+    lowest = len(plan.bands) - 1
+    floor_def = cap if cap is not None else 0
+    if low is None or high is None:
+        return floor_def, lowest
+    best = max(plan.band_rank(high), floor_def)
+    worst = max(plan.band_rank(low), possible if possible is not None else 0, best)
+    return best, worst
+
+
 def decide(plan: Plan, span: Span, caps: Sequence[CapState]) -> Outcome:
     """The verdict's bands from the suitability score range and the caps."""
-    lowest = len(plan.bands) - 1
-    raised = [c for c in caps if c.raised]
-    cap = max((c.rank for c in raised), default=None)
-    possible = max((c.rank for c in caps), default=None)
+    cap, possible = cap_ranks(caps)
     low = round_score(span.low) if span.low is not None else None
     point = round_score(span.point) if span.point is not None else None
     high = round_score(span.high) if span.high is not None else None
-    floor_def = cap if cap is not None else 0
-    floor_pos = possible if possible is not None else 0
+    best, worst = band_range(plan, low, high, cap, possible)
+    score_rank = plan.band_rank(point) if point is not None else None
     if low is None or high is None:
-        best, worst = floor_def, lowest
-        score_rank = None
         indicative = best
     else:
-        best = max(plan.band_rank(high), floor_def)
-        worst = max(plan.band_rank(low), floor_pos)
         mid = point if point is not None else (low + high) / 2
-        score_rank = plan.band_rank(mid) if point is not None else None
-        indicative = max(plan.band_rank(mid), floor_def)
+        indicative = min(max(plan.band_rank(mid), cap or 0, best), worst)
     return Outcome(
         low,
         point,
         high,
         best,
-        max(worst, best),
-        min(max(indicative, best), max(worst, best)),
+        worst,
+        indicative,
         score_rank,
         cap,
-        frozenset(c.id for c in raised),
+        frozenset(c.id for c in caps if c.raised),
         frozenset(c.id for c in caps if not c.raised),
     )
 
@@ -429,6 +441,8 @@ __all__ = [
     "Outcome",
     "QuestionScore",
     "Span",
+    "band_range",
+    "cap_ranks",
     "combine",
     "decide",
     "evaluate",

@@ -350,14 +350,17 @@ def sections(ev: Evaluation) -> list[Data]:
             c[0] += 1
         elif qp.kind != "text":
             c[1] += 1
+    answered_w = [0.0] * len(plan.sections)
+    applicable_w = [0.0] * len(plan.sections)
+    for qid, qs in ev.scores.items():
+        if qs.definite:
+            qp = plan.by_id[qid]
+            applicable_w[qp.section] += qp.weight
+            if qs.value is not None:
+                answered_w[qp.section] += qp.weight
     out = []
     for sp, span in zip(plan.sections, ev.sections, strict=True):
-        num = den = 0.0
-        for qid, qs in ev.scores.items():
-            qp = plan.by_id[qid]
-            if qp.section == sp.index and qs.definite:
-                den += qp.weight
-                num += qp.weight if qs.value is not None else 0.0
+        num, den = answered_w[sp.index], applicable_w[sp.index]
         answered, unknown, may, not_applicable = counts[sp.index]
         out.append(
             {

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from mutual_detector.engine.evaluate import Evaluation, measure_items, reweighted, round_score
+from mutual_detector.engine.evaluate import (
+    Evaluation,
+    Item,
+    band_range,
+    cap_ranks,
+    measure_items,
+    reweighted,
+    round_score,
+)
 
 FACTORS: Final = (1.2, 0.8)
 
@@ -35,23 +43,23 @@ def robustness(ev: Evaluation) -> Data:
     for index, _ in items:
         sp = plan.sections[index]
         for factor in FACTORS:
-            changed = reweighted(ev, items, index, factor)
-            if (changed.best, changed.worst) == (o.best, o.worst):
+            best, worst, point = _reweighted(ev, items, index, factor)
+            if (best, worst) == (o.best, o.worst):
                 continue
             found.append(
                 {
                     "section": sp.id,
                     "factor": factor,
-                    "status": "decided" if changed.decided else "between",
-                    "best": plan.bands[changed.best].id,
-                    "worst": plan.bands[changed.worst].id,
-                    "score": changed.point,
+                    "status": "decided" if best == worst else "between",
+                    "best": plan.bands[best].id,
+                    "worst": plan.bands[worst].id,
+                    "score": point,
                 }
             )
             sign = "+20%" if factor > 1 else "-20%"
-            shown = plan.bands[changed.best].label
-            if not changed.decided:
-                shown = f"between {shown} and {plan.bands[changed.worst].label}"
+            shown = plan.bands[best].label
+            if best != worst:
+                shown = f"between {shown} and {plan.bands[worst].label}"
             words.append(f"{sp.title} ({sign}: {shown})")
     band = plan.bands[o.score_rank]
     gaps = [o.point - band.min] if band.min > 0 else []
@@ -72,6 +80,29 @@ def robustness(ev: Evaluation) -> Data:
         "summary": "Robust: the verdict stays the same if any one section's weight is 20% "
         "higher or lower.",
     }
+
+
+def _reweighted(
+    ev: Evaluation, items: list[tuple[int, Item]], section: int, factor: float
+) -> tuple[int, int, float | None]:
+    """(best, worst, point) with one section's weight times ``factor``.
+
+    When every section is certainly present the weighted means move by one term,
+    worked out directly; otherwise the spans are combined again.
+    """
+    if not all(item.definite for _, item in items):
+        o = reweighted(ev, items, section, factor)
+        return o.best, o.worst, o.point
+    w = lo = hi = pt = 0.0
+    for index, item in items:
+        weight = item.weight * (factor if index == section else 1.0)
+        w += weight
+        lo += weight * item.low
+        hi += weight * item.high
+        pt += weight * (item.point if item.point is not None else item.low)
+    cap, possible = cap_ranks(ev.caps)
+    best, worst = band_range(ev.plan, round_score(lo / w), round_score(hi / w), cap, possible)
+    return best, worst, round_score(pt / w)
 
 
 __all__ = ["FACTORS", "robustness"]

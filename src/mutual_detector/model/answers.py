@@ -92,8 +92,27 @@ class AnswersFile(_Model):
         }
 
     def sha256(self) -> str:
-        """SHA-256 of the answers and metadata in canonical form (key order ignored)."""
-        data = self.model_dump(mode="json", include={"questionnaire", "metadata", "answers"})
+        """SHA-256 of the answers and metadata in canonical form (key order ignored).
+
+        The canonical form is the JSON of ``questionnaire``, ``metadata`` and
+        ``answers`` (each answer's value, note and evidence) with sorted keys, no
+        spaces, UTF-8; dates as ISO text.
+        """
+        m = self.metadata
+        data = {
+            "questionnaire": self.questionnaire,
+            "metadata": {
+                "service": m.service,
+                "organisation": m.organisation,
+                "assessor": m.assessor,
+                "date": m.date.isoformat() if m.date is not None else None,
+                "notes": m.notes,
+            },
+            "answers": {
+                qid: {"value": a.value, "note": a.note, "evidence": a.evidence}
+                for qid, a in self.answers.items()
+            },
+        }
         blob = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 

@@ -1,0 +1,71 @@
+"""``mutual-detector calibrate``: run calibration cases and compare expected with got."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mutual_detector.cli.options import OutputOpt
+from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT
+
+
+class CalibrateFormat(enum.StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+def calibrate(
+    cases: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[CASES]...",
+            help="Case files or folders of them. [default: the built-in cases]",
+            show_default=False,
+        ),
+    ] = None,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            metavar="ID|PATH",
+            help="Run every case against this questionnaire (e.g. your adapted copy). "
+            "[default: the one each case names]",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        CalibrateFormat,
+        typer.Option("--format", "-f", help="table, json or markdown."),
+    ] = CalibrateFormat.table,
+    output: OutputOpt = None,
+) -> None:
+    """Run calibration cases (service profiles with the verdict an adviser gave them) and show
+    expected against got. Exit 1 if any case disagrees, 3 if one cannot be run."""
+    from mutual_detector.calibrate import case_paths, run_cases
+    from mutual_detector.render import calibration as render
+
+    outcomes = run_cases(case_paths(cases or []), questionnaire)
+    if format is CalibrateFormat.json:
+        text = render.render_json(outcomes)
+    elif format is CalibrateFormat.markdown:
+        text = render.render_markdown(outcomes)
+    else:
+        import shutil
+
+        text = render.render_text(outcomes, shutil.get_terminal_size((80, 24)).columns)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        from mutual_detector.atomic import atomic_write
+
+        atomic_write(output, text)
+        typer.echo(render.summary(outcomes), err=True)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(EXIT_INPUT)
+    if not all(o.agrees for o in outcomes):
+        raise typer.Exit(EXIT_FINDINGS)
