@@ -177,12 +177,8 @@ class _Search:
             reads_cap = qid in self.cap_reads
             if not ((qp.counts and qp.measure == "suitability") or reads_cap):
                 continue
-            alts = alternatives(qp, current)
-            if not reads_cap:
-                here = qp.score(current)
-                alts = [v for v in alts if qp.score(v) > here]
-            alts.sort(key=lambda v: -qp.score(v))
-            out.extend((qp, v) for v in alts[:MAX_ALTERNATIVES])
+            alts = alternatives(qp, current, better_only=not reads_cap)
+            out.extend((qp, v) for v in alts)
         return out
 
     def hopeless(self, alts: tuple[Alt, ...]) -> bool:
@@ -277,9 +273,15 @@ class _Search:
                     self.found.append(found)
 
 
-def alternatives(qp: QuestionPlan, current: Value) -> list[Value]:
-    """The answers the search tries for ``qp`` (normalised), the current one excluded."""
+def alternatives(
+    qp: QuestionPlan, current: Value, *, better_only: bool = False, limit: int = MAX_ALTERNATIVES
+) -> list[Value]:
+    """The answers the search tries for ``qp`` (normalised), best score first, at most
+    ``limit``; the current answer excluded, and with ``better_only`` any that scores no
+    higher. Linear in the number of options, whatever their number."""
     kind = qp.kind
+    if kind == "multi":
+        return _multi_values(qp, current, better_only, limit)
     values: list[Value]
     if kind == "single":
         values = [o.value for o in qp.question.options]
@@ -289,11 +291,14 @@ def alternatives(qp: QuestionPlan, current: Value) -> list[Value]:
         values = list(range(qp.question.scale.min, qp.question.scale.max + 1))
     elif kind == "number":
         values = _number_values(qp, current)
-    elif kind == "multi":
-        values = _multi_values(qp, current)
     else:
         values = []
-    return [v for v in values if not _same(v, current)]
+    here = qp.score(current)
+    scored = [(qp.score(v), n, v) for n, v in enumerate(values) if not _same(v, current)]
+    if better_only:
+        scored = [t for t in scored if t[0] > here]
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [v for _, _, v in scored[:limit]]
 
 
 def _same(a: Value, b: Value) -> bool:
@@ -333,21 +338,44 @@ def _number_values(qp: QuestionPlan, current: Value) -> list[Value]:
     return out
 
 
-def _multi_values(qp: QuestionPlan, current: Value) -> list[Value]:
-    chosen = set(current) if isinstance(current, list) else set()
-    order = [o.value for o in qp.question.options]
-    rank = {v: i for i, v in enumerate(order)}
-    out: list[Value] = []
+def _multi_values(qp: QuestionPlan, current: Value, better_only: bool, limit: int) -> list[Value]:
+    """Tick or untick one option: each change's points are worked out from the current
+    sum in constant time, and only the ``limit`` best answers are built."""
+    chosen: set[str] = {str(v) for v in current} if isinstance(current, list) else set()
+    options = [o.value for o in qp.question.options]
     alone = qp.exclusive
-    for opt in order:
+    points = qp.option_points
+    total = sum(points.get(v, 0.0) for v in chosen)
+    shared = sum(points.get(v, 0.0) for v in chosen if v not in alone)
+    top = qp.max_points
+
+    def score(sum_: float) -> float:
+        return min(sum_, top) / top if top > 0 else 0.0
+
+    here = score(total)
+    toggles: list[tuple[float, int, str]] = []
+    for n, opt in enumerate(options):
         if opt in chosen:
-            new = chosen - {opt}
+            if len(chosen) == 1:
+                continue  # nothing ticked is not an answer the search proposes
+            new = score(total - points.get(opt, 0.0))
         elif opt in alone:
-            new = {opt}  # an exclusive option replaces the others
+            new = score(points.get(opt, 0.0))
         else:
-            new = (chosen - alone) | {opt}  # and is replaced by any other
-        if new:
-            out.append(sorted(new, key=rank.__getitem__))
+            new = score(shared + points.get(opt, 0.0))
+        if not better_only or new > here:
+            toggles.append((-new, n, opt))
+    toggles.sort()
+    out: list[Value] = []
+    for _, _, opt in toggles[:limit]:
+        if opt in chosen:
+            after = chosen - {opt}
+        elif opt in alone:
+            after = {opt}  # an exclusive option replaces the others
+        else:
+            after = (chosen - alone) | {opt}  # and is replaced by any other
+        ordered: list[Value] = [v for v in options if v in after]
+        out.append(ordered)
     return out
 
 
@@ -379,7 +407,8 @@ def action(qp: QuestionPlan, before: Value, after: Value) -> str:
     if qp.kind == "single" and str(after) in qp.option_actions:
         return qp.option_actions[str(after)]
     if qp.kind == "multi" and isinstance(after, list) and isinstance(before, list):
-        added = [v for v in after if v not in before]
+        had = set(map(str, before))
+        added = [v for v in after if str(v) not in had]
         if len(added) == 1 and str(added[0]) in qp.option_actions:
             return qp.option_actions[str(added[0])]
     if qp.action is not None:

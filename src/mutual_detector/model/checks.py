@@ -163,7 +163,7 @@ def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
     sq = q.scoring.stage_question
     if sq is not None:
         question = q.question_index.get(sq)
-        path: Path = ("scoring", "stage_question")
+        path: FieldPath = ("scoring", "stage_question")
         if question is None:
             out.append(finding("Q102", f"unknown question {sq!r}", path))
         elif question.kind != "single" or any(o.value not in stages for o in question.options):
@@ -177,7 +177,7 @@ def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
     for i, section in enumerate(q.sections):
         if section.floor is None:
             continue
-        fpath: Path = ("sections", i, "floor")
+        fpath: FieldPath = ("sections", i, "floor")
         if section.floor.cap not in bands:
             out.append(finding("Q102", f"unknown band {section.floor.cap!r}", (*fpath, "cap")))
         if section.measure != "suitability" or not section.scored:
@@ -218,7 +218,7 @@ def _expectation_problem(question: Question, value: object) -> str | None:
         return None if isinstance(value, bool) else "a yes/no expectation is true or false"
     if question.kind == "scale" and question.scale is not None:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        if not ok or not question.scale.min <= int(value) <= question.scale.max:  # type: ignore[arg-type]
+        if not ok or not question.scale.min <= value <= question.scale.max:  # type: ignore[operator]
             return f"expected answer {clip(value)} is not a point of the scale"
         return None
     return f"expectations by stage are for single, yes/no and scale questions, not {question.kind}"

@@ -202,7 +202,7 @@ class Expression:
         """True, False or UNKNOWN."""
         value = self.compiled(scope)
         if value is True or value is False or value is UNKNOWN:
-            return value  # type: ignore[return-value]
+            return value
         return truth(value)
 
     def holds(self, scope: Scope) -> bool:
