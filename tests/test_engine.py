@@ -445,3 +445,66 @@ class TestAnswersDigest:
             }
         )
         assert a.sha256() == self.reference(a)
+
+
+class TestBoundedBySize:
+    """What-if and applicability stay linear in a questionnaire's size (issue 16)."""
+
+    @staticmethod
+    def big(questions: list[dict[str, object]]) -> object:
+        data = {
+            "format": "mutual-detector/questionnaire@1",
+            "id": "big",
+            "title": "Big",
+            "version": "1",
+            "topics": [{"id": "t", "title": "T"}],
+            "sections": [{"id": "s", "topic": "t", "title": "S"}],
+            "questions": questions,
+            "scoring": {
+                "bands": [
+                    {"id": "a", "label": "A", "min": 50, "max": 100},
+                    {"id": "b", "label": "B", "min": 0, "max": 50},
+                ]
+            },
+        }
+        return questionnaire(data)
+
+    def test_a_multi_with_thousands_of_options_tries_a_bounded_number(self) -> None:
+        from mutual_detector.engine import plan_for
+        from mutual_detector.engine.whatif import MAX_ALTERNATIVES, alternatives
+
+        n = 3000
+        options = [{"value": f"o{i}", "label": f"O{i}", "score": i % 3} for i in range(n)]
+        q = self.big(
+            [{"id": "m", "section": "s", "kind": "multi", "prompt": "P", "options": options}]
+        )
+        chosen = [f"o{i}" for i in range(0, n, 2)]
+        qp = plan_for(q).by_id["m"]  # type: ignore[arg-type]
+        alts = alternatives(qp, chosen, better_only=True)
+        assert 0 < len(alts) <= MAX_ALTERNATIVES
+        r = assess(q, answers(q, m=chosen))  # type: ignore[arg-type]
+        assert r.what_if is not None
+        assert r.what_if.evaluations <= MAX_ALTERNATIVES
+
+    def test_a_long_chain_of_conditions(self) -> None:
+        n = 1500
+        questions: list[dict[str, object]] = [
+            {
+                "id": "q0",
+                "section": "s",
+                "kind": "yes_no",
+                "prompt": "P",
+                "yes_score": 1,
+                "no_score": 0,
+            }
+        ]
+        for i in range(1, n):
+            questions.append(
+                {"id": f"q{i}", "section": "s", "kind": "yes_no", "prompt": "P",
+                 "yes_score": 1, "no_score": 0, "when": f"q{i - 1}"}
+            )  # fmt: skip
+        q = self.big(questions)
+        r = assess(q, answers(q, **{f"q{i}": True for i in range(n)}))  # type: ignore[arg-type]
+        assert r.verdict.score.point == 100.0
+        half = assess(q, answers(q, q0="dont_know"))  # type: ignore[arg-type]
+        assert sum(1 for e in half.explanations if e.status == "may_apply") == n - 1

@@ -15,14 +15,14 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final, Literal
 
 import yaml
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.errors import InputError
-from mutual_detector.model.findings import Finding, Path, clip, finding
+from mutual_detector.model.findings import FieldPath, Finding, clip, finding
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -107,7 +107,7 @@ class Document:
 
     file: str
     data: Any
-    marks: dict[Path, Mark] = field(default_factory=dict)
+    marks: dict[FieldPath, Mark] = field(default_factory=dict)
 
     @property
     def kind(self) -> Kind | None:
@@ -131,7 +131,7 @@ class Document:
             path = path[:-1]
 
 
-def _value_at(data: Any, path: Path) -> Any:
+def _value_at(data: Any, path: FieldPath) -> Any:
     for part in path:
         found = isinstance(data, dict) and part in data
         found |= isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
@@ -207,19 +207,19 @@ def _skip_indent(source: str, j: int) -> int:
     return j
 
 
-def real_path(path: os.PathLike[str] | str) -> FsPath:
+def real_path(path: os.PathLike[str] | str) -> Path:
     """The absolute path with symbolic links resolved; never raises, even for a link loop.
 
     (``Path.resolve()`` raises RuntimeError on a loop before Python 3.13.)
     """
-    return FsPath(os.path.realpath(path))
+    return Path(os.path.realpath(path))
 
 
 def display_path(path: os.PathLike[str] | str) -> str:
     """A path as the user would type it: relative to the working directory if inside it."""
-    p = FsPath(path)
+    p = Path(path)
     try:
-        return str(real_path(p).relative_to(real_path(FsPath.cwd())))
+        return str(real_path(p).relative_to(real_path(Path.cwd())))
     except (ValueError, OSError):
         return str(p)
 
@@ -227,7 +227,7 @@ def display_path(path: os.PathLike[str] | str) -> str:
 # --------------------------------------------------------------------------- reading
 
 
-def read_text(path: FsPath, name: str) -> str:
+def read_text(path: Path, name: str) -> str:
     """The file's text; one clear error for missing, huge, binary or non-UTF-8 files."""
     return decode(read_raw(path, name), name)
 
@@ -239,7 +239,7 @@ def read_raw(path: os.PathLike[str] | str, name: str) -> bytes:
     device) is refused without reading it all. The file is opened without
     blocking, so a named pipe with no writer is refused instead of hanging.
     """
-    path = os.fspath(path)  # not a Path: batch reads thousands of files through here
+    path = os.fspath(path)  # not a FieldPath: batch reads thousands of files through here
     try:
         fd = os.open(path, _O_FLAGS)
     except IsADirectoryError:
@@ -449,7 +449,7 @@ class _Builder:
         m = self._mark(node)
         return _fail(rule, self.doc.file, message, m.line, m.column)
 
-    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+    def build(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise self._err("E003", f"more than {MAX_NODES:,} values (alias expansion?)", node)
@@ -496,7 +496,7 @@ class _Builder:
         finally:
             self.active.discard(key)
 
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.MappingNode, path: FieldPath, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
@@ -516,9 +516,7 @@ class _Builder:
         return out
 
 
-def read_document(
-    path: os.PathLike[str] | str, reads: dict[FsPath, bytes] | None = None
-) -> Document:
+def read_document(path: os.PathLike[str] | str, reads: dict[Path, bytes] | None = None) -> Document:
     """Read and parse one file (any kind); ``reads`` gets its bytes, by real path.
 
     A file whose bytes are already in ``reads`` is not read again: those bytes are
@@ -556,7 +554,7 @@ def _humanise(msg: str) -> str:
     return msg
 
 
-def _trim_loc(data: Any, loc: tuple[Any, ...]) -> Path:
+def _trim_loc(data: Any, loc: tuple[Any, ...]) -> FieldPath:
     """The part of a pydantic ``loc`` that indexes into ``data`` (drops union tags)."""
     out: list[str | int] = []
     current = data
@@ -621,7 +619,7 @@ def _union_message(errors: list[Any]) -> str | None:
 
 
 def validation_findings(doc: Document, exc: ValidationError) -> list[Finding]:
-    seen: dict[Path, Finding] = {}
+    seen: dict[FieldPath, Finding] = {}
     errors = [(_trim_loc(doc.data, tuple(e["loc"])), e) for e in exc.errors(include_url=False)]
     # Where one branch of a union got further (a list whose items are wrong), name the items.
     prefixes = {p[:i] for p, _ in errors for i in range(len(p))}
@@ -645,7 +643,7 @@ def validation_findings(doc: Document, exc: ValidationError) -> list[Finding]:
     return list(seen.values())
 
 
-def _expression_error(path: Path, value: Any, kind: str) -> ExpressionError | None:
+def _expression_error(path: FieldPath, value: Any, kind: str) -> ExpressionError | None:
     """The syntax error of a ``when:`` condition, to report it as Q105 at its column."""
     if kind != "value_error" or not path or path[-1] != "when" or not isinstance(value, str):
         return None
@@ -701,7 +699,7 @@ def _check_format(doc: Document, want: Iterable[Kind]) -> Kind:
 
 
 def merge_parts(
-    doc: Document, base_dir: FsPath, reads: dict[FsPath, bytes] | None = None
+    doc: Document, base_dir: Path, reads: dict[Path, bytes] | None = None
 ) -> tuple[Document, tuple[str, ...]]:
     """The questionnaire document with its ``include:`` parts appended (``reads``: as above)."""
     data = dict(doc.data)
@@ -713,7 +711,7 @@ def merge_parts(
             "include must be a list of paths",
             [doc.locate(finding("E011", "include must be a list of file paths", ("include",)))],
         )
-    seen: set[FsPath] = set()
+    seen: set[Path] = set()
     root = real_path(base_dir)
     for n, rel in enumerate(includes):
         target = real_path(base_dir / rel)
@@ -759,7 +757,7 @@ def load_questionnaire(
     path: os.PathLike[str] | str,
     document: Document | None = None,
     *,
-    reads: dict[FsPath, bytes] | None = None,
+    reads: dict[Path, bytes] | None = None,
 ) -> LoadedQuestionnaire:
     """Load, merge, validate and lint a questionnaire; raise InputError on errors.
 
@@ -771,7 +769,7 @@ def load_questionnaire(
 
     doc = document if document is not None else read_document(path, reads)
     _check_format(doc, ["questionnaire"])
-    merged, files = merge_parts(doc, FsPath(path).parent, reads)
+    merged, files = merge_parts(doc, Path(path).parent, reads)
     model: Questionnaire = validate_model(merged, Questionnaire)
     findings = tuple(sorted((merged.locate(f) for f in lint(model)), key=Finding.sort_key))
     loaded = LoadedQuestionnaire(model, merged, files, findings)
@@ -783,15 +781,15 @@ def load_questionnaire(
 # --------------------------------------------------------------------------- built-ins
 
 
-def builtin_dir() -> FsPath:
+def builtin_dir() -> Path:
     """Where the built-in questionnaires are: inside the installed package, or the checkout."""
-    packaged = FsPath(__file__).with_name("questionnaires")
+    packaged = Path(__file__).with_name("questionnaires")
     if packaged.is_dir():
         return packaged
-    return FsPath(__file__).resolve().parents[2] / "questionnaires"
+    return Path(__file__).resolve().parents[2] / "questionnaires"
 
 
-def builtin_paths() -> list[FsPath]:
+def builtin_paths() -> list[Path]:
     """Top-level built-in questionnaire files (parts live in sub-folders)."""
     return sorted(builtin_dir().glob("*.yaml"))
 
@@ -799,11 +797,11 @@ def builtin_paths() -> list[FsPath]:
 DEFAULT_QUESTIONNAIRE: Final = "mutual-detector"
 
 
-def resolve_questionnaire(ref: str | os.PathLike[str] | None) -> FsPath:
+def resolve_questionnaire(ref: str | os.PathLike[str] | None) -> Path:
     """A path for ``ref``: an existing path, or the id of a built-in questionnaire."""
     if ref is None:
         ref = DEFAULT_QUESTIONNAIRE
-    candidate = FsPath(ref)
+    candidate = Path(ref)
     if (
         candidate.exists()
         or any(sep in str(ref) for sep in ("/", os.sep))
@@ -831,7 +829,7 @@ def _load_cached(path: str, mtime: float) -> LoadedQuestionnaire:
     remembered = questionnaire_cache.load(path)
     if remembered is not None:
         return remembered
-    reads: dict[FsPath, bytes] = {}
+    reads: dict[Path, bytes] = {}
     loaded = load_questionnaire(path, reads=reads)
     questionnaire_cache.save(path, loaded, reads)
     return loaded

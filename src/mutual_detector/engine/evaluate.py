@@ -80,11 +80,22 @@ def combine(items: Sequence[Item]) -> Span:
     """
     if not items:
         return Span(None, None, None, False)
-    num = den = 0.0
+    num = den = low = high = 0.0
+    certain = True
     for item in items:
-        if item.definite and item.point is not None:
-            num += item.weight * item.point
-            den += item.weight
+        if item.definite:
+            w = item.weight
+            den += w
+            low += w * item.low
+            high += w * item.high
+            if item.point is not None:
+                num += w * item.point
+            else:
+                certain = False
+        else:
+            certain = False
+    if certain:  # every item present, every point known: the extremes are plain means
+        return Span(low / den, num / den, high / den, True)
     point = num / den if den > 0 else None
     definite = any(item.definite for item in items)
     return Span(
@@ -197,12 +208,16 @@ def evaluate(
     values: Mapping[str, Value],
     dont_know: Iterable[str],
     worked_out: Applicability | None = None,
+    *,
+    verdict_only: bool = False,
 ) -> Evaluation:
     """Score one set of valid, normalised answers.
 
     ``values`` may hold answers to questions that turn out not to apply; they
     are left out, as validation leaves them out. ``worked_out``: the
     applicability validation already worked out for these same answers.
+    ``verdict_only``: evaluate only the flags that can change the verdict (the
+    others read as not raised), for the what-if search, which compares verdicts.
     """
     dk = frozenset(dont_know)
     app = worked_out or applicability(plan.questionnaire.ordered_questions, values, dk)
@@ -212,7 +227,12 @@ def evaluate(
     norm: dict[str, float] = {}
     remarks: dict[str, str] = {}
     scores: dict[str, QuestionScore] = {}
-    per_section: list[list[Item]] = [[] for _ in plan.sections]
+    n = len(plan.sections)
+    # Per section: sums over the certainly applicable questions (weight, and weight times
+    # low, point and high), and the questions that may apply, which need combine().
+    weight, low, point, high = [0.0] * n, [0.0] * n, [0.0] * n, [0.0] * n
+    optional: list[list[Item]] = [[] for _ in plan.sections]
+    discrete_score = _DISCRETE
     for qp in plan.questions:
         qid = qp.id
         shown = applies.get(qid)
@@ -225,23 +245,32 @@ def evaluate(
             continue
         definite = shown is True
         if value is not None:
-            pts, remark = qp.points(value)
-            x = pts / qp.max_points if qp.max_points > 0 else 0.0
+            known = qp.discrete.get((type(value), value)) if qp.kind in discrete_score else None
+            if known is not None:
+                pts, x = known
+            else:
+                pts, remark = qp.points(value)
+                x = pts / qp.max_points if qp.max_points > 0 else 0.0
+                if remark is not None:
+                    remarks[qid] = remark
             points[qid] = pts
             norm[qid] = x
-            if remark is not None:
-                remarks[qid] = remark
             qs = QuestionScore(x, x, x, x, definite)
+            lo = pt = hi = x
         else:
             qs = QuestionScore(None, qp.low, qp.high, qp.neutral, definite)
+            lo, pt, hi = qp.low, qp.neutral, qp.high
         scores[qid] = qs
-        per_section[qp.section].append(Item(qp.weight, qs.low, qs.point, qs.high, definite))
-    sections = [
-        combine(
-            [Item(i.weight, 100 * i.low, _scaled(i.point), 100 * i.high, i.definite) for i in items]
-        )
-        for items in per_section
-    ]
+        i = qp.section
+        if definite:
+            w = qp.weight
+            weight[i] += w
+            low[i] += w * lo
+            point[i] += w * pt
+            high[i] += w * hi
+        else:
+            optional[i].append(Item(qp.weight, 100 * lo, 100 * pt, 100 * hi, False))
+    sections = [_section_span(weight[i], low[i], point[i], high[i], optional[i]) for i in range(n)]
     measures: dict[Measure, Span] = {}
     for measure in ("suitability", "readiness"):
         measures[measure] = combine(
@@ -251,12 +280,16 @@ def evaluate(
                 if sp.measure == measure and span.low is not None and span.high is not None
             ]
         )
-    scope = _flag_scope(plan, app.scope, scores, sections, vals)
-    flags: list[Truth] = []
+    if plan.reads_scores:
+        scope = _flag_scope(plan, app.scope, scores, sections)
+    else:
+        scope = Scope(app.scope.values, app.scope.dont_know, {}, {}, {})
+    flags: list[Truth] = [False] * len(plan.flags)
     caps: list[CapState] = []
-    for fp in plan.flags:
+    for i in plan.verdict_flags if verdict_only else range(len(plan.flags)):
+        fp = plan.flags[i]
         t = fp.when.truth(scope)
-        flags.append(t)
+        flags[i] = t
         scope.flags[fp.id] = t  # type: ignore[index]
         if t is not False and fp.cap is not None:
             caps.append(CapState(fp.id, "flag", fp.cap, t is True, fp.message, frozenset(fp.reads)))
@@ -280,16 +313,28 @@ def evaluate(
     )
 
 
-def _scaled(point: float | None) -> float | None:
-    return None if point is None else 100 * point
+#: Kinds whose answers are one of a few values, scored from a table worked out once.
+_DISCRETE = frozenset({"single", "yes_no", "scale"})
+
+
+def _section_span(
+    weight: float, low: float, point: float, high: float, optional: list[Item]
+) -> Span:
+    """A section's span from the sums over its certain questions and its optional ones."""
+    if not optional:
+        if weight <= 0:
+            return Span(None, None, None, False)
+        return Span(100 * low / weight, 100 * point / weight, 100 * high / weight, True)
+    items = list(optional)
+    if weight > 0:
+        items.append(
+            Item(weight, 100 * low / weight, 100 * point / weight, 100 * high / weight, True)
+        )
+    return combine(items)
 
 
 def _flag_scope(
-    plan: Plan,
-    answers: Scope,
-    scores: Mapping[str, QuestionScore],
-    sections: Sequence[Span],
-    values: Mapping[str, Value],
+    plan: Plan, answers: Scope, scores: Mapping[str, QuestionScore], sections: Sequence[Span]
 ) -> Scope:
     question_scores: dict[str, Value] = {}
     for qid, qs in scores.items():

@@ -401,7 +401,7 @@ def explanations(
             e["evidence"] = given.evidence
         if qid in ev.remarks:
             e["remark"] = ev.remarks[qid]
-        value: Value = given.value if given is not None else None
+        value: Value = given.value if given is not None else None  # type: ignore[assignment]
         if applies is None:
             e["status"] = "not_applicable"
         elif qid in ev.values:

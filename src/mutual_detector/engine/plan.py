@@ -91,6 +91,8 @@ class QuestionPlan:
     actionable: bool = True
     action: str | None = None
     cite: tuple[str, ...] = ()
+    discrete: dict[tuple[type, object], tuple[float, float]] = field(default_factory=dict)
+    """single, yes/no, scale: each answer's (points, normalised score)."""
     words: dict[object, str] = field(default_factory=dict)
     """single, yes/no, scale: each answer in words (:func:`answer_text`)."""
     template: dict[str, object] = field(default_factory=dict)
@@ -187,6 +189,11 @@ class Plan:
     sources: dict[str, tuple[str, str | None, str | None, str | None]]
     """Source id -> (title, publisher, year, url)."""
     title: str
+    reads_scores: bool = True
+    """Whether any flag or recommendation condition calls score() or section_score()."""
+    verdict_flags: tuple[int, ...] = ()
+    """Indices of the flags that can change the verdict: those that cap, and the earlier
+    flags their conditions read through raised()."""
 
     def band_rank(self, score: float) -> int:
         """Index of the band ``score`` falls in (0 = best); [min, max), the top includes 100."""
@@ -297,6 +304,7 @@ def _question(
     elif kind == "scale" and question.scale is not None:
         discrete = list(range(question.scale.min, question.scale.max + 1))
     qp.words = {(type(v), v): answer_text(qp, v) for v in discrete}
+    qp.discrete = {(type(v), v): (qp.points(v)[0], qp.score(v)) for v in discrete}
     qp.template = {
         "id": qp.id,
         "section": qp.section_id,
@@ -439,7 +447,24 @@ def _build(q: Questionnaire, lang: str) -> Plan:
             for s in q.sources
         },
         title=text(q.title, lang),
+        reads_scores=any(
+            e.functions & {"score", "section_score"}
+            for e in (
+                *(f.when for f in q.flags),
+                *(r.when for r in q.recommendations if r.when is not None),
+                *(rule.when for r in q.recommendations for rule in r.rules),
+            )
+        ),
+        verdict_flags=_verdict_flags(flags),
     )
+
+
+def _verdict_flags(flags: tuple[FlagPlan, ...]) -> tuple[int, ...]:
+    needed = {f.id for f in flags if f.cap is not None}
+    for f in reversed(flags):
+        if f.id in needed:
+            needed |= f.when.flags
+    return tuple(f.index for f in flags if f.id in needed)
 
 
 def _section_args(expr: Expression) -> list[str]:

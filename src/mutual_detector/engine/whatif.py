@@ -36,8 +36,8 @@ from mutual_detector.engine.evaluate import Evaluation, Outcome, evaluate
 from mutual_detector.engine.explain import shares as explain_shares
 from mutual_detector.engine.plan import Plan, QuestionPlan, answer_text
 from mutual_detector.model.answers import DONT_KNOW, Answer
-from mutual_detector.model.checks import check_answer, normalise
-from mutual_detector.model.expr import Value
+from mutual_detector.model.checks import Applicability, check_answer, normalise
+from mutual_detector.model.expr import Scope, Value
 from mutual_detector.model.result import Effect
 
 DEFAULT_BUDGET: Final = 5_000
@@ -123,20 +123,28 @@ class _Search:
         self.cap_reads = frozenset(
             ref for fp in self.plan.flags if fp.cap is not None for ref in fp.reads
         )
-        gating = {ref for qp in self.plan.questions if qp.when is not None for ref in qp.when.refs}
-        floors = {sp.index for sp in self.plan.sections if sp.floor is not None}
-        # Questions whose change moves only the point estimate, by a known amount: they gate
-        # no question, no cap reads them and their section has no floor. A change to them
-        # that cannot reach a better band is not evaluated at all.
+        # A change to a question that no `when:` reads moves the point estimate by a known
+        # amount (100 * share * the change in its score; nothing for a question outside the
+        # suitability score), and can change a cap only if the cap reads it. Such a change
+        # is not evaluated when it could neither reach a better band nor clear a raised cap.
         share = explain_shares(ev).share
-        self.linear = {
-            qid: share.get(qid, 0.0)
+        self.gating = frozenset(
+            ref for qp in self.plan.questions if qp.when is not None for ref in qp.when.refs
+        )
+        self.share = {
+            qid: share.get(qid, 0.0) if self.plan.by_id[qid].measure == "suitability" else 0.0
             for qid in self.answered_counting
-            if qid not in gating
-            and qid not in self.cap_reads
-            and self.plan.by_id[qid].section not in floors
-            and self.plan.by_id[qid].measure == "suitability"
         }
+        self.raised_refs: list[tuple[int, frozenset[str]]] = []
+        for c in ev.caps:
+            if not c.raised:
+                continue
+            refs = set(c.refs)
+            if c.kind == "floor":
+                refs |= {
+                    qp.id for qp in self.plan.questions if self.plan.sections[qp.section].id == c.id
+                }
+            self.raised_refs.append((c.rank, frozenset(refs)))
 
     @property
     def nothing_to_do(self) -> bool:
@@ -169,31 +177,44 @@ class _Search:
             reads_cap = qid in self.cap_reads
             if not ((qp.counts and qp.measure == "suitability") or reads_cap):
                 continue
-            alts = alternatives(qp, current)
-            if not reads_cap:
-                here = qp.score(current)
-                alts = [v for v in alts if qp.score(v) > here]
-            alts.sort(key=lambda v: -qp.score(v))
-            out.extend((qp, v) for v in alts[:MAX_ALTERNATIVES])
+            alts = alternatives(qp, current, better_only=not reads_cap)
+            out.extend((qp, v) for v in alts)
         return out
 
     def hopeless(self, alts: tuple[Alt, ...]) -> bool:
         """Whether the change certainly cannot improve the verdict (without evaluating it).
 
-        Only for changes to questions in :attr:`linear`: the point estimate moves by
-        ``100 * share * (new score - old score)`` and nothing else changes, so it is
-        hopeless if that cannot reach a better band (with a margin for rounding).
+        Only for changes to questions no condition reads. Such a change moves the
+        point estimate by ``100 * share * (new score - old score)`` and can change a
+        cap only if the cap reads one of the questions changed. It is hopeless when
+
+        * the moved point (with a margin for rounding) cannot reach a better band, or
+          the raised caps it does not read still hold the verdict down; and
+        * it can clear no raised cap: a single change must be read by one, and a pair
+          adds nothing to its members unless a raised cap reads both.
         """
         base = self.base
-        if base.point is None or any(qp.id not in self.linear for qp, _ in alts):
+        if base.point is None or any(qp.id in self.gating for qp, _ in alts):
             return False
-        moved = base.point
-        for qp, v in alts:
-            moved += 100 * self.linear[qp.id] * (qp.score(v) - qp.score(self.ev.values[qp.id]))
+        ids = [qp.id for qp, _ in alts]
+        touched = [(rank, refs) for rank, refs in self.raised_refs if refs.intersection(ids)]
+        if len(alts) == 1 and touched:
+            return False
+        if len(alts) == 2 and any(all(i in refs for i in ids) for _, refs in touched):
+            return False
         if base.indicative == 0:
             return True
+        held = max(
+            (rank for rank, refs in self.raised_refs if not refs.intersection(ids)), default=-1
+        )
+        if held >= base.indicative:
+            return True
+        moved = base.point
+        for qp, v in alts:
+            if qp.id in self.share:
+                moved += 100 * self.share[qp.id] * (qp.score(v) - qp.score(self.ev.values[qp.id]))
         target = self.plan.bands[base.indicative - 1].min
-        return (base.cap is not None and base.cap >= base.indicative) or moved < target - 0.01
+        return moved < target - 0.01
 
     def evaluate(self, alts: tuple[Alt, ...]) -> _Found | None:
         if self.hopeless(alts):
@@ -205,7 +226,14 @@ class _Search:
         values = dict(self.values)
         for qp, v in alts:
             values[qp.id] = v
-        ev = evaluate(self.plan, values, self.ev.dont_know)
+        worked_out = None
+        if not any(qp.id in self.gating for qp, _ in alts):
+            # What applies is unchanged: only the changed answers differ in what conditions see.
+            seen = dict(self.ev.scope.values)
+            for qp, v in alts:
+                seen[qp.id] = v
+            worked_out = Applicability(self.ev.applies, Scope(seen, self.ev.scope.dont_know))
+        ev = evaluate(self.plan, values, self.ev.dont_know, worked_out, verdict_only=True)
         o = ev.outcome
         kept = all(qid in ev.scores and ev.scores[qid].definite for qid in self.answered_counting)
         better = kept and o.indicative < self.base.indicative
@@ -245,9 +273,15 @@ class _Search:
                     self.found.append(found)
 
 
-def alternatives(qp: QuestionPlan, current: Value) -> list[Value]:
-    """The answers the search tries for ``qp`` (normalised), the current one excluded."""
+def alternatives(
+    qp: QuestionPlan, current: Value, *, better_only: bool = False, limit: int = MAX_ALTERNATIVES
+) -> list[Value]:
+    """The answers the search tries for ``qp`` (normalised), best score first, at most
+    ``limit``; the current answer excluded, and with ``better_only`` any that scores no
+    higher. Linear in the number of options, whatever their number."""
     kind = qp.kind
+    if kind == "multi":
+        return _multi_values(qp, current, better_only, limit)
     values: list[Value]
     if kind == "single":
         values = [o.value for o in qp.question.options]
@@ -257,11 +291,14 @@ def alternatives(qp: QuestionPlan, current: Value) -> list[Value]:
         values = list(range(qp.question.scale.min, qp.question.scale.max + 1))
     elif kind == "number":
         values = _number_values(qp, current)
-    elif kind == "multi":
-        values = _multi_values(qp, current)
     else:
         values = []
-    return [v for v in values if not _same(v, current)]
+    here = qp.score(current)
+    scored = [(qp.score(v), n, v) for n, v in enumerate(values) if not _same(v, current)]
+    if better_only:
+        scored = [t for t in scored if t[0] > here]
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [v for _, _, v in scored[:limit]]
 
 
 def _same(a: Value, b: Value) -> bool:
@@ -301,21 +338,44 @@ def _number_values(qp: QuestionPlan, current: Value) -> list[Value]:
     return out
 
 
-def _multi_values(qp: QuestionPlan, current: Value) -> list[Value]:
-    chosen = set(current) if isinstance(current, list) else set()
-    order = [o.value for o in qp.question.options]
-    rank = {v: i for i, v in enumerate(order)}
-    out: list[Value] = []
+def _multi_values(qp: QuestionPlan, current: Value, better_only: bool, limit: int) -> list[Value]:
+    """Tick or untick one option: each change's points are worked out from the current
+    sum in constant time, and only the ``limit`` best answers are built."""
+    chosen: set[str] = {str(v) for v in current} if isinstance(current, list) else set()
+    options = [o.value for o in qp.question.options]
     alone = qp.exclusive
-    for opt in order:
+    points = qp.option_points
+    total = sum(points.get(v, 0.0) for v in chosen)
+    shared = sum(points.get(v, 0.0) for v in chosen if v not in alone)
+    top = qp.max_points
+
+    def score(sum_: float) -> float:
+        return min(sum_, top) / top if top > 0 else 0.0
+
+    here = score(total)
+    toggles: list[tuple[float, int, str]] = []
+    for n, opt in enumerate(options):
         if opt in chosen:
-            new = chosen - {opt}
+            if len(chosen) == 1:
+                continue  # nothing ticked is not an answer the search proposes
+            new = score(total - points.get(opt, 0.0))
         elif opt in alone:
-            new = {opt}  # an exclusive option replaces the others
+            new = score(points.get(opt, 0.0))
         else:
-            new = (chosen - alone) | {opt}  # and is replaced by any other
-        if new:
-            out.append(sorted(new, key=rank.__getitem__))
+            new = score(shared + points.get(opt, 0.0))
+        if not better_only or new > here:
+            toggles.append((-new, n, opt))
+    toggles.sort()
+    out: list[Value] = []
+    for _, _, opt in toggles[:limit]:
+        if opt in chosen:
+            after = chosen - {opt}
+        elif opt in alone:
+            after = {opt}  # an exclusive option replaces the others
+        else:
+            after = (chosen - alone) | {opt}  # and is replaced by any other
+        ordered: list[Value] = [v for v in options if v in after]
+        out.append(ordered)
     return out
 
 
@@ -347,7 +407,8 @@ def action(qp: QuestionPlan, before: Value, after: Value) -> str:
     if qp.kind == "single" and str(after) in qp.option_actions:
         return qp.option_actions[str(after)]
     if qp.kind == "multi" and isinstance(after, list) and isinstance(before, list):
-        added = [v for v in after if v not in before]
+        had = set(map(str, before))
+        added = [v for v in after if str(v) not in had]
         if len(added) == 1 and str(added[0]) in qp.option_actions:
             return qp.option_actions[str(added[0])]
     if qp.action is not None:

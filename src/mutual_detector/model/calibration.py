@@ -145,7 +145,7 @@ def disagreements(expected: Expected, result: Result) -> list[str]:
 def got(result: Result) -> str:
     """The verdict of ``result`` in the words a case uses (band ids, and the score range)."""
     v = result.verdict
-    shown = v.band if v.status == "decided" else f"between {v.best} and {v.worst}"
+    shown = f"{v.band}" if v.status == "decided" else f"between {v.best} and {v.worst}"
     s = v.score
     if s.low is not None and s.high is not None:
         if s.low == s.high:

@@ -31,7 +31,7 @@ from mutual_detector.model.expr import (
     _walk,
     check,
 )
-from mutual_detector.model.findings import Finding, Path, clip, dotted, finding
+from mutual_detector.model.findings import FieldPath, Finding, clip, dotted, finding
 from mutual_detector.model.questionnaire import Question, Questionnaire
 
 _MAX_UNREACHABLE_CASES: Final = 4096
@@ -55,8 +55,8 @@ def lint(q: Questionnaire) -> list[Finding]:
     return out
 
 
-def _dupes(items: Iterable[tuple[str, Path]], what: str) -> Iterator[Finding]:
-    seen: dict[str, Path] = {}
+def _dupes(items: Iterable[tuple[str, FieldPath]], what: str) -> Iterator[Finding]:
+    seen: dict[str, FieldPath] = {}
     for ident, path in items:
         if ident in seen:
             yield finding(
@@ -66,7 +66,7 @@ def _dupes(items: Iterable[tuple[str, Path]], what: str) -> Iterator[Finding]:
             seen[ident] = path
 
 
-def _p(path: Path) -> str:
+def _p(path: FieldPath) -> str:
     return dotted(path)
 
 
@@ -89,7 +89,7 @@ def _duplicates(q: Questionnaire) -> list[Finding]:
     return out
 
 
-def _citations(cites: Sequence[str], sources: set[str], path: Path) -> Iterator[Finding]:
+def _citations(cites: Sequence[str], sources: set[str], path: FieldPath) -> Iterator[Finding]:
     for i, cite in enumerate(cites):
         if cite not in sources:
             yield finding(
@@ -163,7 +163,7 @@ def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
     sq = q.scoring.stage_question
     if sq is not None:
         question = q.question_index.get(sq)
-        path: Path = ("scoring", "stage_question")
+        path: FieldPath = ("scoring", "stage_question")
         if question is None:
             out.append(finding("Q102", f"unknown question {sq!r}", path))
         elif question.kind != "single" or any(o.value not in stages for o in question.options):
@@ -177,7 +177,7 @@ def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
     for i, section in enumerate(q.sections):
         if section.floor is None:
             continue
-        fpath: Path = ("sections", i, "floor")
+        fpath: FieldPath = ("sections", i, "floor")
         if section.floor.cap not in bands:
             out.append(finding("Q102", f"unknown band {section.floor.cap!r}", (*fpath, "cap")))
         if section.measure != "suitability" or not section.scored:
@@ -218,7 +218,7 @@ def _expectation_problem(question: Question, value: object) -> str | None:
         return None if isinstance(value, bool) else "a yes/no expectation is true or false"
     if question.kind == "scale" and question.scale is not None:
         ok = isinstance(value, int) and not isinstance(value, bool)
-        if not ok or not question.scale.min <= int(value) <= question.scale.max:  # type: ignore[arg-type]
+        if not ok or not question.scale.min <= value <= question.scale.max:  # type: ignore[operator]
             return f"expected answer {clip(value)} is not a point of the scale"
         return None
     return f"expectations by stage are for single, yes/no and scale questions, not {question.kind}"
@@ -231,7 +231,7 @@ def ref_infos(q: Questionnaire) -> dict[str, RefInfo]:
     }
 
 
-def _expr_findings(errors: list[ExpressionError], path: Path) -> Iterator[Finding]:
+def _expr_findings(errors: list[ExpressionError], path: FieldPath) -> Iterator[Finding]:
     for err in errors:
         rule = "Q102" if err.message.startswith("unknown") else "Q106"
         message = f"{err.message} (at character {err.offset + 1})"
@@ -253,7 +253,7 @@ def _conditions(q: Questionnaire) -> list[Finding]:
     for i, question in enumerate(q.questions):
         if question.when is None:
             continue
-        path: Path = ("questions", i, "when")
+        path: FieldPath = ("questions", i, "when")
         out += _expr_findings(check(question.when, infos, sections, allow_scores=False), path)
         for ref in sorted(question.when.refs):
             at = _ref_offset(question.when, ref)
@@ -301,7 +301,7 @@ def _section_paths(q: Questionnaire, found: list[Finding]) -> list[Finding]:
     if not gated:
         return found
     out: list[Finding] = []
-    seen: set[tuple[str, str, Path]] = set()
+    seen: set[tuple[str, str, FieldPath]] = set()
     for f in found:
         if len(f.path) == 3 and f.path[0] == "questions" and f.path[2] == "when":
             question = q.questions[int(f.path[1])]
@@ -325,7 +325,7 @@ def _section_paths(q: Questionnaire, found: list[Finding]) -> list[Finding]:
     return out
 
 
-def _moved(f: Finding, path: Path, offset: int | None) -> Finding:
+def _moved(f: Finding, path: FieldPath, offset: int | None) -> Finding:
     message = f.message
     if offset is not None:
         message = re.sub(r"\(at character \d+\)", f"(at character {offset + 1})", message)
@@ -390,7 +390,7 @@ def _scoring(q: Questionnaire) -> list[Finding]:
                 finding("Q109", f"scored section {s.id!r} has weight 0", ("sections", i, "weight"))
             )
     for i, question in enumerate(q.questions):
-        path: Path = ("questions", i)
+        path: FieldPath = ("questions", i)
         if question.kind == "scale" and question.scale is not None:
             scale = question.scale
             for key in (*scale.labels, *(scale.scores or {})):
@@ -439,7 +439,7 @@ def _scoring(q: Questionnaire) -> list[Finding]:
     return out
 
 
-def _number_bands(question: Question, path: Path, scored: bool) -> list[Finding]:
+def _number_bands(question: Question, path: FieldPath, scored: bool) -> list[Finding]:
     spec = question.number_spec
     out: list[Finding] = []
     if scored and not spec.bands:
@@ -447,7 +447,7 @@ def _number_bands(question: Question, path: Path, scored: bool) -> list[Finding]
     bands = sorted(enumerate(spec.bands), key=lambda ib: ib[1].min)
     for pos, (i, band) in enumerate(bands):
         nxt = bands[pos + 1] if pos + 1 < len(bands) else None
-        bpath: Path = (*path, "number", "bands", i)
+        bpath: FieldPath = (*path, "number", "bands", i)
         if band.max <= band.min:
             out.append(finding("Q113", f"band [{band.min}, {band.max}) is empty", bpath))
         if nxt is not None and nxt[1].min < band.max:
@@ -469,7 +469,7 @@ def _bands(q: Questionnaire) -> list[Finding]:
     out: list[Finding] = []
     bands = q.scoring.bands
     for i, band in enumerate(bands):
-        path: Path = ("scoring", "bands", i)
+        path: FieldPath = ("scoring", "bands", i)
         if band.max <= band.min:
             out.append(finding("Q110", f"band {band.id!r} is empty ({band.min}-{band.max})", path))
         if i == 0 and band.max != 100:

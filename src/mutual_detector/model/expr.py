@@ -200,11 +200,17 @@ class Expression:
 
     def truth(self, scope: Scope) -> Truth:
         """True, False or UNKNOWN."""
-        return truth(self.compiled(scope))
+        value = self.compiled(scope)
+        if value is True or value is False or value is UNKNOWN:
+            return value
+        return truth(value)
 
     def holds(self, scope: Scope) -> bool:
         """Whether the expression is certainly true."""
-        return truth(self.compiled(scope)) is True
+        value = self.compiled(scope)
+        return value is True or (
+            value is not False and value is not UNKNOWN and truth(value) is True
+        )
 
 
 # --------------------------------------------------------------------------- tokens

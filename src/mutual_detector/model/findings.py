@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 Level = Literal["error", "warning"]
-Path = tuple[str | int, ...]
+FieldPath = tuple[str | int, ...]
+"""Where a value stands in a file's data: the keys and list indexes from the top down."""
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ class Finding:
 
     rule: str
     message: str
-    path: Path = ()
+    path: FieldPath = ()
     level: Level = "error"
     file: str | None = None
     line: int | None = None
@@ -375,7 +376,7 @@ class Finding:
 def finding(
     rule: str,
     message: str,
-    path: Path = (),
+    path: FieldPath = (),
     level: Level | None = None,
     *,
     offset: int | None = None,
@@ -400,7 +401,7 @@ def _part(name: str) -> str:
     return shown if len(shown) <= _MAX_PART else shown[: _MAX_PART - 1] + "…"
 
 
-def dotted(path: Path) -> str:
+def dotted(path: FieldPath) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
@@ -410,4 +411,4 @@ def dotted(path: Path) -> str:
     return out
 
 
-__all__ = ["RULES", "Finding", "Level", "Path", "Rule", "clip", "dotted", "finding"]
+__all__ = ["RULES", "FieldPath", "Finding", "Level", "Rule", "clip", "dotted", "finding"]

@@ -302,8 +302,16 @@ class Question(_Model):
     def number_spec(self) -> NumberSpec:
         return self.number or NumberSpec()
 
+    @cached_property
+    def option_index(self) -> dict[str, Option]:
+        """The options by value (the first, if a value repeats)."""
+        index: dict[str, Option] = {}
+        for o in self.options:
+            index.setdefault(o.value, o)
+        return index
+
     def option(self, value: str) -> Option | None:
-        return next((o for o in self.options if o.value == value), None)
+        return self.option_index.get(value) if isinstance(value, str) else None
 
 
 Severity = Literal["blocker", "warning", "info"]
