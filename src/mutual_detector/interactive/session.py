@@ -213,9 +213,20 @@ class Session:
     def _offer(self, qid: str, answer: Answer, origin: Origin) -> bool:
         question = self.q.question_index.get(qid)
         if question is None:
-            self.rejected.append(
-                (qid, "A201", "is not a question of this questionnaire, so it is ignored")
-            )
+            retired = next((r for r in self.q.retired if r.id == qid), None)
+            if retired is not None:
+                now = (
+                    f"; it is now asked by {', '.join(retired.replaced_by)}"
+                    if retired.replaced_by
+                    else ""
+                )
+                self.rejected.append(
+                    (qid, "A211", f"was retired{now}, so this answer is set aside")
+                )
+            else:
+                self.rejected.append(
+                    (qid, "A201", "is not a question of this questionnaire, so it is ignored")
+                )
             return False
         if answer.value is None:
             self._hold(qid, answer)

@@ -32,7 +32,7 @@ from mutual_detector.model.expr import (
     check,
 )
 from mutual_detector.model.findings import FieldPath, Finding, clip, dotted, finding
-from mutual_detector.model.questionnaire import Question, Questionnaire
+from mutual_detector.model.questionnaire import Question, Questionnaire, text
 
 _MAX_UNREACHABLE_CASES: Final = 4096
 #: Answers at or beyond this size are refused: no real count, sum or score is this big,
@@ -131,6 +131,15 @@ def _references(q: Questionnaire) -> list[Finding]:
                 "never lowers suitability"
             )
             out.append(finding("Q119", message, ("flags", i)))
+    for i, old in enumerate(q.retired):
+        if old.id in q.question_index:
+            message = f"retired question {old.id!r} is also a current question"
+            out.append(finding("Q101", message, ("retired", i, "id")))
+        for j, new in enumerate(old.replaced_by):
+            if new not in q.question_index:
+                out.append(
+                    finding("Q102", f"unknown question {new!r}", ("retired", i, "replaced_by", j))
+                )
     stages = set(q.stage_ids)
     for i, rec in enumerate(q.recommendations):
         out += _citations(rec.cite, sources, ("recommendations", i))
@@ -741,9 +750,23 @@ def resolve(
     certainly does not apply is only warned about (A205), not checked.
     """
     findings: list[Finding] = []
+    retired = {r.id: r for r in q.retired}
     for qid in sorted(answers):
-        if qid not in q.question_index:
+        if qid in q.question_index:
+            continue
+        old = retired.get(qid)
+        if old is None:
             findings.append(finding("A201", f"unknown question id {clip(qid)}", ("answers", qid)))
+            continue
+        message = f"{qid!r} was retired"
+        message += f" in version {old.since}" if old.since else ""
+        if old.replaced_by:
+            message += f"; it is now asked by {', '.join(old.replaced_by)}"
+        if old.note is not None:
+            message += f": {text(old.note)}"
+        findings.append(
+            finding("A211", message + " (this answer is set aside)", ("answers", qid), "warning")
+        )
     valid: dict[str, Value] = {}
     dont_know: set[str] = set()
     problems: dict[str, Finding] = {}

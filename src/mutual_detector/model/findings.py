@@ -325,6 +325,13 @@ _RULES: Final = [
         "An option that must be chosen on its own (`exclusive:`) is chosen with others.",
         'Choose it alone (for example "none of these"), or drop it and keep the others.',
     ),
+    Rule(
+        "A211",
+        "retired-question",
+        "warning",
+        "An answer names a question an earlier version of the questionnaire asked.",
+        "Answer the questions that replace it (the message names them), then remove the old answer.",
+    ),
 ]
 
 RULES: Final[dict[str, Rule]] = {r.id: r for r in _RULES}

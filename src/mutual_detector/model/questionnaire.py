@@ -420,6 +420,17 @@ class Recommendation(_Model):
     rules: list[RecommendationRule] = Field(default_factory=list)
 
 
+class RetiredQuestion(_Model):
+    """A question an earlier version asked: answers to it are set aside with a warning."""
+
+    id: QuestionId
+    since: str | None = Field(default=None, description="The version that retired it.")
+    replaced_by: list[QuestionId] = Field(
+        default_factory=list, description="The questions that ask it now, if any."
+    )
+    note: Text | None = Field(default=None, description="What to do with an old answer.")
+
+
 class _Lists(_Model):
     sources: list[Source] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
@@ -456,6 +467,12 @@ class Questionnaire(_Lists):
     include: list[str] = Field(
         default_factory=list,
         description="Part files (relative paths) whose lists are appended to this one's.",
+    )
+    retired: list[RetiredQuestion] = Field(
+        default_factory=list,
+        description="Questions earlier versions asked. An answers file written for an "
+        "earlier version still loads: answers to these are set aside with a warning (A211), "
+        "and the questions that replace them count as unknown until answered.",
     )
     stages: list[StageDef] = Field(
         default_factory=lambda: [StageDef(id=i, title=t) for i, t in DEFAULT_STAGES],
@@ -556,6 +573,7 @@ __all__ = [
     "QuestionKind",
     "Questionnaire",
     "QuestionnairePart",
+    "RetiredQuestion",
     "Recommendation",
     "RecommendationKind",
     "RecommendationRule",
