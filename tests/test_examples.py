@@ -58,18 +58,16 @@ class TestExample:
     def test_band(self, questionnaire: Any, name: str) -> None:
         """The verdict is the expected band (or inconclusive)."""
         verdict = _assess(questionnaire, name).verdict
-        actual = verdict.band if verdict.status == "band" else "inconclusive"
+        actual = verdict.band if verdict.status == "decided" else "inconclusive"
         assert EXPECTED[name]["band"] == actual
 
     def test_top_legal_form(self, questionnaire: Any, name: str) -> None:
-        """The first-ranked legal form is the expected one, where one is asserted."""
+        """The first-ranked legal form is the expected one (null: none is ranked)."""
         want = EXPECTED[name]["top_legal_form"]
-        if want is None:
-            pytest.skip("no top legal form asserted for this example")
         forms = _assess(questionnaire, name).recommendations.legal_forms
         assert want == (forms[0].id if forms else None)
 
     def test_flags(self, questionnaire: Any, name: str) -> None:
         """Every expected flag is raised."""
-        raised = {f.id for f in _assess(questionnaire, name).flags}
+        raised = {f.id for f in _assess(questionnaire, name).flags if f.status == "raised"}
         assert set(EXPECTED[name]["flags"]) - raised == set()
