@@ -24,6 +24,18 @@ AnswerValue = Annotated[
 ]
 
 
+def wrap_bare(answers: Any) -> Any:
+    """Answers given as bare values (``q: 3``) in the full form (``q: {value: 3}``)."""
+    if not isinstance(answers, dict):
+        return answers
+    return {
+        key: item
+        if isinstance(item, Answer) or (isinstance(item, dict) and "value" in item)
+        else {"value": item}
+        for key, item in answers.items()
+    }
+
+
 class _Model(BaseModel):
     # Validators are built when first used: plainly valid answers are built without them
     # (mutual_detector.quick_models).
@@ -82,14 +94,7 @@ class AnswersFile(_Model):
     @field_validator("answers", mode="before")
     @classmethod
     def _wrap_bare(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        return {
-            key: item
-            if isinstance(item, Answer) or (isinstance(item, dict) and "value" in item)
-            else {"value": item}
-            for key, item in value.items()
-        }
+        return wrap_bare(value)
 
     def sha256(self) -> str:
         """SHA-256 of the answers and metadata in canonical form (key order ignored).
@@ -117,4 +122,4 @@ class AnswersFile(_Model):
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-__all__ = ["DONT_KNOW", "Answer", "AnswerValue", "AnswersFile", "Metadata"]
+__all__ = ["DONT_KNOW", "Answer", "AnswerValue", "AnswersFile", "Metadata", "wrap_bare"]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from mutual_detector.model.answers import Answer, AnswersFile, Metadata
+from mutual_detector.model.answers import Answer, AnswersFile, Metadata, wrap_bare
 from mutual_detector.model.questionnaire import Slug
 from mutual_detector.model.result import ReadinessStatus, Result
 
@@ -92,14 +92,7 @@ class CalibrationCase(_Model):
     @field_validator("answers", mode="before")
     @classmethod
     def _wrap_bare(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        return {
-            key: item
-            if isinstance(item, Answer) or (isinstance(item, dict) and "value" in item)
-            else {"value": item}
-            for key, item in value.items()
-        }
+        return wrap_bare(value)
 
     def answers_file(self, questionnaire_id: str) -> AnswersFile:
         return AnswersFile(
