@@ -1,18 +1,15 @@
 """``compare A B``: two assessments of one service, side by side.
 
-Pure: it takes two results (and the questionnaire) and says which answers
-changed, how the verdict, each section and the flags moved, and which
-changes drove it.
+Pure: it takes the questionnaire and two sets of answers, scores them with the
+engine, and says which answers changed, how the verdict, each section and the
+flags moved, and what each change did.
 
-How "drove it" is worked out: the overall score is the sum, over answered
-scored questions, of the points each answer earns (``gained`` in the
-engine's explanation). So the change in score is the sum of the change in
-each question's points. A changed answer moves its own points (its *direct*
-effect); it can also move the points of unchanged answers, because
-answering or skipping a question changes how much the others weigh. We list
-the changed answers by the size of their direct effect, and give the effect
-of the reweighting as one figure. Flags that were raised or cleared are tied
-to the changed answers their condition reads.
+How "what each change did" is worked out: each changed answer is applied *on
+its own* to the earlier answers and scored again; the difference in the point
+estimate is that change's own effect. Changes can interact (one makes
+another question apply, or two together cross a cap), so the own effects need
+not add up to the whole move: the difference is shown as one clearly labelled
+remainder, so that the rows add up exactly to the change in score.
 """
 
 from __future__ import annotations
@@ -21,8 +18,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from mutual_detector.model.answers import Answer, AnswersFile
     from mutual_detector.model.questionnaire import Questionnaire
-    from mutual_detector.model.result import Explanation, Result
+    from mutual_detector.model.result import Result
 
 Move = Literal["better", "worse", "same"]
 
@@ -30,13 +28,17 @@ Move = Literal["better", "worse", "same"]
 @dataclass(frozen=True, slots=True)
 class VerdictSide:
     status: str
-    """``band`` or ``inconclusive``."""
-    band: str | None
+    """``decided`` or ``between``."""
     label: str
+    best: str
+    worst: str
     score: float | None
-    confidence: float
-    rank: int
-    """0 = best band; the number of bands when inconclusive."""
+    """The point estimate."""
+    low: float | None
+    high: float | None
+    answered: float
+    rank: tuple[int, int]
+    """(indicative band, worst band), 0 = best: lower is better."""
     legal_form: str | None
 
 
@@ -46,10 +48,11 @@ class AnswerChange:
     prompt: str
     section: str
     before: str
-    """The answer in words ("—" when unanswered, "Don't know", "not asked")."""
+    """The answer in words ("—" when unanswered, "Don't know")."""
     after: str
     points: float
-    """Change in the overall-score points this answer earns (its direct effect)."""
+    """The change's own effect: the earlier answers with only this one changed, scored
+    again, minus the earlier score (points of the point estimate)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,13 +88,14 @@ class Comparison:
     after: VerdictSide
     move: Move
     score_delta: float | None
-    confidence_delta: float
     changes: tuple[AnswerChange, ...]
-    """Every answer that differs, biggest direct effect first."""
+    """Every answer that differs, biggest own effect first."""
+    remainder: float
+    """The part of the score's move that no single change makes on its own: changes
+    acting together, and questions that started or stopped applying. The changes'
+    own effects plus this add up to ``score_delta`` exactly."""
     sections: tuple[SectionMove, ...]
     flags: tuple[FlagChange, ...]
-    reweighting: float
-    """Points moved by unchanged answers weighing more or less."""
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -102,96 +106,105 @@ class Comparison:
 
 def _side(result: Result, bands: list[str]) -> VerdictSide:
     v = result.verdict
-    conclusive = v.status == "band" and v.band is not None
     forms = result.recommendations.legal_forms
     return VerdictSide(
         status=v.status,
-        band=v.band if conclusive else None,
-        label=(v.label or v.band or "") if conclusive else "Inconclusive",
-        score=v.score,
-        confidence=v.confidence,
-        rank=bands.index(v.band) if conclusive and v.band in bands else len(bands),
+        label=v.label or v.best,
+        best=v.best,
+        worst=v.worst,
+        score=v.score.point,
+        low=v.score.low,
+        high=v.score.high,
+        answered=v.answered_share,
+        rank=(bands.index(v.indicative), bands.index(v.worst)),
         legal_form=forms[0].title if forms else None,
     )
 
 
-def _answer_words(e: Explanation | None) -> str:
-    if e is None or e.status == "not_applicable":
-        return "not asked"
-    if e.status == "dont_know":
-        return "Don't know"
-    if e.status == "unanswered":
+def _words(q: Questionnaire, qid: str, answer: Answer | None) -> str:
+    from mutual_detector.engine import answer_text, plan_for
+
+    if answer is None or answer.value is None:
         return "—"
-    return e.answer_text or str(e.answer)
-
-
-def _key(e: Explanation | None) -> tuple[str, str]:
-    if e is None:
-        return ("not_applicable", "")
-    if e.status != "answered":
-        return (e.status, "")
-    return (e.status, repr(e.answer))
+    if answer.is_dont_know:
+        return "Don't know"
+    qp = plan_for(q).by_id.get(qid)
+    return answer_text(qp, answer.value) if qp is not None else str(answer.value)  # type: ignore[arg-type]
 
 
 def compare(
-    before: Result,
-    after: Result,
     questionnaire: Questionnaire,
+    before: AnswersFile,
+    after: AnswersFile,
     *,
     before_name: str = "A",
     after_name: str = "B",
 ) -> Comparison:
-    """How ``after`` differs from ``before`` (both for ``questionnaire``)."""
+    """How ``after`` differs from ``before`` (both answers to ``questionnaire``).
+
+    Raises :class:`~mutual_detector.errors.InputError` as the engine does for
+    answers that do not fit the questionnaire.
+    """
+    from mutual_detector.engine import assess, brief
+    from mutual_detector.model.questionnaire import text
+
     bands = [b.id for b in questionnaire.scoring.bands]
-    a_side, b_side = _side(before, bands), _side(after, bands)
+    a_result = assess(questionnaire, before, whatif=False)
+    b_result = assess(questionnaire, after, whatif=False)
+    a_side, b_side = _side(a_result, bands), _side(b_result, bands)
+    move: Move = "same"
     if b_side.rank < a_side.rank:
-        move: Move = "better"
+        move = "better"
     elif b_side.rank > a_side.rank:
         move = "worse"
-    else:
-        move = "same"
-    a_expl = {e.id: e for e in before.explanations}
-    b_expl = {e.id: e for e in after.explanations}
+    index = questionnaire.question_index
+    ids = [q.id for q in questionnaire.ordered_questions]
+    ids += sorted((set(before.answers) | set(after.answers)) - set(ids))
     changes: list[AnswerChange] = []
-    reweighting = 0.0
-    for qid in [e.id for e in after.explanations] + [q for q in a_expl if q not in b_expl]:
-        ea, eb = a_expl.get(qid), b_expl.get(qid)
-        delta = ((eb.gained or 0.0) if eb else 0.0) - ((ea.gained or 0.0) if ea else 0.0)
-        if _key(ea) == _key(eb):
-            reweighting += delta
+    own_total = 0.0
+    for qid in ids:
+        old, new = before.answers.get(qid), after.answers.get(qid)
+        if (old.value if old else None) == (new.value if new else None):
             continue
-        ref = eb or ea
-        assert ref is not None
+        changed = dict(before.answers)
+        if new is None:
+            changed.pop(qid, None)
+        else:
+            changed[qid] = new
+        alone = brief(questionnaire, before.model_copy(update={"answers": changed})).point
+        own = 0.0
+        if alone is not None and a_side.score is not None:
+            own = round(alone - a_side.score, 2) + 0.0
+        own_total += own
+        question = index.get(qid)
         changes.append(
             AnswerChange(
                 question=qid,
-                prompt=ref.prompt,
-                section=ref.section,
-                before=_answer_words(ea),
-                after=_answer_words(eb),
-                points=round(delta, 2) + 0.0,
+                prompt=text(question.prompt) if question is not None else qid,
+                section=question.section if question is not None else "",
+                before=_words(questionnaire, qid, old),
+                after=_words(questionnaire, qid, new),
+                points=own,
             )
         )
-    order = {e.id: i for i, e in enumerate(after.explanations)}
+    order = {qid: i for i, qid in enumerate(ids)}
     changes.sort(key=lambda c: (-abs(c.points), order.get(c.question, len(order))))
-    changed_ids = {c.question for c in changes}
-    sections_a = {s.id: s for s in before.sections}
+    score_delta = None
+    remainder = 0.0
+    if a_side.score is not None and b_side.score is not None:
+        score_delta = round(b_side.score - a_side.score, 2) + 0.0
+        remainder = round(score_delta - round(own_total, 2), 2) + 0.0
+    sections_a = {s.id: s for s in a_result.sections}
     sections = tuple(
-        SectionMove(s.id, s.title, sections_a[s.id].score if s.id in sections_a else None, s.score)
-        for s in after.sections
+        SectionMove(s.id, s.title, _point(sections_a.get(s.id)), _point(s))
+        for s in b_result.sections
         if s.scored
     )
-    flags = _flag_changes(before, after, questionnaire, changed_ids)
+    flags = _flag_changes(a_result, b_result, questionnaire, {c.question for c in changes})
     notes = []
     a_service, b_service = before.metadata.service, after.metadata.service
     if a_service and b_service and a_service.strip().lower() != b_service.strip().lower():
-        notes.append(
-            f"the two files name different services ({before.metadata.service!r} and "
-            f"{after.metadata.service!r})"
-        )
-    score_delta = None
-    if a_side.score is not None and b_side.score is not None:
-        score_delta = round(b_side.score - a_side.score, 2) + 0.0
+        notes.append(f"the two files name different services ({a_service!r} and {b_service!r})")
     return Comparison(
         before_name=before_name,
         after_name=after_name,
@@ -200,20 +213,24 @@ def compare(
         after=b_side,
         move=move,
         score_delta=score_delta,
-        confidence_delta=round(b_side.confidence - a_side.confidence, 4) + 0.0,
         changes=tuple(changes),
+        remainder=remainder,
         sections=sections,
         flags=flags,
-        reweighting=round(reweighting, 2) + 0.0,
         notes=tuple(notes),
     )
+
+
+def _point(section: object) -> float | None:
+    score = getattr(section, "score", None)
+    return getattr(score, "point", None) if score is not None else None
 
 
 def _flag_changes(
     before: Result, after: Result, q: Questionnaire, changed: set[str]
 ) -> tuple[FlagChange, ...]:
-    a = {f.id: f for f in before.flags}
-    b = {f.id: f for f in after.flags}
+    a = {f.id: f for f in before.flags if f.status == "raised"}
+    b = {f.id: f for f in after.flags if f.status == "raised"}
     rules = {f.id: f for f in q.flags}
     out: list[FlagChange] = []
     for ident, flag, change in [

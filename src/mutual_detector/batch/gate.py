@@ -5,12 +5,15 @@ reasons and say so in the same words.
 
 Rules (documented in docs/ci.md):
 
-- ``--min-band B`` passes when the verdict is band B or a better one (bands
-  are listed best first in the questionnaire). The verdict is the band after
-  any blocker cap, exactly as printed.
-- ``--min-score N`` passes when the overall score is at least N (0-100).
-- An **inconclusive** verdict fails every gate: too few answers to say is not
-  a pass. The printed reason says so, and names the confidence reached.
+- ``--min-band B`` passes when the *worst* band the verdict could be is B or
+  a better one (bands are listed best first in the questionnaire; caps
+  applied). A decided verdict is its band; a verdict "between A and C" passes
+  only if C, the worse end, passes: unknown answers are not given the benefit
+  of the doubt.
+- ``--min-score N`` passes when the *low* end of the score's range is at
+  least N (0-100); for a fully answered assessment that is the score.
+- The band may be given by id or by label, in any case (``promising``,
+  ``Promising, with gaps to close``).
 - With both options, both must pass.
 """
 
@@ -51,9 +54,10 @@ class Gate:
             return None
         ids = tuple(b for b, _ in bands)
         if min_band is not None and min_band not in ids:
-            by_label = {label.lower(): b for b, label in bands}
-            if min_band.lower() in by_label:
-                min_band = by_label[min_band.lower()]
+            by_name = {label.lower(): b for b, label in bands} | {b.lower(): b for b in ids}
+            by_name |= {label.split(",")[0].split()[0].lower(): b for b, label in bands}
+            if min_band.strip().lower() in by_name:
+                min_band = by_name[min_band.strip().lower()]
             else:
                 raise UsageError(
                     f"--min-band {min_band!r} is not a band of this questionnaire; "
@@ -84,30 +88,26 @@ class Gate:
     def check(
         self,
         *,
-        inconclusive: bool,
-        band: str | None,
-        score: float | None,
-        confidence: float | None = None,
-        threshold: float | None = None,
+        best: str,
+        worst: str,
+        low: float | None,
+        decided: bool = True,
     ) -> GateOutcome:
-        """Whether a verdict passes; ``band`` is the verdict's band (after caps)."""
+        """Whether a verdict passes: its worst band and the low end of its score."""
         reasons: list[str] = []
-        if inconclusive:
-            reached = ""
-            if confidence is not None and threshold is not None:
-                reached = f" (confidence {confidence:.0%}, {threshold:.0%} needed)"
-            reasons.append(f"the verdict is inconclusive{reached}; an inconclusive verdict fails")
-            return GateOutcome(False, tuple(reasons))
         if self.min_band is not None:
             want = self.bands.index(self.min_band)
-            got = self.bands.index(band) if band in self.bands else len(self.bands)
+            got = self.bands.index(worst) if worst in self.bands else len(self.bands)
             if got > want:
                 label = self.labels[got] if got < len(self.labels) else "no band"
+                what = f"band {label!r}" if decided else f"the worst band it could be, {label!r},"
                 reasons.append(
-                    f"band {label!r} is below --min-band {self.min_band} ({self.labels[want]!r})"
+                    f"{what} is below --min-band {self.min_band} ({self.labels[want]!r})"
                 )
-        if self.min_score is not None and (score is None or score < self.min_score):
-            shown = "no score" if score is None else f"score {score:g}"
+        if self.min_score is not None and (low is None or low < self.min_score):
+            shown = "no score" if low is None else f"score {low:g}"
+            if not decided and low is not None:
+                shown = f"the lowest score the unknown answers allow, {low:g},"
             reasons.append(f"{shown} is below --min-score {self.min_score:g}")
         return GateOutcome(not reasons, tuple(reasons))
 
@@ -119,13 +119,7 @@ class Gate:
 
     def check_brief(self, brief: Any) -> GateOutcome:
         """:meth:`check` for a :class:`~mutual_detector.engine.brief.Brief`."""
-        return self.check(
-            inconclusive=not brief.conclusive,
-            band=brief.band,
-            score=brief.score,
-            confidence=brief.confidence,
-            threshold=brief.confidence_threshold,
-        )
+        return self.check(best=brief.best, worst=brief.worst, low=brief.low, decided=brief.decided)
 
 
 def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, int]:

@@ -1,11 +1,13 @@
 """``batch --rank``: the shortlist a council would take forward.
 
-Services are ordered by verdict (best band first, inconclusive after every
-band), then score (highest first), then confidence (highest first), then
-input order. Inputs that could not be assessed come last, in input order.
+Services are ordered by their indicative band (the band of the point
+estimate, caps applied; best first), then by the worst band the unknown
+answers could lead to (a decided verdict before an undecided one), then by
+score (highest first), then input order. Inputs that could not be assessed
+come last, in input order.
 
-For each service we say what holds it back: the blockers that cap it, the
-warnings raised, too few answers when it is inconclusive, and its weakest
+For each service we say what holds it back: the caps raised, the blockers and
+warnings, the unknown answers when the verdict is undecided, and its weakest
 section.
 
 Ranking needs every result before the first line can be written, so it keeps
@@ -26,31 +28,36 @@ from mutual_detector.batch.records import BatchContext, BatchItem, Summary
 MAX_WARNINGS = 4
 
 
-def rank_key(item: BatchItem) -> tuple[int, float, float, int]:
+def rank_key(item: BatchItem) -> tuple[int, int, float, int]:
     s = item.summary
     if item.status != "ok" or s is None:
-        return (1 << 30, 0.0, 0.0, item.index)
-    return (s.band_rank, -(s.score or 0.0), -(s.confidence or 0.0), item.index)
+        return (1 << 30, 0, 0.0, item.index)
+    return (s.band_rank, s.worst_rank, -(s.score or 0.0), item.index)
 
 
 def held_back(summary: Summary, context: BatchContext) -> list[str]:
     """What keeps a service from a better verdict, most important first."""
     out: list[str] = []
-    if summary.inconclusive:
+    if summary.undecided:
         out.append(
-            f"too few answers: confidence {summary.confidence:.0%}, "
-            f"{context.confidence_threshold:.0%} needed"
+            f"unknown answers: it could be as low as {context.band_label(summary.worst)} "
+            f"({summary.answered:.0%} answered)"
         )
-    for flag in summary.flags:
-        if flag.severity == "blocker":
+    raised = [f for f in summary.flags if f.status == "raised"]
+    for flag in raised:
+        if flag.severity == "blocker" or flag.caps:
             cap = f", caps at {context.band_label(flag.caps)}" if flag.caps else ""
-            out.append(f"{flag.id} (blocker{cap})")
-    warnings = [f"{f.id} (warning)" for f in summary.flags if f.severity == "warning"]
+            out.append(f"{flag.id} ({flag.severity}{cap})")
+    warnings = [f"{f.id} (warning)" for f in raised if f.severity == "warning" and not f.caps]
     if len(warnings) > MAX_WARNINGS:
         more = len(warnings) - MAX_WARNINGS + 1
         warnings = [*warnings[: MAX_WARNINGS - 1], f"{more} more warnings"]
     out += warnings
-    scored = [(score, sid) for sid, score in summary.sections if score is not None]
+    scored = [
+        (score, sid)
+        for sid, score in summary.sections
+        if score is not None and (not context.suitability or sid in context.suitability)
+    ]
     if scored and summary.band_rank > 0:
         score, sid = min(scored)
         out.append(f"weakest: {context.section_title(sid)} {score:g}")

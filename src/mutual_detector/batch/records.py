@@ -108,7 +108,9 @@ class FlagBrief:
     """blocker, warning or info."""
     message: str
     caps: str | None = None
-    """For a blocker: the best band the verdict can reach."""
+    """The best band the verdict can reach while it is raised."""
+    status: str = "raised"
+    """raised, or possible (unknown answers could raise it)."""
 
 
 @_wire
@@ -121,26 +123,35 @@ class Summary:
     assessor: str | None
     date: str | None
     verdict: str
-    """Band id, or ``inconclusive``."""
+    """The band id when the verdict is decided; ``between`` when it is not."""
     verdict_label: str
-    """The band's label, or "Inconclusive"."""
-    band: str | None
-    """The band the score falls in (even when the verdict is inconclusive)."""
+    """The band's label, or "Between <best> and <worst>"."""
+    best: str
+    """The best band the answers allow."""
+    worst: str
+    """The worst band the unknown answers could lead to."""
+    band: str
+    """The indicative band: the point estimate's, caps applied."""
     band_rank: int
-    """0 for the best band; ``len(bands)`` when inconclusive (used to rank)."""
+    """The indicative band's rank, 0 for the best band (used to rank)."""
+    worst_rank: int
     score: float | None
-    """Overall score, 0 to 100 (None when nothing scored was answered)."""
-    confidence: float
-    """Share of the applicable question weight answered, 0 to 1."""
+    """The point estimate, 0 to 100 (None when nothing scored applies)."""
+    low: float | None
+    high: float | None
+    answered: float
+    """Share of the applicable scored weight answered, 0 to 1."""
+    readiness: str
+    """on_track, behind, unclear or not_assessed."""
     legal_form: str | None
-    """Title of the best-fitting legal form, if any."""
+    """Title of the best-fitting legal form (None when none is ranked)."""
     flags: tuple[FlagBrief, ...] = ()
     sections: tuple[tuple[str, float | None], ...] = ()
-    """Score of each scored section (section id, 0 to 100 or None if unanswered)."""
+    """Point estimate of each scored section (section id, 0 to 100 or None)."""
 
     @property
-    def inconclusive(self) -> bool:
-        return self.verdict == "inconclusive"
+    def undecided(self) -> bool:
+        return self.verdict == "between"
 
 
 @_wire
@@ -198,8 +209,9 @@ class BatchContext:
     """Band ids and labels, best first."""
     sections: tuple[tuple[str, str], ...]
     """Scored section ids and titles, in questionnaire order."""
-    confidence_threshold: float
     tool_version: str
+    suitability: frozenset[str] = frozenset()
+    """The scored sections that make the verdict (the others measure readiness)."""
     timestamp: str | None = None
     gate: str | None = None
     """The gate in words (``--min-band promising``), if any."""

@@ -13,7 +13,6 @@ from mutual_detector.render.compare_format import CompareFormat
 
 if TYPE_CHECKING:
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
-    from mutual_detector.model.result import Result
 
 
 def compare(
@@ -39,10 +38,12 @@ def compare(
     a = load_answers(before)
     b = load_answers(after)
     q = get_questionnaire(questionnaire or a.answers.questionnaire)
+    _check(a, q)
+    _check(b, q)
     comparison = compare_results(
-        _assess(a, q),
-        _assess(b, q),
         q.questionnaire,
+        a.answers,
+        b.answers,
         before_name=display_path(before),
         after_name=display_path(after),
     )
@@ -59,15 +60,14 @@ def compare(
         typer.echo(text, nl=False)
 
 
-def _assess(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> Result:
-    from mutual_detector.engine import assess
+def _check(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> None:
+    """Errors in the answers, located in their file (the engine's would not say where)."""
     from mutual_detector.errors import InputError
     from mutual_detector.loading import check_answers
 
     errors = [f for f in check_answers(loaded, q) if f.level == "error"]
     if errors:
         raise InputError(errors[0].one_line(), errors)
-    return assess(q.questionnaire, loaded.answers, whatif=False)
 
 
 def _colour() -> bool:

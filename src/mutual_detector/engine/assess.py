@@ -20,7 +20,7 @@ from mutual_detector.errors import InputError
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.checks import AnswerState, resolve
 from mutual_detector.model.findings import finding
-from mutual_detector.model.questionnaire import Questionnaire
+from mutual_detector.model.questionnaire import Questionnaire, text
 from mutual_detector.model.result import Result
 
 Data = dict[str, Any]
@@ -71,6 +71,7 @@ def assess(
             "version": questionnaire.version,
             "title": plan.title,
             "sha256": questionnaire.sha256,
+            "scope": text(questionnaire.scope, lang) if questionnaire.scope is not None else None,
         },
         "answers_sha256": answers.sha256(),
         "answers_status": answers.status,

@@ -228,7 +228,7 @@ def _summary(ev: Evaluation, o: Outcome, ranked: list[Data], deciding_ids: list[
             text += "s" if len(possible) != 1 else ""
         text += f"; {len(deciding_ids)} unknown answer"
         text += "s decide it." if len(deciding_ids) != 1 else " decides it."
-    raised = sorted((c for c in ev.caps if c.raised), key=lambda c: (-c.rank, c.id))
+    raised = sorted((c for c in ev.caps if c.raised and c.rank == o.cap), key=lambda c: c.id)
     if raised:
         cap_label = plan.bands[o.cap or 0].label
         lowered = o.score_rank is not None and (o.cap or 0) > o.score_rank

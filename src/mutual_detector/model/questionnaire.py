@@ -463,6 +463,11 @@ class Questionnaire(_Lists):
     title: Text
     version: str = Field(min_length=1, max_length=64)
     description: Text | None = None
+    scope: Text | None = Field(
+        default=None,
+        description="Where the content applies, said in every report (e.g. 'England: the law "
+        "of Wales, Scotland and Northern Ireland differs').",
+    )
     language: str = Field(default="en", description="Default language of the text fields.")
     include: list[str] = Field(
         default_factory=list,

@@ -44,6 +44,9 @@ class QuestionnaireRef(_Frozen):
     version: str = Field(description="Its version.")
     title: str = Field(description="Its title.")
     sha256: str = Field(description="SHA-256 of its canonical JSON form (includes merged in).")
+    scope: str | None = Field(
+        default=None, description="Where its content applies (for example, England only)."
+    )
 
 
 class SourceRef(_Frozen):

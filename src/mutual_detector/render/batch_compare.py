@@ -16,10 +16,14 @@ COMPARE_FORMAT: Final = "mutual-detector/compare@1"
 
 def _side(s: VerdictSide) -> str:
     score = number(s.score) if s.score is not None else "no score"
-    return f"{s.label} ({score}, {percent(s.confidence)} answered)"
+    if s.low is not None and s.high is not None and s.low != s.high:
+        score += f", could be {number(s.low)}-{number(s.high)}"
+    return f"{s.label} ({score}, {percent(s.answered)} answered)"
 
 
 _MOVE = {"better": "better", "worse": "worse", "same": "no change in verdict"}
+CHANGES_TITLE = "What changed: each answer's own effect, biggest first"
+REMAINDER = "Remainder: changes acting together, and questions that started or stopped applying"
 
 
 def headline(c: Comparison) -> str:
@@ -37,11 +41,6 @@ def _lines(c: Comparison) -> list[str]:
         out.append(f"Best legal form: {c.before.legal_form or '—'} → {c.after.legal_form or '—'}.")
     if not c.changes:
         out.append("No answer changed.")
-    if abs(c.reweighting) >= 0.005:
-        out.append(
-            f"Unchanged answers weigh differently now (questions answered or skipped): "
-            f"{signed(c.reweighting)} points."
-        )
     out += [f"Note: {n}." for n in c.notes]
     return out
 
@@ -87,7 +86,7 @@ def render_text(c: Comparison, *, width: int = 100, color: bool = False) -> str:
         )
     parts += [Text(""), sections]
     if c.changes:
-        changes = Table(box=None, header_style="bold", pad_edge=False)
+        changes = Table(box=None, header_style="bold", pad_edge=False, expand=True)
         changes.add_column("Changed answer", overflow="fold", ratio=3)
         changes.add_column("Before", overflow="fold", ratio=2)
         changes.add_column("After", overflow="fold", ratio=2)
@@ -99,7 +98,12 @@ def render_text(c: Comparison, *, width: int = 100, color: bool = False) -> str:
                 one_line(ch.after),
                 signed(ch.points),
             )
-        parts += [Text(""), Text("What changed, biggest effect first", style="bold"), changes]
+        if c.score_delta is not None:
+            changes.add_row(REMAINDER, "", "", signed(c.remainder), style="dim")
+            changes.add_row(
+                "Total: the change in score", "", "", signed(c.score_delta), style="bold"
+            )
+        parts += [Text(""), Text(CHANGES_TITLE, style="bold"), changes]
     if c.flags:
         parts += [Text(""), Text("Flags", style="bold")]
         for f in c.flags:
@@ -132,13 +136,16 @@ def render_markdown(c: Comparison) -> str:
         delta = signed(s.delta) if s.delta is not None else ""
         lines.append(f"| {md(s.title)} | {before} | {after} | {delta} |")
     if c.changes:
-        lines += ["", "## What changed, biggest effect first", ""]
+        lines += ["", f"## {CHANGES_TITLE}", ""]
         lines += ["| Question | Before | After | Points |", "| --- | --- | --- | ---: |"]
         for ch in c.changes:
             lines.append(
                 f"| `{ch.question}` {md(ch.prompt)} | {md(ch.before)} | {md(ch.after)} "
                 f"| {signed(ch.points)} |"
             )
+        if c.score_delta is not None:
+            lines.append(f"| {md(REMAINDER)} |  |  | {signed(c.remainder)} |")
+            lines.append(f"| **Total: the change in score** |  |  | **{signed(c.score_delta)}** |")
     if c.flags:
         lines += ["", "## Flags", ""]
         for f in c.flags:

@@ -2,11 +2,15 @@
 
 Columns: ``rank`` (with ``--rank``), ``input``, ``row`` (CSV inputs),
 ``status`` (ok, error, skipped), ``service``, ``organisation``, ``assessor``,
-``date``, ``verdict`` (band id or ``inconclusive``), ``verdict_label``,
-``score`` (0-100), ``confidence`` (0-1), ``legal_form`` (best fit),
-``flags`` (``id (severity)``, separated by ``;``), ``gate`` (passed, failed
-or blank), ``message`` (the error, the gate's reasons or why a file was
-skipped), then one ``section:<id>`` column per scored section (0-100).
+``date``, ``verdict`` (the band id when decided, ``between`` when not),
+``verdict_label``, ``best`` and ``worst`` (the best and worst band the answers
+allow), ``score`` (the point estimate, 0-100), ``low`` and ``high`` (the
+score's range), ``answered`` (0-1), ``readiness`` (on_track, behind, unclear,
+not_assessed), ``legal_form`` (best fit; blank when none is ranked),
+``flags`` (``id (severity)``, possible ones as ``id (severity, possible)``,
+separated by ``;``), ``gate`` (passed, failed or blank), ``message`` (the
+error, the gate's reasons or why a file was skipped), then one
+``section:<id>`` column per scored section (its point estimate, 0-100).
 
 The file starts with a UTF-8 byte-order mark so that Excel reads it as
 UTF-8, and rows end with CRLF as RFC 4180 says. Text that would start a
@@ -47,7 +51,8 @@ class CsvRenderer:
     def begin(self) -> str:
         head = ["rank"] if self.context.ranked else []
         head += ["input", "row", "status", "service", "organisation", "assessor", "date"]
-        head += ["verdict", "verdict_label", "score", "confidence", "legal_form", "flags"]
+        head += ["verdict", "verdict_label", "best", "worst", "score", "low", "high"]
+        head += ["answered", "readiness", "legal_form", "flags"]
         head += ["gate", "message"]
         head += [f"section:{sid}" for sid, _ in self.context.sections]
         return BOM + self._row(head)
@@ -66,13 +71,17 @@ class CsvRenderer:
         elif item.status == "skipped":
             message = item.note or ""
         if s is None:
-            cells += ["" for _ in range(10)] + [gate, _text(message)]
+            cells += ["" for _ in range(15)] + [gate, _text(message)]
             cells += ["" for _ in self.context.sections]
             return self._row(cells)
-        flags = "; ".join(f"{f.id} ({f.severity})" for f in s.flags)
+        flags = "; ".join(
+            f"{f.id} ({f.severity}{', possible' if f.status == 'possible' else ''})"
+            for f in s.flags
+        )
         cells += [_text(s.service), _text(s.organisation), _text(s.assessor), s.date or ""]
-        cells += [s.verdict, _text(s.verdict_label), _number(s.score, 2)]
-        cells += [_number(s.confidence, 4), _text(s.legal_form), _text(flags), gate]
+        cells += [s.verdict, _text(s.verdict_label), s.best, s.worst, _number(s.score, 2)]
+        cells += [_number(s.low, 2), _number(s.high, 2), _number(s.answered, 4), s.readiness]
+        cells += [_text(s.legal_form), _text(flags), gate]
         cells.append(_text(message))
         scores = dict(s.sections)
         cells += [_number(scores.get(sid), 2) for sid, _ in self.context.sections]

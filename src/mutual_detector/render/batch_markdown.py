@@ -33,7 +33,7 @@ class MarkdownRenderer:
             "",
         ]
         head = ["#"] if c.ranked else []
-        head += ["Input", "Service", "Verdict", "Score", "Confidence", "Legal form"]
+        head += ["Input", "Service", "Verdict", "Score", "Answered", "Legal form"]
         head += ["Held back by" if c.ranked else "Flags"]
         head += ["Gate"] if self.gated else []
         align = ["---:"] if c.ranked else []
@@ -61,12 +61,15 @@ class MarkdownRenderer:
         else:
             verdict = md(s.verdict_label)
             verdict = f"**{verdict}**" if verdict else verdict
-            score = number(s.score) if s.score is not None else ""
+            score = score_range(s.score, s.low, s.high)
             if c.ranked:
                 notes = "; ".join(held_back(s, c))
             else:
-                notes = "; ".join(f"{f.id} ({f.severity})" for f in s.flags)
-            cells += [_cell(s.service), verdict, score, percent(s.confidence)]
+                notes = "; ".join(
+                    f"{f.id} ({f.severity}{', possible' if f.status == 'possible' else ''})"
+                    for f in s.flags
+                )
+            cells += [_cell(s.service), verdict, md(score), percent(s.answered)]
             cells += [_cell(s.legal_form), md(notes) if notes else ""]
         if self.gated:
             cells.append(gate)
@@ -76,12 +79,22 @@ class MarkdownRenderer:
         return "\n" + md(summary_sentence(totals, self.context)) + "\n"
 
 
+def score_range(point: float | None, low: float | None, high: float | None) -> str:
+    """A score with its range: ``70.5`` or ``70.5 (61-79)``."""
+    if point is None and low is None:
+        return ""
+    shown = number(point) if point is not None else "-"
+    if low is not None and high is not None and low != high:
+        shown += f" ({number(low)}-{number(high)})"
+    return shown
+
+
 def summary_sentence(totals: BatchTotals, context: BatchContext) -> str:
     """One sentence: how many were assessed, their verdicts, failures and gate results."""
     parts = [f"{totals.total} input{'s' if totals.total != 1 else ''}"]
     verdicts = [f"{totals.bands[b]} {b}" for b, _ in context.bands if b in totals.bands]
-    if "inconclusive" in totals.bands:
-        verdicts.append(f"{totals.bands['inconclusive']} inconclusive")
+    if "between" in totals.bands:
+        verdicts.append(f"{totals.bands['between']} between two bands")
     assessed = f"{totals.assessed} assessed"
     if verdicts:
         assessed += " (" + ", ".join(verdicts) + ")"
@@ -95,4 +108,4 @@ def summary_sentence(totals: BatchTotals, context: BatchContext) -> str:
     return parts[0] + ": " + ", ".join(parts[1:]) + "."
 
 
-__all__ = ["MarkdownRenderer", "summary_sentence"]
+__all__ = ["MarkdownRenderer", "score_range", "summary_sentence"]

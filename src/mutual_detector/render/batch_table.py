@@ -25,7 +25,7 @@ _FIXED = {
     "service": ("Service", 16, 10, False),
     "verdict": ("Verdict", 14, 12, False),
     "score": ("Score", 6, 5, True),
-    "confidence": ("Conf.", 5, 5, True),
+    "answered": ("Ans.", 5, 5, True),
     "legal_form": ("Legal form", 18, 10, False),
     "gate": ("Gate", 6, 6, False),
 }
@@ -46,7 +46,7 @@ class TableRenderer:
             legacy_windows=False,
         )
         keys = ["#"] if context.ranked else []
-        keys += ["input", "service", "verdict", "score", "confidence", "legal_form"]
+        keys += ["input", "service", "verdict", "score", "answered", "legal_form"]
         keys += ["gate"] if context.gate else []
         self.keys = keys
         self.flex_title = "Held back by" if context.ranked else "Flags"
@@ -76,11 +76,12 @@ class TableRenderer:
         )
         for key in self.keys:
             title, _, _, right = _FIXED[key]
+            # Text wraps at spaces (long words fold) rather than being cut off.
             table.add_column(
                 title,
                 width=self.widths[key],
-                no_wrap=True,
-                overflow="ellipsis",
+                no_wrap=key in ("#", "gate"),
+                overflow="fold",
                 justify="right" if right else "left",
             )
         table.add_column(self.flex_title, width=self.widths["flex"], overflow="fold")
@@ -104,8 +105,8 @@ class TableRenderer:
         width = sum(self.widths.values()) + len(self.keys)
         return self._render(title) + self._render(table) + self._render(Text("─" * width))
 
-    def _style(self, summary_rank: int, inconclusive: bool) -> str:
-        if inconclusive:
+    def _style(self, summary_rank: int, undecided: bool) -> str:
+        if undecided:
             return "magenta"
         last = len(self.context.bands) - 1
         if summary_rank == 0:
@@ -143,9 +144,12 @@ class TableRenderer:
         table = self._table(header=False)
         cells: list[Any] = [str(rank) if rank is not None else ""] if self.context.ranked else []
         cells.append(item.label)
-        style = self._style(s.band_rank, s.inconclusive)
+        style = self._style(s.band_rank, s.undecided)
         cells += [one_line(s.service or ""), Text(s.verdict_label, style=style)]
-        cells += [number(s.score) if s.score is not None else "—", f"{s.confidence:.0%}"]
+        score = Text(number(s.score) if s.score is not None else "—")
+        if s.low is not None and s.high is not None and s.low != s.high:
+            score.append(f"\n{s.low:.0f}-{s.high:.0f}", style="dim")
+        cells += [score, f"{s.answered:.0%}"]
         cells.append(one_line(s.legal_form or "—"))
         if self.context.gate:
             if item.gate is not None and not item.gate.passed:
@@ -155,7 +159,10 @@ class TableRenderer:
         if self.context.ranked:
             notes = "; ".join(held_back(s, self.context))
         else:
-            notes = ", ".join(f"{f.id} ({f.severity})" for f in s.flags)
+            notes = ", ".join(
+                f"{f.id} ({f.severity}{', possible' if f.status == 'possible' else ''})"
+                for f in s.flags
+            )
         cells.append(notes or "—")
         table.add_row(*cells)
         return self._render(table)

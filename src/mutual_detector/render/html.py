@@ -240,7 +240,7 @@ def _sections_table(report: Report) -> str:
                 e(s.title),
                 e(s.weight),
                 f'<span class="score">{_bar(s.score)}{e(s.score_text)}</span>',
-                e(s.confidence_text),
+                e(s.answered_text),
                 str(s.answered),
                 str(s.open),
                 str(s.not_applicable),
@@ -259,6 +259,39 @@ def render_report(report: Report) -> str:
     """The HTML page of a built report."""
     parts: list[str] = []
 
+    d, v = report.decision, report.verdict
+    score = f"Score {e(v.score_text)} out of 100, {e(v.answered_text)} of it answered"
+    if report.score_alone and report.score_alone != d.headline:
+        score += f"; the score alone would be {e(report.score_alone)}"
+    box = [f'<p class="band">{e(d.headline)}</p>', f'<p class="headline">{score}.</p>']
+    if d.meaning:
+        box.append(f"<p>{e_block(d.meaning)}</p>")
+    decision = [f'<div class="verdict-box tone-{v.tone}">{"".join(box)}</div>']
+    if d.deciding:
+        decision += [_p("settle"), _ul(_q(q) for q in d.deciding)]
+    if d.caps:
+        decision.append(_ul(e(c) for c in d.caps))
+    if d.top_flags:
+        decision += [
+            _p("top_flags"),
+            f'<ul class="plain">{"".join(_flag(f) for f in d.top_flags)}</ul>',
+        ]
+    decision.append(
+        f'<p><span class="label">{escape(HEADINGS["readiness"])}:</span> {e(d.readiness)}</p>'
+    )
+    if d.withheld:
+        decision.append(f"<p>{escape(PHRASES['withheld'])} {e(d.withheld[0])}</p>")
+        if d.first_change:
+            decision += [_p("first_change"), _ul(e(c) for c in d.first_change)]
+    elif d.legal_form:
+        decision.append(f"<p>{escape(PHRASES['best_form'])} <strong>{e(d.legal_form)}</strong></p>")
+    if d.first_steps:
+        steps_li = "".join(f"<li>{e(x)}</li>" for x in d.first_steps)
+        decision += [_p("first_steps"), f"<ol>{steps_li}</ol>"]
+    if d.scope:
+        decision.append(f'<p class="muted small">{e(PHRASES["scope_prefix"] + d.scope)}</p>')
+    parts.append(_section("decision", decision))
+
     about = [_pairs("facts", report.facts)]
     if report.assessor_notes:
         about.append(
@@ -267,18 +300,12 @@ def render_report(report: Report) -> str:
         )
     parts.append(_section("about", about))
 
-    v = report.verdict
-    box = [f'<p class="band">{e(v.label)}</p>', f'<p class="headline">{e(v.headline)}</p>']
+    verdict: list[str] = []
     if v.summary:
-        box.append(f"<p>{e_block(v.summary)}</p>")
-    if v.meaning:
-        box.append(
-            f'<p><span class="label">{escape(PHRASES["meaning"])}</span> {e_block(v.meaning)}</p>'
-        )
-    verdict = [f'<div class="verdict-box tone-{v.tone}">{"".join(box)}</div>']
+        verdict.append(f"<p>{e_block(v.summary)}</p>")
     verdict.append(_ul(e(n) for n in v.notes))
-    if v.settle:
-        verdict += [_p("settle"), _ul(_q(q) for q in v.settle)]
+    if v.deciding:
+        verdict += [_p("settle"), _ul(_q(q) for q in v.deciding)]
     if report.warnings:
         verdict += [_p("warnings"), _ul(e(x) for x in report.warnings)]
     parts.append(_section("verdict", verdict))
@@ -286,6 +313,21 @@ def render_report(report: Report) -> str:
     parts.append(
         _section("sections", [_sections_table(report), _p("confidence_note", "muted small")])
     )
+
+    r = report.readiness
+    ready: list[str] = [f"<p>{e_block(r.summary)}</p>"]
+    if r.items:
+        rows = "".join(
+            f"<tr><td>{_q(i.question)}</td><td>{e(i.status)}</td>"
+            f"<td>{e(i.expected or '-')}</td><td>{e(i.answer or '-')}</td></tr>"
+            for i in r.items
+        )
+        ready.append(
+            _p("readiness_items")
+            + '<table class="readiness"><thead><tr><th>Question</th><th>Status</th>'
+            f"<th>Expected</th><th>Answer</th></tr></thead><tbody>{rows}</tbody></table>"
+        )
+    parts.append(_section("readiness", ready))
 
     flags: list[str] = [] if report.flag_count else [_p("no_flags")]
     for title, group in report.flag_groups():
@@ -295,7 +337,9 @@ def render_report(report: Report) -> str:
     parts.append(_section("flags", flags))
 
     forms: list[str] = []
-    if report.legal_forms:
+    if d.withheld:
+        forms.append(f"<p>{escape(PHRASES['withheld'])} {e(d.withheld[0])}</p>")
+    elif report.legal_forms:
         cards = "".join(
             _candidate(c, level=3, cls="form", with_score=True) for c in report.legal_forms
         )
@@ -308,7 +352,9 @@ def render_report(report: Report) -> str:
     parts.append(_section("legal_forms", forms))
 
     gov: list[str] = []
-    if report.governance:
+    if d.withheld:
+        gov.append(f"<p>{escape(PHRASES['withheld'])} {e(d.withheld[0])}</p>")
+    elif report.governance:
         gov.append(f"<h3>{escape(PHRASES['recommended'])}</h3>")
         gov.append(_cards(report.governance, cls="", with_score=True))
     else:
@@ -326,7 +372,8 @@ def render_report(report: Report) -> str:
         items = []
         for n, s in enumerate(wi.scenarios, start=1):
             changes = [
-                f"{_q(c.question)} — from &ldquo;{e(c.before)}&rdquo; to &ldquo;{e(c.after)}&rdquo;"
+                f"{e(c.action)} ({_q(c.question)}: from &ldquo;{e(c.before)}&rdquo; to "
+                f"&ldquo;{e(c.after)}&rdquo;)"
                 for c in s.changes
             ]
             items.append(
@@ -373,7 +420,7 @@ def render_report(report: Report) -> str:
     srcs: list[str] = [] if report.sources else [_p("no_sources")]
     items = []
     for src in report.sources:
-        item = e(src.title)
+        item = e(src.citation)
         if src.url:
             item += f'<br><a href="{escape(src.url, quote=True)}">{escape(src.url)}</a>'
         elif src.raw_url:

@@ -160,8 +160,8 @@ def _sections(report: Report) -> list[str]:
             [
                 md(s.title),
                 s.weight,
-                (text_bar(s.score) + " " + s.score_text).strip(),
-                s.confidence_text,
+                (text_bar(s.score) + " " + md(s.score_text)).strip(),
+                s.answered_text,
                 str(s.answered),
                 str(s.open),
                 str(s.not_applicable),
@@ -173,12 +173,64 @@ def _sections(report: Report) -> list[str]:
     return _table(header, align, rows)
 
 
+def _decision(w: _Writer, report: Report) -> None:
+    d, v = report.decision, report.verdict
+    w.heading(2, HEADINGS["decision"])
+    score = f"Score {md(v.score_text)} out of 100, {md(v.answered_text)} of it answered"
+    if report.score_alone and report.score_alone != d.headline:
+        score += f"; the score alone would be {md(report.score_alone)}"
+    w.block(_bold(md(d.headline)) + "\\", score + ".")
+    if d.meaning:
+        w.block(md_block(d.meaning, line_start=True))
+    if d.deciding:
+        w.block(PHRASES["settle"])
+        w.block(*(f"- {_q(q)}" for q in d.deciding))
+    if d.caps:
+        w.block(*(f"- {md(c)}" for c in d.caps))
+    if d.top_flags:
+        w.block(PHRASES["top_flags"])
+        w.block(*(_flag(f) for f in d.top_flags))
+    w.block(_bold(HEADINGS["readiness"] + ":") + " " + md(d.readiness))
+    if d.withheld:
+        w.block(PHRASES["withheld"] + " " + md(d.withheld[0]))
+        if d.first_change:
+            w.block(PHRASES["first_change"])
+            w.block(*(f"- {md(c)}" for c in d.first_change))
+    elif d.legal_form:
+        w.block(PHRASES["best_form"] + " " + _bold(md(d.legal_form)))
+    if d.first_steps:
+        w.block(PHRASES["first_steps"])
+        w.block(*(f"{n}. {md(step)}" for n, step in enumerate(d.first_steps, start=1)))
+    if d.scope:
+        w.block("_" + md(PHRASES["scope_prefix"] + d.scope) + "_")
+
+
+def _readiness(w: _Writer, report: Report) -> None:
+    r = report.readiness
+    w.heading(2, HEADINGS["readiness"])
+    w.block(md_block(r.summary, line_start=True))
+    if r.items:
+        w.block(PHRASES["readiness_items"])
+        rows = (
+            [
+                _q(i.question),
+                md(i.status),
+                md(i.expected or "-"),
+                md(i.answer or "-"),
+            ]
+            for i in r.items
+        )
+        w.block(*_table(["Question", "Status", "Expected", "Answer"], ["---"] * 4, rows))
+
+
 def render_report(report: Report) -> str:
-    """The Markdown text of a built report."""
+    """The Markdown text of a built report: the decision first, then the details."""
     w = _Writer()
     w.heading(1, report.title)
     if report.subtitle:
         w.block(_bold(md(report.subtitle)))
+
+    _decision(w, report)
 
     w.heading(2, HEADINGS["about"])
     w.block(*_table(["Item", "Detail"], ["---", "---"], ([md(k), md(v)] for k, v in report.facts)))
@@ -187,16 +239,13 @@ def render_report(report: Report) -> str:
 
     v = report.verdict
     w.heading(2, HEADINGS["verdict"])
-    w.block(_bold(md(v.headline)))
     if v.summary:
         w.block(md_block(v.summary, line_start=True))
-    if v.meaning:
-        w.block(PHRASES["meaning"] + " " + md_block(v.meaning))
     if v.notes:
         w.block(*(f"- {md(n)}" for n in v.notes))
-    if v.settle:
+    if v.deciding:
         w.block(PHRASES["settle"])
-        w.block(*(f"- {_q(q)}" for q in v.settle))
+        w.block(*(f"- {_q(q)}" for q in v.deciding))
     if report.warnings:
         w.block(PHRASES["warnings"])
         w.block(*(f"- {md(x)}" for x in report.warnings))
@@ -204,6 +253,8 @@ def render_report(report: Report) -> str:
     w.heading(2, HEADINGS["sections"])
     w.block(*_sections(report))
     w.block(PHRASES["confidence_note"])
+
+    _readiness(w, report)
 
     w.heading(2, HEADINGS["flags"])
     if not report.flag_count:
@@ -213,7 +264,9 @@ def render_report(report: Report) -> str:
         w.block(*(_flag(f) for f in flags))
 
     w.heading(2, HEADINGS["legal_forms"])
-    if report.legal_forms:
+    if report.decision.withheld:
+        w.block(PHRASES["withheld"] + " " + md(report.decision.withheld[0]))
+    elif report.legal_forms:
         w.block(PHRASES["forms_intro"])
         for c in report.legal_forms:
             _candidate(w, c, 3)
@@ -223,15 +276,16 @@ def render_report(report: Report) -> str:
         w.heading(3, PHRASES["ruled_out"])
         w.block(*_items(report.excluded_forms, False))
 
-    w.heading(2, HEADINGS["governance"])
-    if report.governance:
-        w.heading(3, PHRASES["recommended"])
-        w.block(*_items(report.governance, True))
-    else:
-        w.block(PHRASES["no_governance"])
-    if report.governance_not_recommended:
-        w.heading(3, PHRASES["not_recommended"])
-        w.block(*_items(report.governance_not_recommended, True))
+    if not report.decision.withheld:
+        w.heading(2, HEADINGS["governance"])
+        if report.governance:
+            w.heading(3, PHRASES["recommended"])
+            w.block(*_items(report.governance, True))
+        else:
+            w.block(PHRASES["no_governance"])
+        if report.governance_not_recommended:
+            w.heading(3, PHRASES["not_recommended"])
+            w.block(*_items(report.governance_not_recommended, True))
 
     w.heading(2, HEADINGS["what_if"])
     wi = report.what_if
@@ -241,7 +295,8 @@ def render_report(report: Report) -> str:
     for n, s in enumerate(wi.scenarios, start=1):
         lines = [f"{n}. {md(s.outcome)}"]
         lines += [
-            f"   - {_q(c.question)} — from “{md(c.before)}” to “{md(c.after)}”" for c in s.changes
+            f"   - {md(c.action)} ({_q(c.question)}: from “{md(c.before)}” to “{md(c.after)}”)"
+            for c in s.changes
         ]
         lines += [f"   - {md(e)}" for e in s.effects]
         w.block(*lines)
@@ -290,7 +345,7 @@ def render_report(report: Report) -> str:
         w.block(PHRASES["no_sources"])
     items = []
     for src in report.sources:
-        line = f"{src.number}. {md(src.title)}"
+        line = f"{src.number}. {md(src.citation)}"
         if src.url:
             line += f" <{src.url}>"
         elif src.raw_url:

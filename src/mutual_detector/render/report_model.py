@@ -35,8 +35,10 @@ Tone = Literal["good", "middle", "bad", "unknown"]
 
 #: Headings of the report, in order. Renderers use these; tests pin them.
 HEADINGS = {
+    "decision": "The decision",
     "about": "About this assessment",
     "verdict": "Verdict",
+    "readiness": "Readiness for the stage",
     "sections": "Section scores",
     "flags": "Red flags and conditions",
     "legal_forms": "Legal form",
@@ -53,6 +55,7 @@ PHRASES = {
     "blockers": "Blockers",
     "conditions": "Conditions to meet",
     "notes": "Notes",
+    "possible": "Could be raised, depending on unknown answers",
     "no_flags": "No red flags were raised.",
     "forms_intro": "Forms that fit, best first, with the reasons for and against each.",
     "no_forms": "No legal form fits the answers given.",
@@ -72,12 +75,20 @@ PHRASES = {
     "the appendix).",
     "did_not_apply": "Did not apply to this service:",
     "no_sources": "No sources were cited.",
-    "settle": "Answers to these questions would settle the verdict:",
+    "settle": "These unknown answers decide it:",
     "warnings": "Points to note about the answers:",
     "meaning": "What this means:",
     "assessor_notes": "Assessor's notes:",
-    "confidence_note": "Confidence is the share of the section's applicable questions (by weight) "
-    'that have a usable answer; open questions were answered "don\'t know" or not at all.',
+    "confidence_note": "Each score is a point estimate, with the range its unknown answers "
+    '("don\'t know" or not answered) leave open; "answered" is the share of the section\'s '
+    "applicable questions (by weight) that have a usable answer.",
+    "scope_prefix": "This questionnaire's content is for ",
+    "withheld": "No legal form or governance is ranked while this stands:",
+    "first_change": "What would have to change first:",
+    "first_steps": "The next three steps:",
+    "best_form": "Best-fitting legal form:",
+    "top_flags": "Red flags:",
+    "readiness_items": "What this stage expects:",
     "sources": "Sources",
 }
 
@@ -86,11 +97,15 @@ SECTION_COLUMNS = (
     ("Section", False),
     ("Weight", True),
     ("Score (out of 100)", False),
-    ("Confidence", True),
     ("Answered", True),
-    ("Open", True),
+    ("Answered questions", True),
+    ("Unknown", True),
     ("Did not apply", True),
 )
+
+#: Red flags and changes the decision summary shows (all are listed further on).
+DECISION_FLAGS = 3
+DECISION_CHANGES = 3
 
 _SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s<>\"'`\\{}|^]*)?$")
 
@@ -142,6 +157,13 @@ def one_line(value: str) -> str:
     return " ".join(text_lines(value))
 
 
+def first_sentence(value: str) -> str:
+    """The first sentence of ``value`` (a message's headline), on one line."""
+    flat = one_line(value)
+    m = re.match(r"(.+?[.!?])(\s|$)", flat)
+    return m.group(1) if m else flat
+
+
 def safe_url(url: str | None) -> str | None:
     """``url`` if it is a plain http(s) address that is safe in a link, else None."""
     if url is None or len(url) > 2000 or not _SAFE_URL.match(url):
@@ -164,6 +186,18 @@ class SourceView:
     raw_url: str | None
     """The address as written, when it is not safe to link (shown as text)."""
     note: str | None
+    publisher: str | None = None
+    year: str | None = None
+
+    @property
+    def citation(self) -> str:
+        """Title, publisher and year, as a reference list gives them."""
+        parts = [self.title]
+        if self.publisher:
+            parts.append(self.publisher)
+        if self.year:
+            parts.append(self.year)
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,18 +215,38 @@ class QuestionLink:
 
 @dataclass(frozen=True, slots=True)
 class VerdictView:
-    status: Literal["band", "inconclusive"]
+    status: Literal["decided", "between"]
     label: str
     headline: str
     summary: str
     meaning: str | None
     tone: Tone
-    score: float | None
     score_text: str
-    confidence_text: str
-    threshold_text: str
+    """The point estimate, and the range where unknown answers leave one."""
+    answered_text: str
     notes: tuple[str, ...]
-    settle: tuple[QuestionLink, ...]
+    """One line per cap: raised ("capped at ...") or possible ("could be capped at ...")."""
+    deciding: tuple[QuestionLink, ...]
+    """A 'between' verdict: the unknown answers that decide it, most decisive first."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectationView:
+    question: QuestionLink
+    status: str
+    """In words: met, behind, not known, not yet expected."""
+    expected: str | None
+    answer: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessView:
+    status: str
+    summary: str
+    stage: str | None
+    score_text: str
+    items: tuple[ExpectationView, ...]
+    """The expectations that are behind or unknown (what needs work), then the rest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,11 +257,13 @@ class SectionRow:
     weight: str
     scored: bool
     score: float | None
+    """The point estimate (for a bar)."""
     score_text: str
-    confidence_text: str
+    answered_text: str
     answered: int
     open: int
     not_applicable: int
+    measure: str = "suitability"
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +273,8 @@ class FlagView:
     message: str
     cap_text: str | None
     cites: tuple[int, ...]
+    status: Literal["raised", "possible"] = "raised"
+    about: str = "suitability"
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +311,7 @@ class ChangeView:
     question: QuestionLink
     before: str
     after: str
+    action: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +348,7 @@ class AnswerView:
 
     question: QuestionLink
     applicable: bool
-    status: Literal["answered", "dont_know", "unanswered", "not_applicable"]
+    status: Literal["answered", "dont_know", "unanswered", "may_apply", "not_applicable"]
     answer: str
     """The answer in words ("Don't know", "Not answered", ...)."""
     points: str | None
@@ -331,6 +390,27 @@ class AnswerTopic:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionView:
+    """What the first screen of every report says: the decision, in a few lines."""
+
+    headline: str
+    """The verdict, stated once."""
+    score_text: str
+    meaning: str | None
+    caps: tuple[str, ...]
+    deciding: tuple[QuestionLink, ...]
+    top_flags: tuple[FlagView, ...]
+    readiness: str
+    legal_form: str | None
+    """The best-fitting legal form (title), if forms are ranked."""
+    withheld: tuple[str, ...]
+    """When recommendations are withheld: the blockers' messages."""
+    first_change: tuple[str, ...]
+    first_steps: tuple[str, ...]
+    scope: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """Everything a printable report shows, in order, as plain text."""
 
@@ -339,12 +419,18 @@ class Report:
     facts: tuple[tuple[str, str], ...]
     """Label and value pairs describing the assessment (service, assessor, ...)."""
     assessor_notes: str | None
+    decision: DecisionView
     verdict: VerdictView
+    readiness: ReadinessView
+    score_alone: str | None
+    """The band of the point estimate before caps, when a cap lowered it."""
     warnings: tuple[str, ...]
     sections: tuple[SectionRow, ...]
     blockers: tuple[FlagView, ...]
     conditions: tuple[FlagView, ...]
     info: tuple[FlagView, ...]
+    possible: tuple[FlagView, ...]
+    """Flags that unknown answers could raise."""
     legal_forms: tuple[CandidateView, ...]
     excluded_forms: tuple[CandidateView, ...]
     governance: tuple[CandidateView, ...]
@@ -364,7 +450,7 @@ class Report:
 
     @property
     def flag_count(self) -> int:
-        return len(self.blockers) + len(self.conditions) + len(self.info)
+        return len(self.blockers) + len(self.conditions) + len(self.info) + len(self.possible)
 
     def flag_groups(self) -> tuple[tuple[str, tuple[FlagView, ...]], ...]:
         """The non-empty groups of red flags, with their sub-headings."""
@@ -372,6 +458,7 @@ class Report:
             (PHRASES["blockers"], self.blockers),
             (PHRASES["conditions"], self.conditions),
             (PHRASES["notes"], self.info),
+            (PHRASES["possible"], self.possible),
         )
         return tuple(g for g in groups if g[1])
 
@@ -394,6 +481,7 @@ _STATUS_WORDS = {
     "dont_know": "Don't know",
     "unanswered": "Not answered",
     "not_applicable": "Did not apply",
+    "may_apply": "Not answered (it may not apply)",
 }
 
 
@@ -409,13 +497,14 @@ class _Builder:
         }
         self.section_titles = {s.id: s.title for s in result.sections}
         self.flag_messages = {f.id: f.message for f in result.flags}
+        self.cap_reasons = {c.id: c.reason for c in result.caps}
         self.band_labels: dict[str, str] = {}
         self.band_rank: dict[str, int] = {}
         if questionnaire is not None:
             for i, b in enumerate(questionnaire.scoring.bands):
                 self.band_labels[b.id] = text(b.label, self.lang)
                 self.band_rank[b.id] = i
-        if result.verdict.band and result.verdict.label:
+        if result.verdict.band and result.verdict.label and result.verdict.status == "decided":
             self.band_labels[result.verdict.band] = result.verdict.label
 
     # ------------------------------------------------------------- helpers
@@ -470,36 +559,41 @@ class _Builder:
             return "good"
         return "middle" if rank < len(self.band_rank) / 2 else "bad"
 
+    def score_text(self, low: float | None, point: float | None, high: float | None) -> str:
+        """A score and its range in words: "82.5" or "70 (could be 61 to 79)"."""
+        if low is None or high is None:
+            return "no score yet"
+        shown = number(point) if point is not None else f"{number(low)} to {number(high)}"
+        if low != high and point is not None:
+            shown += f" (could be {number(low)} to {number(high)})"
+        return shown
+
+    def cap_notes(self) -> tuple[str, ...]:
+        out = []
+        for c in self.r.caps:
+            if c.status == "raised":
+                out.append(f"Capped at {self.band(c.band)}: {c.reason}")
+            else:
+                words = (
+                    ", ".join(self.question(q).prompt for q in c.depends_on[:3])
+                    or "unknown answers"
+                )
+                out.append(
+                    f"Could be capped at {self.band(c.band)} depending on {words}: {c.reason}"
+                )
+        return tuple(out)
+
     def verdict(self) -> VerdictView:
         v = self.r.verdict
-        conf = percent(v.confidence)
-        threshold = percent(v.confidence_threshold)
-        score_text = f"{number(v.score)} out of 100" if v.score is not None else "not scored"
-        notes: list[str] = []
-        if v.status == "band":
+        s = v.score
+        score_text = self.score_text(s.low, s.point, s.high)
+        if v.status == "decided":
             label = v.label or self.band(v.band)
-            headline = f"Verdict: {label} (score {score_text}, confidence {conf})"
             tone = self.tone(v.band)
         else:
-            label = "Inconclusive"
+            label = f"Between {self.band(v.best)} and {self.band(v.worst)}"
             tone = "unknown"
-            if v.score is None:
-                why = "nothing that is scored was answered"
-            else:
-                why = f"confidence {conf} is below the {threshold} needed"
-            headline = f"Verdict: Inconclusive ({why})"
-            if v.indicative_band is not None:
-                notes.append(
-                    f"The answers so far point to {self.band(v.indicative_band)}, "
-                    "as an indication only."
-                )
-        if v.cap is not None and v.capped_by:
-            n = len(v.capped_by)
-            blockers = "a blocker" if n == 1 else f"{n} blockers"
-            note = f"Because of {blockers} (see {HEADINGS['flags']}), the verdict can be no better than {self.band(v.cap)}"
-            if v.score_band is not None and v.score_band != v.cap:
-                note += f"; the score alone would place it in {self.band(v.score_band)}"
-            notes.append(note + ".")
+        headline = f"Verdict: {label} (score {score_text})"
         return VerdictView(
             status=v.status,
             label=label,
@@ -507,12 +601,85 @@ class _Builder:
             summary=v.summary,
             meaning=v.meaning,
             tone=tone,
-            score=v.score,
             score_text=score_text,
-            confidence_text=conf,
-            threshold_text=threshold,
-            notes=tuple(notes),
-            settle=tuple(self.question(qid) for qid in v.settle),
+            answered_text=percent(v.answered_share),
+            notes=self.cap_notes(),
+            deciding=tuple(self.question(qid) for qid in v.deciding),
+        )
+
+    def readiness(self) -> ReadinessView:
+        rd = self.r.readiness
+        words = {
+            "met": "met",
+            "behind": "behind",
+            "unknown": "not known",
+            "not_yet": "not yet expected",
+        }
+        order = {"behind": 0, "unknown": 1, "met": 2, "not_yet": 3}
+        items = sorted(rd.expectations, key=lambda e: order[e.status])
+        return ReadinessView(
+            status=rd.status,
+            summary=rd.summary,
+            stage=rd.stage_title,
+            score_text=self.score_text(rd.score.low, rd.score.point, rd.score.high),
+            items=tuple(
+                ExpectationView(
+                    self.question(e.question, e.prompt),
+                    words[e.status],
+                    e.expected,
+                    e.answer_text,
+                )
+                for e in items
+            ),
+        )
+
+    def decision(self, verdict: VerdictView, flags: tuple[FlagView, ...]) -> DecisionView:
+        recs = self.r.recommendations
+        steps = {c.id: c.title for st in recs.next_steps for c in st.steps}
+        raised = [c for c in self.r.caps if c.status == "raised"]
+        possible = [c for c in self.r.caps if c.status == "possible"]
+        caps: list[str] = []
+        # The caps that hold the verdict where it is (the lowest), then a count of the rest.
+        if raised:
+            binding = max(self.band_rank.get(c.band, 0) for c in raised)
+            held = [c for c in raised if self.band_rank.get(c.band, 0) == binding]
+            caps += [f"Capped at {self.band(c.band)}: {first_sentence(c.reason)}" for c in held[:2]]
+            more = len(raised) - len(held[:2])
+            if more:
+                caps.append(f"{more} more cap{'s' if more != 1 else ''} below.")
+        if possible:
+            worst = max(self.band_rank.get(c.band, 0) for c in possible)
+            shown = [c for c in possible if self.band_rank.get(c.band, 0) == worst][:1]
+            for c in shown:
+                words = "; ".join(self.question(q).prompt for q in c.depends_on[:2])
+                caps.append(
+                    f"Could be capped at {self.band(c.band)} if answers still unknown turn out "
+                    f"badly ({words}): {first_sentence(c.reason)}"
+                )
+            more = len(possible) - len(shown)
+            if more:
+                caps.append(f"{more} more possible cap{'s' if more != 1 else ''} below.")
+        capped = {c.id for c in self.r.caps}
+        top = [
+            f for f in flags if f.status == "raised" and f.severity != "info" and f.id not in capped
+        ][:DECISION_FLAGS]
+        return DecisionView(
+            headline=verdict.label,
+            score_text=verdict.score_text,
+            meaning=verdict.meaning,
+            caps=tuple(caps),
+            deciding=verdict.deciding[:3],
+            top_flags=tuple(top),
+            readiness=self.r.readiness.summary,
+            legal_form=recs.legal_forms[0].title if recs.legal_forms else None,
+            withheld=tuple(
+                first_sentence(self.flag_messages.get(b, b)) for b in recs.withheld_because
+            ),
+            first_change=tuple(recs.first_change[1 : 1 + DECISION_CHANGES])
+            if len(recs.first_change) > 1
+            else tuple(recs.first_change[:DECISION_CHANGES]),
+            first_steps=tuple(steps.get(i, i) for i in recs.first_steps),
+            scope=self.r.questionnaire.scope,
         )
 
     def warnings(self) -> tuple[str, ...]:
@@ -532,12 +699,10 @@ class _Builder:
         for s in self.r.sections:
             if not s.scored:
                 score_text = "not scored"
-            elif s.confidence is None:
-                score_text = "no scored question applied"
             elif s.score is None:
-                score_text = "not answered"
+                score_text = "no scored question applied"
             else:
-                score_text = number(s.score)
+                score_text = self.score_text(s.score.low, s.score.point, s.score.high)
             rows.append(
                 SectionRow(
                     id=s.id,
@@ -545,23 +710,36 @@ class _Builder:
                     topic=topics.get(s.topic, s.topic),
                     weight=number(s.weight) if s.scored else "-",
                     scored=s.scored,
-                    score=s.score if s.scored else None,
+                    score=s.score.point if s.scored and s.score is not None else None,
                     score_text=score_text,
-                    confidence_text=percent(s.confidence) if s.confidence is not None else "-",
+                    answered_text=percent(s.answered_share)
+                    if s.answered_share is not None
+                    else "-",
                     answered=s.answered,
-                    open=s.inconclusive,
+                    open=s.unknown + s.may_apply,
                     not_applicable=s.not_applicable,
+                    measure=s.measure,
                 )
             )
         return tuple(rows)
 
-    def flags(self, severity: Literal["blocker", "warning", "info"]) -> tuple[FlagView, ...]:
+    def flags(self, severity: Literal["blocker", "warning", "info"] | None) -> tuple[FlagView, ...]:
+        """The raised flags of ``severity``; with None, the possible flags of every severity."""
         out = []
         for f in self.r.flags:
-            if f.severity != severity:
+            if severity is None:
+                if f.status != "possible":
+                    continue
+            elif f.severity != severity or f.status != "raised":
                 continue
-            cap = f"The verdict can be no better than {self.band(f.cap)}." if f.cap else None
-            out.append(FlagView(f.id, f.severity, f.message, cap, self.cites(f.cite)))
+            cap = None
+            if f.cap:
+                cap = f"The verdict can be no better than {self.band(f.cap)}."
+                if f.status == "possible":
+                    cap = f"It would cap the verdict at {self.band(f.cap)}."
+            out.append(
+                FlagView(f.id, f.severity, f.message, cap, self.cites(f.cite), f.status, f.about)
+            )
         return tuple(out)
 
     def reason(self, kind: Literal["for", "against", "because"], r: Reason) -> ReasonView:
@@ -587,19 +765,18 @@ class _Builder:
 
     def scenario(self, s: Scenario) -> ScenarioView:
         changes = tuple(
-            ChangeView(self.question(c.question, c.prompt), c.before_text, c.after_text)
+            ChangeView(self.question(c.question, c.prompt), c.before_text, c.after_text, c.action)
             for c in s.changes
         )
-        if s.status == "inconclusive":
-            outcome = "The verdict would still be inconclusive"
+        if s.status == "between":
+            outcome = f"The verdict would be between {self.band(s.best)} and {self.band(s.worst)}"
         else:
-            label = s.label or self.band(s.band)
-            outcome = f"The verdict would become {label}"
+            outcome = f"The verdict would become {self.band(s.best)}"
         if s.score is not None:
             outcome += f" (score {number(s.score)})"
         effects = []
-        for fid in s.cleared:
-            effects.append(f"Clears the blocker: {self.flag_messages.get(fid, fid)}")
+        for cid in s.cleared:
+            effects.append(f"Clears the cap: {self.cap_reasons.get(cid, cid)}")
         return ScenarioView(changes, outcome + ".", tuple(effects))
 
     def what_if(self) -> WhatIfView:
@@ -607,7 +784,7 @@ class _Builder:
         if w is None:
             return WhatIfView(False, "", (), ("The search for answer changes was not run.",))
         notes = []
-        if not w.scenarios:
+        if not w.scenarios and w.evaluations > 0:
             notes.append("No change to one or two answers would improve the verdict.")
         if not w.complete:
             notes.append(
@@ -621,7 +798,9 @@ class _Builder:
         for s in self.r.robustness.sensitive_to:
             change = "lower" if s.factor < 1 else "higher"
             pct = number(abs(s.factor - 1) * 100)
-            then = "inconclusive" if s.status == "inconclusive" else self.band(s.band)
+            then = self.band(s.best)
+            if s.status == "between":
+                then = f"between {self.band(s.best)} and {self.band(s.worst)}"
             if s.score is not None:
                 then += f" (score {number(s.score)})"
             title = self.section_titles.get(s.section, s.section)
@@ -632,27 +811,32 @@ class _Builder:
 
     def drivers(self) -> tuple[tuple[DriverView, ...], tuple[DriverView, ...]]:
         expl = {e.id: e for e in self.r.explanations}
-        up = []
-        for qid in self.r.drivers.up:
-            e = expl.get(qid)
-            amount = f"+{number(e.gained)} points" if e and e.gained is not None else ""
-            up.append(DriverView(self.question(qid), amount))
-        down = []
-        for qid in self.r.drivers.down:
-            e = expl.get(qid)
-            amount = f"{number(e.lost)} points missed" if e and e.lost is not None else ""
-            down.append(DriverView(self.question(qid), amount))
-        return tuple(up), tuple(down)
+        out: list[list[DriverView]] = [[], []]
+        for n, ids in enumerate((self.r.drivers.helped, self.r.drivers.held_back)):
+            for qid in ids:
+                e = expl.get(qid)
+                amount = (
+                    f"{signed(e.contribution)} points"
+                    if e is not None and e.contribution is not None
+                    else ""
+                )
+                out[n].append(DriverView(self.question(qid), amount))
+        return tuple(out[0]), tuple(out[1])
 
     def open_questions(self) -> tuple[OpenQuestionView, ...]:
-        return tuple(
-            OpenQuestionView(
-                self.question(i.id, i.prompt),
-                _STATUS_WORDS[i.reason],
-                percent(i.share) + " of the weight" if i.scored else "not scored",
-            )
-            for i in self.r.inconclusive
-        )
+        out = []
+        for u in self.r.unknowns:
+            reason = _STATUS_WORDS[u.reason]
+            if u.applies == "maybe":
+                reason += ", and it may not apply"
+            if u.could_cap:
+                share = "could trigger a cap"
+            elif u.scored:
+                share = f"could move the score {number(u.swing)} points"
+            else:
+                share = "not scored"
+            out.append(OpenQuestionView(self.question(u.id, u.prompt), reason, share))
+        return tuple(out)
 
     def next_steps(self) -> tuple[StageView, ...]:
         return tuple(
@@ -664,17 +848,19 @@ class _Builder:
         qn = self.q.question_index.get(e.id) if self.q is not None else None
         why = text(qn.why, self.lang) or None if qn is not None else None
         cite_ids = list(qn.cite) if qn is not None else []
-        if e.status == "answered":
-            answer = e.answer_text if e.answer_text is not None else str(e.answer)
+        if e.status in ("answered", "may_apply") and e.answer_text is not None:
+            answer = e.answer_text
+        elif e.status == "may_apply":
+            answer = "Not answered (it may not apply)"
         else:
             answer = _STATUS_WORDS[e.status]
         points = None
-        if e.scored and e.status == "answered" and e.points is not None:
+        if e.scored and e.points is not None:
             points = f"{number(e.points)} of {number(e.max_points or 0)}"
-            if e.gained is not None:
-                points += f", adding {number(e.gained)} to the overall score"
-            if e.lost:
-                points += f" (the best answer would add {number(e.lost)} more)"
+            if e.contribution is not None:
+                points += f", {signed(e.contribution)} points against a neutral answer"
+        elif e.scored and e.swing is not None:
+            points = f"unknown: could move the score {number(e.swing)} points"
         elif not e.scored and e.status != "not_applicable":
             points = "Not scored (informs recommendations)"
         return AnswerView(
@@ -725,20 +911,25 @@ class _Builder:
         return tuple(out)
 
     def sources(self) -> tuple[SourceView, ...]:
-        known: dict[str, tuple[str, str | None, str | None]] = {}
+        known: dict[str, tuple[str, str | None, str | None, str | None, str | None]] = {}
         for s in self.r.sources:
-            known[s.id] = (s.title, s.url, None)
+            known[s.id] = (s.title, s.url, None, s.publisher, s.year)
         if self.q is not None:
             for src in self.q.sources:
                 note = text(src.note, self.lang) if src.note is not None else None
-                known[src.id] = (text(src.title, self.lang), src.url, note)
+                year = str(src.year) if src.year is not None else None
+                known[src.id] = (text(src.title, self.lang), src.url, note, src.publisher, year)
         # Sources the result lists but nothing in the report cited come last.
         self.cites([s.id for s in self.r.sources])
         out = []
         for sid, n in self._cite_numbers.items():
-            title, url, note = known.get(sid, (sid, None, None))
+            title, url, note, publisher, year = known.get(sid, (sid, None, None, None, None))
             link = safe_url(url)
-            out.append(SourceView(n, sid, title, link, url if link is None else None, note))
+            out.append(
+                SourceView(
+                    n, sid, title, link, url if link is None else None, note, publisher, year
+                )
+            )
         return tuple(out)
 
     def colophon(self) -> tuple[tuple[str, str], ...]:
@@ -767,6 +958,9 @@ def build_report(result: Result, questionnaire: Questionnaire | None = None) -> 
     # Build in reading order, so that citations are numbered as they appear.
     verdict = b.verdict()
     blockers, conditions, info = b.flags("blocker"), b.flags("warning"), b.flags("info")
+    possible = b.flags(None)
+    decision = b.decision(verdict, blockers + conditions)
+    readiness = b.readiness()
     recs = result.recommendations
     legal_forms = tuple(b.candidate(c) for c in recs.legal_forms)
     excluded_forms = tuple(b.candidate(c) for c in recs.excluded_forms)
@@ -782,12 +976,18 @@ def build_report(result: Result, questionnaire: Questionnaire | None = None) -> 
         subtitle=subtitle,
         facts=b.facts(),
         assessor_notes=m.notes,
+        decision=decision,
         verdict=verdict,
+        readiness=readiness,
+        score_alone=b.band(result.verdict.score_band)
+        if result.verdict.capped_by and result.verdict.score_band
+        else None,
         warnings=b.warnings(),
         sections=b.sections(),
         blockers=blockers,
         conditions=conditions,
         info=info,
+        possible=possible,
         legal_forms=legal_forms,
         excluded_forms=excluded_forms,
         governance=governance,
@@ -816,10 +1016,13 @@ __all__ = [
     "AnswerView",
     "CandidateView",
     "ChangeView",
+    "DecisionView",
     "DriverView",
+    "ExpectationView",
     "FlagView",
     "OpenQuestionView",
     "QuestionLink",
+    "ReadinessView",
     "ReasonView",
     "Report",
     "ScenarioView",

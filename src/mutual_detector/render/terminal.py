@@ -1,15 +1,21 @@
 """A result as a terminal report, laid out with rich.
 
+The first screen is the decision: the suitability verdict (stated once), the
+caps and why, the top red flags, readiness against the stage, the best-fitting
+legal form (or why none is ranked) and the next three steps. The details
+follow. Sources are a short numbered list of those cited on the page.
+
 :func:`renderable` builds the report as a rich renderable; :func:`render_text`
-prints it to an in-memory console of a fixed width and returns the text
-(with ANSI colour codes only if ``color``). Only the CLI writes it.
-The report fits 80 columns.
+prints it to an in-memory console of a fixed width and returns the text (with
+ANSI colour codes only if ``color``). Only the CLI writes it. Every string
+that comes from an answers file or a questionnaire is stripped of control
+characters first, so nothing in a file can send escape sequences to a terminal.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from rich import box
@@ -19,16 +25,30 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mutual_detector.render.report_model import (
+    CandidateView,
+    FlagView,
+    Report,
+    SourceView,
+    build_report,
+    one_line,
+    text_lines,
+)
+
 if TYPE_CHECKING:
     from mutual_detector.model.questionnaire import Questionnaire
-    from mutual_detector.model.result import Candidate, Reason, Result, Scenario
+    from mutual_detector.model.result import Result
 
 BAR: Final = 20
 #: Legal forms shown with their reasons; the rest are listed by name.
 TOP_FORMS: Final = 3
+#: Unknown answers listed (the rest are counted).
+UNKNOWNS_SHOWN: Final = 10
 #: Characters of the assessor's notes on the whole assessment shown under the title.
 NOTES_SHOWN: Final = 300
-_BAND_STYLE: Final = ("bold green", "bold yellow", "bold dark_orange", "bold red")
+#: Below this width the section table drops its bars and weights (narrow terminals).
+NARROW: Final = 70
+_TONE: Final = {"good": "bold green", "middle": "bold yellow", "bad": "bold red"}
 _SEVERITY: Final = {
     "blocker": ("BLOCKER", "bold red"),
     "warning": ("WARNING", "bold yellow"),
@@ -36,334 +56,67 @@ _SEVERITY: Final = {
 }
 
 
-def _label(band: str | None, questionnaire: Questionnaire | None) -> str:
-    """A band's label if the questionnaire is known, else its id."""
-    if band is None:
-        return "-"
-    if questionnaire is not None:
-        from mutual_detector.model.questionnaire import text
-
-        found = questionnaire.band(band)
-        if found is not None:
-            return text(found.label)
-    return band
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x * 100:.0f}%"
-
-
-def _num(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}"
-
-
-def bar(score: float | None, width: int = BAR) -> Text:
-    """A horizontal bar for a 0-100 score (blank for no score)."""
-    if score is None:
-        return Text("·" * width, style="dim")
-    filled = round(max(0.0, min(100.0, score)) / 100 * width)
-    out = Text("█" * filled, style="cyan")
-    out.append("░" * (width - filled), style="dim")
-    return out
+def clean(value: str | None) -> str:
+    """User or questionnaire text on one line, with no control characters."""
+    return one_line(value) if value else ""
 
 
 def _heading(title: str) -> Text:
     return Text(title, style="bold underline")
 
 
-def _band_style(result: Result, questionnaire: Questionnaire | None) -> str:
-    """Green for the best band, red for the worst, yellow between (needs the questionnaire)."""
-    v = result.verdict
-    if questionnaire is None or v.band is None:
-        return "bold cyan"
-    ids = [b.id for b in questionnaire.scoring.bands]
-    if v.band not in ids:
-        return "bold cyan"
-    rank = ids.index(v.band)
-    if rank == 0:
-        return _BAND_STYLE[0]
-    if rank == len(ids) - 1:
-        return _BAND_STYLE[-1]
-    return _BAND_STYLE[1] if rank == 1 else _BAND_STYLE[2]
+def _indent(renderable: RenderableType, n: int = 2) -> Padding:
+    return Padding(renderable, (0, 0, 0, n))
 
 
-def _verdict(result: Result, questionnaire: Questionnaire | None) -> RenderableType:
-    v = result.verdict
-    title = Text()
-    if v.status == "band":
-        title.append(v.label or v.band or "", style=_band_style(result, questionnaire))
-    else:
-        title.append("Inconclusive", style="bold magenta")
-        if v.indicative_band is not None:
-            hint = _label(v.indicative_band, questionnaire)
-            title.append(f"  (the answers so far point to: {hint})", style="dim")
-    lines: list[RenderableType] = [title]
-    figures = Text()
-    figures.append("Score ", style="dim")
-    figures.append(f"{_num(v.score)} / 100", style="bold")
-    figures.append("   Confidence ", style="dim")
-    figures.append(_pct(v.confidence), style="bold")
-    figures.append(f" (needs {_pct(v.confidence_threshold)})", style="dim")
-    lines.append(figures)
-    if v.capped_by:
-        cap = _label(v.cap, questionnaire)
-        blockers = "a blocker" if len(v.capped_by) == 1 else f"{len(v.capped_by)} blockers"
-        lines.append(Text(f"At best {cap} because of {blockers} (see Red flags)", style="red"))
-    if v.meaning:
-        lines.append(Text(v.meaning))
-    lines.append(Text(v.summary, style="italic"))
-    r = result.robustness
-    rob = Text(r.summary)
-    if r.margin is not None:
-        rob.append(f" ({r.margin:.1f} points from the nearest band limit.)", style="dim")
-    lines.append(rob)
-    return Panel(Group(*lines), title="Verdict", title_align="left", box=box.ROUNDED)
+class _Cites:
+    """Numbers the sources in the order the terminal report cites them."""
+
+    def __init__(self, report: Report) -> None:
+        self.by_number = {s.number: s for s in report.sources}
+        self.order: dict[int, int] = {}
+
+    def mark(self, numbers: Iterable[int]) -> str:
+        shown = sorted({self.order.setdefault(n, len(self.order) + 1) for n in numbers})
+        return f" [{', '.join(str(n) for n in shown)}]" if shown else ""
+
+    def listed(self) -> list[tuple[int, SourceView]]:
+        return [(mine, self.by_number[n]) for n, mine in self.order.items() if n in self.by_number]
 
 
-#: Below this width the section table drops its bars and weights (narrow terminals).
-NARROW: Final = 70
-
-
-def _sections(result: Result, width: int = 80) -> RenderableType:
-    narrow = width < NARROW
-    table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, expand=False)
-    table.add_column(
-        "Section", overflow="fold", max_width=28 if not narrow else max(12, width - 20)
-    )
-    table.add_column("Score", justify="right", no_wrap=True)
-    if not narrow:
-        table.add_column("", no_wrap=True)
-    table.add_column("Answered", justify="right", no_wrap=True)
-    if not narrow:
-        table.add_column("Weight", justify="right", no_wrap=True)
-    for s in result.sections:
-        if not s.scored:
-            continue
-        if narrow:
-            table.add_row(s.title, _num(s.score), _pct(s.confidence))
-        else:
-            table.add_row(s.title, _num(s.score), bar(s.score), _pct(s.confidence), f"{s.weight:g}")
-    return Group(_heading("Section scores"), Padding(table, (0, 0, 0, 2)))
-
-
-def _sources(result: Result) -> RenderableType | None:
-    if not result.sources:
-        return None
-    rows: list[RenderableType] = []
-    for src in result.sources:
-        line = Text(f"{src.id}: ", style="bold")
-        line.append(src.title)
-        if src.url:
-            line.append(f" {src.url}", style="dim")
-        rows.append(Padding(line, (0, 0, 0, 2)))
-    return Group(_heading("Sources cited"), *rows)
-
-
-def _flags(result: Result, questionnaire: Questionnaire | None) -> RenderableType | None:
-    if not result.flags:
-        return Group(_heading("Red flags"), Padding(Text("None raised."), (0, 0, 0, 2)))
-    rows: list[RenderableType] = []
-    for f in result.flags:
-        label, style = _SEVERITY[f.severity]
-        line = Text()
-        line.append(f"{label:<8}", style=style)
-        line.append(f.message)
-        extra = []
-        if f.cap:
-            extra.append(f"caps the verdict at {_label(f.cap, questionnaire)}")
-        if f.cite:
-            extra.append("sources: " + ", ".join(f.cite))
-        if extra:
-            line.append(f" ({'; '.join(extra)})", style="dim")
-        rows.append(Padding(line, (0, 0, 0, 2)))
-    return Group(_heading("Red flags"), *rows)
-
-
-def _reason_lines(sign: str, reasons: Iterable[Reason], style: str) -> list[RenderableType]:
-    out: list[RenderableType] = []
-    for r in reasons:
-        line = Text(f"{sign} ", style=style)
-        line.append(r.text)
-        if r.points:
-            line.append(f" ({r.points:+g})", style="dim")
-        if r.cite:
-            line.append(f" [{', '.join(r.cite)}]", style="dim")
-        out.append(Padding(line, (0, 0, 0, 6)))
+def bar(low: float | None, high: float | None, width: int = BAR) -> Text:
+    """A bar for a 0-100 score range: solid to the low end, shaded over the range."""
+    if low is None or high is None:
+        return Text("·" * width, style="dim")
+    lo = round(max(0.0, min(100.0, low)) / 100 * width)
+    hi = max(lo, round(max(0.0, min(100.0, high)) / 100 * width))
+    out = Text("█" * lo, style="cyan")
+    out.append("▒" * (hi - lo), style="cyan")
+    out.append("░" * (width - hi), style="dim")
     return out
 
 
-def _candidate(c: Candidate, prefix: str) -> list[RenderableType]:
-    head = Text(f"{prefix}", style="bold")
-    head.append(c.title, style="bold")
-    head.append(f"  score {c.score:g}", style="dim")
-    out: list[RenderableType] = [Padding(head, (0, 0, 0, 2))]
-    if c.summary:
-        out.append(Padding(Text(c.summary, style="italic"), (0, 0, 0, 6)))
-    out += _reason_lines("+", c.reasons_for, "green")
-    out += _reason_lines("-", c.reasons_against, "red")
-    out += _reason_lines("x", c.excluded_because, "red")
-    return out
-
-
-def _legal_forms(result: Result) -> RenderableType:
-    recs = result.recommendations
-    rows: list[RenderableType] = [_heading("Legal forms, best fit first")]
-    if not recs.legal_forms:
-        rows.append(Padding(Text("No legal form fits these answers."), (0, 0, 0, 2)))
-    for c in recs.legal_forms[:TOP_FORMS]:
-        rows += _candidate(c, f"{c.rank}. ")
-    rest = recs.legal_forms[TOP_FORMS:]
-    if rest:
-        rows.append(Padding(Text("Also possible, less well suited:", style="dim"), (0, 0, 0, 2)))
-        for c in rest:
-            line = Text(f"{c.rank}. {c.title}")
-            line.append(f"  score {c.score:g}", style="dim")
-            rows.append(Padding(line, (0, 0, 0, 4)))
-    if recs.excluded_forms:
-        rows.append(Padding(Text("Ruled out:", style="dim"), (0, 0, 0, 2)))
-        for c in recs.excluded_forms:
-            line = Text("x ", style="red")
-            line.append(c.title, style="bold")
-            line.append(": " + "; ".join(r.text for r in c.excluded_because))
-            rows.append(Padding(line, (0, 0, 0, 4)))
-    return Group(*rows)
-
-
-def _governance(result: Result) -> RenderableType | None:
-    recs = result.recommendations
-    if not recs.governance and not recs.governance_not_recommended:
-        return None
-    rows: list[RenderableType] = [_heading("Governance")]
-    for c in recs.governance:
-        rows += _candidate(c, "• ")
-    for c in recs.governance_not_recommended:
-        line = Text("Not recommended: ", style="dim")
-        line.append(c.title)
-        reasons = [r.text for r in (*c.excluded_because, *c.reasons_against)]
-        if reasons:
-            line.append(" (" + "; ".join(reasons) + ")", style="dim")
-        rows.append(Padding(line, (0, 0, 0, 2)))
-    return Group(*rows)
-
-
-def _drivers(result: Result) -> RenderableType | None:
-    expl = {e.id: e for e in result.explanations}
-    rows: list[RenderableType] = []
-    for label, ids, attr, style in (
-        ("Helped most", result.drivers.up, "gained", "green"),
-        ("Held back most", result.drivers.down, "lost", "red"),
-    ):
-        if not ids:
-            continue
-        rows.append(Padding(Text(label + ":", style="dim"), (0, 0, 0, 2)))
-        for qid in ids:
-            e = expl[qid]
-            points = getattr(e, attr) or 0.0
-            line = Text(f"{'+' if attr == 'gained' else '-'}{points:.1f} ", style=style)
-            line.append(e.prompt)
-            if e.answer_text:
-                line.append(f" ({e.answer_text})", style="dim")
-            rows.append(Padding(line, (0, 0, 0, 4)))
-    if not rows:
-        return None
-    return Group(_heading("What moved the score most (points of 100)"), *rows)
-
-
-def _inconclusive(result: Result) -> RenderableType | None:
-    items = result.inconclusive
-    if not items:
-        return None
-    rows: list[RenderableType] = [_heading(f"Open questions ({len(items)})")]
-    for i in items[:12]:
-        line = Text("? ", style="magenta")
-        line.append(i.prompt)
-        line.append(" (don't know)" if i.reason == "dont_know" else " (not answered)", style="dim")
-        rows.append(Padding(line, (0, 0, 0, 2)))
-    if len(items) > 12:
-        rows.append(Padding(Text(f"... and {len(items) - 12} more", style="dim"), (0, 0, 0, 2)))
-    return Group(*rows)
-
-
-def _scenario(n: int, s: Scenario) -> list[RenderableType]:
-    head = Text(f"{n}. ", style="bold")
-    outcome = s.label if s.label else "inconclusive"
-    head.append(f"→ {outcome}", style="bold")
-    if s.score is not None:
-        head.append(f" (score {s.score:.1f})", style="dim")
-    if s.cleared:
-        head.append(f", clears {', '.join(s.cleared)}", style="dim")
-    rows: list[RenderableType] = [Padding(head, (0, 0, 0, 2))]
-    for ch in s.changes:
-        line = Text(ch.prompt)
-        line.append("\n")
-        line.append(ch.before_text, style="red")
-        line.append(" → ")
-        line.append(ch.after_text, style="green")
-        rows.append(Padding(line, (0, 0, 0, 5)))
-    return rows
-
-
-def _what_if(result: Result) -> RenderableType | None:
-    w = result.what_if
-    if w is None:
-        return None
-    rows: list[RenderableType] = [
-        _heading("What if"),
-        Padding(Text(w.goal, style="dim"), (0, 0, 0, 2)),
-    ]
-    if not w.scenarios:
-        none = "No change to one or two answers would do that."
-        if not w.complete:
-            none = "None found within the search limit."
-        rows.append(Padding(Text(none), (0, 0, 0, 2)))
-    for n, s in enumerate(w.scenarios, start=1):
-        rows += _scenario(n, s)
-    return Group(*rows)
-
-
-def _next_steps(result: Result) -> RenderableType | None:
-    stages = result.recommendations.next_steps
-    if not stages:
-        return None
-    rows: list[RenderableType] = [_heading("Next steps")]
-    for stage in stages:
-        rows.append(Padding(Text(stage.title, style="bold"), (0, 0, 0, 2)))
-        for step in stage.steps:
-            line = Text("• ")
-            line.append(step.title)
-            if step.cite:
-                line.append(f" [{', '.join(step.cite)}]", style="dim")
-            rows.append(Padding(line, (0, 0, 0, 4)))
-    return Group(*rows)
-
-
-def _warnings(result: Result) -> RenderableType | None:
-    if not result.warnings:
-        return None
-    rows: list[RenderableType] = [_heading("Points to note about the answers")]
-    rows += [Padding(Text(f"! {w}", style="yellow"), (0, 0, 0, 2)) for w in result.warnings]
-    return Group(*rows)
-
-
-def _header(result: Result) -> RenderableType:
+def _header(report: Report, result: Result) -> RenderableType:
     m = result.metadata
     title = Text("Mutual detector", style="bold")
     if m.service:
-        title.append(f": {m.service}", style="bold")
+        title.append(f": {clean(m.service)}", style="bold")
     lines: list[RenderableType] = [title]
     about = []
     if m.organisation:
-        about.append(m.organisation)
+        about.append(clean(m.organisation))
     if m.assessor:
-        about.append(f"assessed by {m.assessor}")
+        about.append(f"assessed by {clean(m.assessor)}")
     if m.date:
         about.append(f"on {m.date.isoformat()}")
     if about:
         lines.append(Text(", ".join(about), style="dim"))
     q = result.questionnaire
-    lines.append(Text(f"{q.title} {q.version}", style="dim"))
+    lines.append(Text(f"{clean(q.title)} {clean(q.version)}", style="dim"))
+    if q.scope:
+        lines.append(Text(f"Content for {clean(q.scope)}", style="dim"))
     if m.notes:
-        notes = " ".join(m.notes.split())
+        notes = clean(m.notes)
         if len(notes) > NOTES_SHOWN:
             notes = (
                 notes[: NOTES_SHOWN - 1].rstrip() + "… (in full in the Markdown and HTML reports)"
@@ -374,27 +127,357 @@ def _header(result: Result) -> RenderableType:
     return Group(*lines)
 
 
+def _number(x: float) -> str:
+    from mutual_detector.render.report_model import number
+
+    return number(x)
+
+
+def _decision(report: Report, result: Result, cites: _Cites) -> RenderableType:
+    d, v = report.decision, report.verdict
+    lines: list[RenderableType] = []
+    title = Text(clean(d.headline), style=_TONE.get(v.tone, "bold magenta"))
+    lines.append(title)
+    rng = result.verdict.score
+    score = Text("Score ", style="dim")
+    score.append(_number(rng.point) if rng.point is not None else "-", style="bold")
+    score.append(" of 100", style="dim")
+    if rng.low is not None and rng.high is not None and rng.low != rng.high:
+        score.append(f" (could be {_number(rng.low)} to {_number(rng.high)})", style="dim")
+    score.append(f", {v.answered_text} answered", style="dim")
+    if report.score_alone and report.score_alone != d.headline:
+        score.append(f"; the score alone: {clean(report.score_alone)}", style="dim")
+    lines.append(score)
+    if d.meaning:
+        lines.append(Text(clean(d.meaning)))
+    if d.deciding:
+        lines.append(Text("Decided by these unknown answers:", style="dim"))
+        lines += [_indent(Text(f"? {clean(q.prompt)}", style="magenta")) for q in d.deciding]
+    for cap in d.caps:
+        lines.append(Text(clean(cap), style="red" if cap.startswith("Capped") else "dim"))
+    if d.top_flags:
+        lines.append(Text("Other red flags:" if d.caps else "Red flags:", style="dim"))
+        for f in d.top_flags:
+            label, style = _SEVERITY[f.severity]
+            line = Text(f"{label} ", style=style)
+            line.append(clean(_first(f.message)))
+            line.append(cites.mark(f.cites), style="dim")
+            lines.append(_indent(line))
+    lines.append(Text(f"Readiness: {clean(d.readiness)}"))
+    if d.withheld:
+        lines.append(
+            Text("No legal form is ranked while this stands: " + clean(d.withheld[0]), style="red")
+        )
+        if d.first_change:
+            lines.append(Text("First: " + "; ".join(clean(c) for c in d.first_change)))
+    elif d.legal_form:
+        form = Text("Best-fitting legal form: ", style="dim")
+        form.append(clean(d.legal_form), style="bold")
+        lines.append(form)
+    if d.first_steps:
+        lines.append(Text("Next steps:", style="dim"))
+        lines += [
+            _indent(Text(f"{n}. {clean(step)}")) for n, step in enumerate(d.first_steps, start=1)
+        ]
+    return Panel(Group(*lines), title="The decision", title_align="left", box=box.ROUNDED)
+
+
+def _first(message: str) -> str:
+    from mutual_detector.render.report_model import first_sentence
+
+    return first_sentence(message)
+
+
+def _sections(report: Report, result: Result, width: int) -> RenderableType:
+    ranges = {s.id: s.score for s in result.sections}
+    parts: list[RenderableType] = []
+    for measure, title in (
+        ("suitability", "Section scores (the verdict)"),
+        ("readiness", "Readiness scores (beside the verdict, never lowering it)"),
+    ):
+        rows = [s for s in report.sections if s.scored and s.measure == measure]
+        if not rows:
+            continue
+        if parts:
+            parts.append(Text(""))
+        parts += [_heading(title), _indent(_score_table(rows, ranges, width))]
+    note = Text(
+        "Scores are out of 100; a shaded bar and a range show what unknown answers leave open.",
+        style="dim",
+    )
+    return Group(*parts, _indent(note))
+
+
+def _score_table(rows: Sequence[object], ranges: Mapping[str, object], width: int) -> Table:
+    narrow = width < NARROW
+    table = Table(box=None, show_header=True, header_style="dim", pad_edge=False, expand=False)
+    table.add_column(
+        "Section", overflow="fold", max_width=26 if not narrow else max(12, width - 24)
+    )
+    table.add_column("Score", justify="right", overflow="fold", max_width=16 if not narrow else 12)
+    if not narrow:
+        table.add_column("", no_wrap=True)
+        table.add_column("Weight", justify="right", no_wrap=True)
+    for s in rows:
+        rng = ranges.get(s.id)  # type: ignore[attr-defined]
+        low = getattr(rng, "low", None)
+        high = getattr(rng, "high", None)
+        score = _short_range(low, getattr(rng, "point", None), high)
+        title = clean(s.title)  # type: ignore[attr-defined]
+        if narrow:
+            table.add_row(title, score)
+        else:
+            table.add_row(title, score, bar(low, high), s.weight)  # type: ignore[attr-defined]
+    return table
+
+
+def _short_range(low: float | None, point: float | None, high: float | None) -> str:
+    if low is None or high is None:
+        return "-"
+    shown = f"{point:.1f}" if point is not None else "-"
+    if low != high:
+        shown += f" ({low:.0f}-{high:.0f})"
+    return shown
+
+
+def _flag_line(f: FlagView, cites: _Cites) -> RenderableType:
+    label, style = _SEVERITY[f.severity]
+    line = Text(f"{label:<8}", style=style if f.status == "raised" else "dim")
+    line.append(clean(f.message))
+    if f.cap_text:
+        line.append(f" {clean(f.cap_text)}", style="dim")
+    line.append(cites.mark(f.cites), style="dim")
+    return _indent(line)
+
+
+def _flags(report: Report, cites: _Cites) -> RenderableType:
+    rows: list[RenderableType] = [_heading("Red flags")]
+    raised = [*report.blockers, *report.conditions, *report.info]
+    if not raised and not report.possible:
+        rows.append(_indent(Text("None raised.")))
+    rows += [_flag_line(f, cites) for f in raised]
+    if report.possible:
+        rows.append(_indent(Text("Could be raised, depending on unknown answers:", style="dim")))
+        rows += [_flag_line(f, cites) for f in report.possible]
+    return Group(*rows)
+
+
+def _readiness(report: Report) -> RenderableType:
+    r = report.readiness
+    rows: list[RenderableType] = [_heading("Readiness for the stage")]
+    rows.append(_indent(Text(clean(r.summary))))
+    for item in r.items:
+        if item.status in ("met", "not yet expected"):
+            continue
+        line = Text(f"{item.status}: ", style="red" if item.status == "behind" else "magenta")
+        line.append(clean(item.question.prompt))
+        detail = []
+        if item.answer:
+            detail.append(f"answered {clean(item.answer)}")
+        if item.expected:
+            detail.append(f"expected at least {clean(item.expected)}")
+        if detail:
+            line.append(f" ({'; '.join(detail)})", style="dim")
+        rows.append(_indent(line, 4))
+    met = sum(1 for i in r.items if i.status == "met")
+    if met:
+        rows.append(
+            _indent(Text(f"{met} other expectation{'s' if met != 1 else ''} met.", style="dim"), 4)
+        )
+    return Group(*rows)
+
+
+def _drivers(report: Report) -> RenderableType | None:
+    rows: list[RenderableType] = []
+    for label, drivers, style in (
+        ("Helped most", report.drivers_up, "green"),
+        ("Held back most", report.drivers_down, "red"),
+    ):
+        if not drivers:
+            continue
+        rows.append(_indent(Text(label + ":", style="dim")))
+        for d in drivers:
+            line = Text(f"{clean(d.amount):>14} ", style=style)
+            line.append(clean(d.question.prompt))
+            rows.append(_indent(line, 4))
+    if not rows:
+        return None
+    return Group(_heading("What moved the score, against a neutral answer"), *rows)
+
+
+def _unknowns(report: Report) -> RenderableType | None:
+    items = report.open_questions
+    if not items:
+        return None
+    rows: list[RenderableType] = [_heading(f"Unknown answers ({len(items)})")]
+    for o in items[:UNKNOWNS_SHOWN]:
+        line = Text("? ", style="magenta")
+        line.append(clean(o.question.prompt))
+        line.append(f" ({clean(o.reason).lower()}; {clean(o.share)})", style="dim")
+        rows.append(_indent(line))
+    if len(items) > UNKNOWNS_SHOWN:
+        rows.append(_indent(Text(f"... and {len(items) - UNKNOWNS_SHOWN} more", style="dim")))
+    return Group(*rows)
+
+
+def _reasons(c: CandidateView, cites: _Cites) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for r in c.reasons:
+        sign, style = {"for": ("+", "green"), "against": ("-", "red"), "because": ("x", "red")}[
+            r.kind
+        ]
+        line = Text(f"{sign} ", style=style)
+        line.append(clean(r.text))
+        if r.points:
+            line.append(f" ({r.points})", style="dim")
+        line.append(cites.mark(r.cites), style="dim")
+        out.append(_indent(line, 6))
+    return out
+
+
+def _candidate(c: CandidateView, prefix: str, cites: _Cites) -> list[RenderableType]:
+    head = Text(prefix + clean(c.title), style="bold")
+    head.append(f"  score {c.score_text}", style="dim")
+    out: list[RenderableType] = [_indent(head)]
+    if c.summary:
+        out.append(_indent(Text(clean(c.summary), style="italic"), 6))
+    return out + _reasons(c, cites)
+
+
+def _legal_forms(report: Report, cites: _Cites) -> RenderableType:
+    rows: list[RenderableType] = [_heading("Legal forms, best fit first")]
+    if report.decision.withheld:
+        rows.append(
+            _indent(Text("Not ranked while a blocker stands (see The decision).", style="red"))
+        )
+        return Group(*rows)
+    if not report.legal_forms:
+        rows.append(_indent(Text("No legal form fits these answers.")))
+    for c in report.legal_forms[:TOP_FORMS]:
+        rows += _candidate(c, f"{c.rank}. ", cites)
+    rest = report.legal_forms[TOP_FORMS:]
+    if rest:
+        rows.append(_indent(Text("Also possible, less well suited:", style="dim")))
+        for c in rest:
+            line = Text(f"{c.rank}. {clean(c.title)}")
+            line.append(f"  score {c.score_text}", style="dim")
+            rows.append(_indent(line, 4))
+    if report.excluded_forms:
+        rows.append(_indent(Text("Ruled out:", style="dim")))
+        for c in report.excluded_forms:
+            line = Text("x ", style="red")
+            line.append(clean(c.title), style="bold")
+            because = [clean(r.text) for r in c.reasons if r.kind == "because"]
+            if because:
+                line.append(": " + "; ".join(because))
+            rows.append(_indent(line, 4))
+    return Group(*rows)
+
+
+def _governance(report: Report, cites: _Cites) -> RenderableType | None:
+    if report.decision.withheld:
+        return None
+    if not report.governance and not report.governance_not_recommended:
+        return None
+    rows: list[RenderableType] = [_heading("Governance")]
+    for c in report.governance:
+        rows += _candidate(c, "• ", cites)
+    for c in report.governance_not_recommended:
+        line = Text("Not recommended: ", style="dim")
+        line.append(clean(c.title))
+        against = [clean(r.text) for r in c.reasons if r.kind in ("because", "against")]
+        if against:
+            line.append(" (" + "; ".join(against) + ")", style="dim")
+        rows.append(_indent(line))
+    return Group(*rows)
+
+
+def _what_if(report: Report) -> RenderableType | None:
+    wi = report.what_if
+    if not wi.ran:
+        return None
+    rows: list[RenderableType] = [_heading("What could change the verdict")]
+    if wi.goal:
+        rows.append(_indent(Text(clean(wi.goal), style="dim")))
+    for n, s in enumerate(wi.scenarios, start=1):
+        head = Text(f"{n}. ", style="bold")
+        head.append(clean(s.outcome), style="bold")
+        rows.append(_indent(head))
+        for ch in s.changes:
+            line = Text("→ ", style="green")
+            line.append(clean(ch.action or f"{ch.question.prompt}: {ch.after}"))
+            line.append(f" (now: {clean(ch.before)})", style="dim")
+            rows.append(_indent(line, 5))
+        rows += [_indent(Text(clean(e), style="dim"), 5) for e in s.effects]
+    for note in wi.notes:
+        rows.append(_indent(Text(clean(note))))
+    return Group(*rows)
+
+
+def _next_steps(report: Report, cites: _Cites) -> RenderableType | None:
+    if not report.next_steps:
+        return None
+    rows: list[RenderableType] = [_heading("Next steps")]
+    for stage in report.next_steps:
+        rows.append(_indent(Text(clean(stage.title), style="bold")))
+        for step in stage.steps:
+            line = Text("• " + clean(step.title))
+            line.append(cites.mark(step.cites), style="dim")
+            rows.append(_indent(line, 4))
+    return Group(*rows)
+
+
+def _robustness(report: Report, result: Result) -> RenderableType:
+    r = result.robustness
+    line = Text(clean(r.summary))
+    if r.margin is not None:
+        line.append(f" ({r.margin:.1f} points from the nearest band limit.)", style="dim")
+    return Group(_heading("How robust the verdict is"), _indent(line))
+
+
+def _sources(cites: _Cites) -> RenderableType | None:
+    listed = cites.listed()
+    if not listed:
+        return None
+    rows: list[RenderableType] = [_heading("Sources cited above")]
+    for n, src in sorted(listed):
+        line = Text(f"[{n}] ", style="bold")
+        line.append(clean(src.citation))
+        url = src.url or src.raw_url
+        if url:
+            line.append(f" {clean(url)}", style="dim")
+        rows.append(_indent(line))
+    return Group(*rows)
+
+
+def _warnings(report: Report) -> RenderableType | None:
+    if not report.warnings:
+        return None
+    rows: list[RenderableType] = [_heading("Points to note about the answers")]
+    rows += [_indent(Text(f"! {clean(w)}", style="yellow")) for w in report.warnings]
+    return Group(*rows)
+
+
 def renderable(
     result: Result, questionnaire: Questionnaire | None = None, width: int = 80
 ) -> RenderableType:
-    """The whole report as one rich renderable (``questionnaire``: band labels and colours).
-
-    Sources are cited by id and listed at the end; the Markdown and HTML reports also
-    give every answer with its "why".
-    """
-    parts: list[RenderableType | None] = [
-        _header(result),
-        _verdict(result, questionnaire),
-        _sections(result, width),
-        _flags(result, questionnaire),
-        _drivers(result),
-        _inconclusive(result),
-        _legal_forms(result),
-        _governance(result),
-        _what_if(result),
-        _next_steps(result),
-        _sources(result),
-        _warnings(result),
+    """The whole report as one rich renderable, the decision first."""
+    report = build_report(result, questionnaire)
+    cites = _Cites(report)
+    parts: Sequence[RenderableType | None] = [
+        _header(report, result),
+        _decision(report, result, cites),
+        _sections(report, result, width),
+        _flags(report, cites),
+        _readiness(report),
+        _drivers(report),
+        _unknowns(report),
+        _legal_forms(report, cites),
+        _governance(report, cites),
+        _what_if(report),
+        _next_steps(report, cites),
+        _robustness(report, result),
+        _warnings(report),
     ]
     spaced: list[RenderableType] = []
     for part in parts:
@@ -403,6 +486,9 @@ def renderable(
         if spaced:
             spaced.append(Text(""))
         spaced.append(part)
+    sources = _sources(cites)  # last: it lists what the parts above cited
+    if sources is not None:
+        spaced += [Text(""), sources]
     return Group(*spaced)
 
 
@@ -430,4 +516,4 @@ def render_text(
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-__all__ = ["bar", "render_text", "renderable"]
+__all__ = ["bar", "clean", "render_text", "renderable", "text_lines"]
