@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
+from engine_strategies import SETTINGS, questionnaires
 from mutual_detector import questionnaire_cache
 from mutual_detector.errors import InputError
 from mutual_detector.loading import (
@@ -26,7 +27,6 @@ from mutual_detector.loading import (
     load_questionnaire,
 )
 from mutual_detector.model.questionnaire import Questionnaire
-from test_engine_properties import SETTINGS, questionnaires
 from trees import same_tree
 
 ROOT = Path(__file__).resolve().parents[1]

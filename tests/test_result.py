@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from mutual_detector import RESULT_FORMAT, __version__
 from mutual_detector.cli import app
 from mutual_detector.engine import assess
-from mutual_detector.engine import compiled as compiled_module
+from mutual_detector.engine import plan as plan_module
 from mutual_detector.loading import load_answers, load_questionnaire, parse_yaml, validate_model
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.result import Result
@@ -46,7 +46,7 @@ class TestDeterminism:
     @pytest.mark.parametrize("name", CASES)
     def test_same_inputs_same_bytes(self, questionnaire: object, name: str) -> None:
         first = render_json(_result(questionnaire, name))
-        compiled_module._cache.clear()  # from scratch, not from the compiled cache
+        plan_module._plans.clear()  # from scratch, not from the remembered plan
         assert render_json(_result(questionnaire, name)) == first
 
     @pytest.mark.parametrize("name", CASES)
@@ -92,7 +92,7 @@ class TestModel:
     def test_json_is_what_model_dump_says(self, questionnaire: object) -> None:
         r = _result(questionnaire, "blocked")
         assert json.loads(render_json(r)) == r.model_dump(mode="json")
-        assert render_json(r).startswith('{\n  "format": "mutual-detector/result@1",\n')
+        assert render_json(r).startswith('{\n  "format": "mutual-detector/result@2",\n')
         assert render_json(r).endswith("}\n")
 
     def test_schema_command_describes_results(self, questionnaire: object) -> None:
@@ -144,6 +144,44 @@ class TestFormats:
         assert "in full in the Markdown and HTML reports)" in " ".join(shown.split())
         none = r.model_copy(update={"metadata": r.metadata.model_copy(update={"notes": None})})
         assert "Notes:" not in render_text(none, questionnaire, width=80)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("name", CASES)
+    def test_the_first_screen_is_the_decision(self, questionnaire: object, name: str) -> None:
+        """The first 24 lines at 80 columns hold the verdict (once), readiness, the legal
+        form or why none is ranked, and the next steps."""
+        r = _result(questionnaire, name)
+        out = render_text(r, questionnaire, width=80)  # type: ignore[arg-type]
+        first = "\n".join(out.splitlines()[:24])
+        label = r.verdict.label or ""
+        assert label.split(",")[0] in first
+        # The verdict is stated once: one line says it (other lines may name the band).
+        stated = [line for line in out.splitlines() if line.strip("│ ") == label]
+        assert len(stated) == 1, label
+        assert "Readiness:" in first
+        if r.recommendations.status == "withheld":
+            assert "No legal form is ranked while this stands" in first
+        elif r.recommendations.legal_forms:
+            assert "Best-fitting legal form:" in first
+        if r.recommendations.first_steps:
+            assert "Next steps:" in first
+
+    def test_escape_sequences_from_answers_never_reach_the_terminal(
+        self, questionnaire: object
+    ) -> None:
+        r = _result(questionnaire, "strong")
+        hostile = "\x1b[2J\x1b]52;c;cGF3bmVk\x07\x1b]8;;http://x\x1b\\link\x9b1m"
+        meta = r.metadata.model_copy(
+            update={
+                "service": hostile,
+                "organisation": hostile,
+                "assessor": hostile,
+                "notes": hostile,
+            }
+        )
+        out = render_text(r.model_copy(update={"metadata": meta}), questionnaire, width=80)  # type: ignore[arg-type]
+        assert "\x1b" not in out
+        assert "\x07" not in out
+        assert "\x9b" not in out
 
     def test_text_with_colour_has_ansi_styles(self, questionnaire: object) -> None:
         out = render_text(_result(questionnaire, "strong"), questionnaire, width=80, color=True)  # type: ignore[arg-type]

@@ -276,8 +276,10 @@ def render_report(report: Report) -> str:
         w.heading(3, PHRASES["ruled_out"])
         w.block(*_items(report.excluded_forms, False))
 
-    if not report.decision.withheld:
-        w.heading(2, HEADINGS["governance"])
+    w.heading(2, HEADINGS["governance"])
+    if report.decision.withheld:
+        w.block(PHRASES["withheld"] + " " + md(report.decision.withheld[0]))
+    else:
         if report.governance:
             w.heading(3, PHRASES["recommended"])
             w.block(*_items(report.governance, True))

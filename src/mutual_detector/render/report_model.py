@@ -38,8 +38,8 @@ HEADINGS = {
     "decision": "The decision",
     "about": "About this assessment",
     "verdict": "Verdict",
-    "readiness": "Readiness for the stage",
     "sections": "Section scores",
+    "readiness": "Readiness for the stage",
     "flags": "Red flags and conditions",
     "legal_forms": "Legal form",
     "governance": "Governance",
@@ -593,7 +593,7 @@ class _Builder:
         else:
             label = f"Between {self.band(v.best)} and {self.band(v.worst)}"
             tone = "unknown"
-        headline = f"Verdict: {label} (score {score_text})"
+        headline = f"Verdict: {label}, score {score_text}"
         return VerdictView(
             status=v.status,
             label=label,
