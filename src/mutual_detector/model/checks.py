@@ -533,15 +533,22 @@ def _content(q: Questionnaire) -> list[Finding]:
         if lacking:
             message = f"source {source.id!r} has no {', '.join(lacking)}: a reader must be able to find it"
             out.append(finding("Q121", message, ("sources", i), "warning"))
-    cap_reads = _questions_read_by_caps(q)
-    for i, question in enumerate(q.questions):
+    # Once a questionnaire words some what-if suggestions as actions, it must word them all;
+    # one that words none gets the plain wording ("change ... from ... to ...") throughout.
+    worded = any(
+        question.action is not None or any(o.action is not None for o in question.options)
+        for question in q.questions
+    )
+    cap_reads = _questions_read_by_caps(q) if worded else set()
+    for i, question in enumerate(q.questions if worded else ()):
         if not question.actionable or question.kind == "text":
             continue
         if not (q.is_scored(question) or question.id in cap_reads):
             continue
-        if question.action is None and not all(
+        options_worded = bool(question.options) and all(
             o.action is not None for o in question.options if o is not _worst(question)
-        ):
+        )
+        if question.action is None and not options_worded:
             message = (
                 f"what-if may suggest changing {question.id!r}, but it has no `action:` wording "
                 "(on the question, or on each option but the worst)"
