@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 
 NAMES = ("yaml", "expr", "answers")
 #: Not in "all": batch's quick reader against the located one; the engine against model.checks.
-EXTRA = ("fastload", "engine")
+EXTRA = ("readers", "engine")
 SHOW = 3
 
 

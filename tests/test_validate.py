@@ -526,10 +526,10 @@ class TestColour:
         assert ("\x1b[" in child.before) is coloured
 
 
-# --------------------------------------------------------------------------- remembered results
+# --------------------------------------------------------------------------- the built-ins
 
 
-class TestCache:
+class TestBuiltinsEachRun:
     @pytest.fixture
     def fake_builtins(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         folder = tmp_path / "builtins"
@@ -541,42 +541,19 @@ class TestCache:
         )
         return folder
 
-    def test_unchanged_builtins_are_not_checked_again(
-        self, fake_builtins: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        first = validate_paths([])
-        monkeypatch.setattr("mutual_detector.validation._Validator.run", _must_not_run)
-        assert validate_paths([]) == first
-
-    def test_a_change_is_checked(self, fake_builtins: Path) -> None:
+    def test_each_run_checks_them_as_they_are(self, fake_builtins: Path) -> None:
         assert validate_paths([]).exit_code == 0
         (fake_builtins / "mini.yaml").write_text(
             MINI.replace("id: unions", "id: appetite"), encoding="utf-8"
         )
         assert "Q101" in {f.rule for f in validate_paths([]).findings}
 
-    def test_a_damaged_cache_file_is_ignored(self, fake_builtins: Path) -> None:
-        first = validate_paths([])
-        cache = Path(os.environ["MUTUAL_DETECTOR_CACHE_DIR"])
-        for f in cache.glob("*.json"):
-            f.write_text("{not json", encoding="utf-8")
-        assert validate_paths([]) == first
-
-    def test_strict_applies_to_a_remembered_result(self, fake_builtins: Path) -> None:
+    def test_strict_makes_warnings_fail(self, fake_builtins: Path) -> None:
         (fake_builtins / "mini.yaml").write_text(
             MINI.replace("    help: Count those who said so.\n", ""), encoding="utf-8"
         )
         assert validate_paths([]).exit_code == 0
         assert validate_paths([], strict=True).exit_code == 1
-
-    def test_no_cache(self, fake_builtins: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        monkeypatch.setenv("MUTUAL_DETECTOR_NO_CACHE", "1")
-        validate_paths([])
-        assert list(Path(os.environ["MUTUAL_DETECTOR_CACHE_DIR"]).iterdir()) == []
-
-
-def _must_not_run(*args: object, **kwargs: object) -> ValidationReport:
-    raise AssertionError("the built-ins were checked again")
 
 
 # --------------------------------------------------------------------------- entry points

@@ -68,7 +68,7 @@ def test_each_error_kind_in_process(
     name, content, env = CASES[rule]
     if "MUTUAL_DETECTOR_MAX_BYTES" in env:
         monkeypatch.setattr(
-            "mutual_detector.loading.MAX_BYTES", int(env["MUTUAL_DETECTOR_MAX_BYTES"])
+            "mutual_detector.loading.files.MAX_BYTES", int(env["MUTUAL_DETECTOR_MAX_BYTES"])
         )
     if isinstance(content, bytes):
         (tmp_path / name).write_bytes(content)

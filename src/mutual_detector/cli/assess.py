@@ -131,8 +131,7 @@ def get_answers(
     from mutual_detector.loading import check_answers, get_questionnaire, load_answers
 
     loaded = load_answers(source)
-    ref = questionnaire_ref if questionnaire_ref is not None else loaded.answers.questionnaire
-    questionnaire = get_questionnaire(ref)
+    questionnaire = get_questionnaire(questionnaire_ref, answers=loaded)
     findings = check_answers(loaded, questionnaire)
     errors = [f for f in findings if f.level == "error"]
     if errors and not can_ask:
@@ -167,9 +166,8 @@ def get_answers(
 def _gate_questionnaire(source: Path | None, ref: str | None) -> Questionnaire:
     from mutual_detector.loading import get_questionnaire, load_answers
 
-    if ref is None and source is not None:
-        ref = load_answers(source).answers.questionnaire
-    return get_questionnaire(ref).questionnaire
+    answers = load_answers(source) if ref is None and source is not None else None
+    return get_questionnaire(ref, answers=answers).questionnaire
 
 
 def timestamp() -> str:

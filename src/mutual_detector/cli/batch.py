@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -88,7 +89,7 @@ def batch(
     from mutual_detector.batch.worker import WorkerConfig
     from mutual_detector.cli.assess import timestamp
     from mutual_detector.errors import InputError
-    from mutual_detector.loading import HAS_LIBYAML, get_questionnaire, resolve_questionnaire
+    from mutual_detector.loading import HAS_LIBYAML, get_questionnaire
     from mutual_detector.model.questionnaire import text
 
     if not HAS_LIBYAML:
@@ -96,9 +97,8 @@ def batch(
     sources = inputs.discover(paths)
     if not sources:
         raise InputError(f"no answers or CSV files found in {', '.join(paths)}")
-    if questionnaire is None:
-        questionnaire = _default_questionnaire(sources)
-    q = get_questionnaire(questionnaire).questionnaire
+    path = _questionnaire_path(questionnaire, sources)
+    q = get_questionnaire(path).questionnaire
     gate = Gate.for_questionnaire(q, min_band, min_score)
     total = inputs.count_tasks(sources)
     chosen = fmt or (BatchFormat.for_path(output.name) if output else None) or BatchFormat.table
@@ -117,7 +117,7 @@ def batch(
         ranked=rank,
     )
     config = WorkerConfig(
-        questionnaire=str(resolve_questionnaire(questionnaire)),
+        questionnaire=str(path),
         payload=chosen.needs_results,
         min_band=gate.min_band if gate is not None else None,
         min_score=min_score,
@@ -171,25 +171,22 @@ def exit_code(totals: BatchTotals) -> int:
     return EXIT_OK
 
 
-def _default_questionnaire(sources: list[Any]) -> str | None:
-    """The questionnaire the answers name: built in, or a file beside them (as validate finds)."""
-    from mutual_detector.batch import inputs
+def _questionnaire_path(ref: str | None, sources: list[Any], tries: int = 5) -> Path:
+    """``--questionnaire``, else the one the first readable answers file names (loading.lookup)."""
+    from mutual_detector import ANSWERS_FORMAT
     from mutual_detector.errors import InputError
-    from mutual_detector.loading import builtin_paths
+    from mutual_detector.loading import questionnaire_path, read_document
 
-    named = inputs.named_questionnaire(sources)
-    if named is None:
-        return None
-    ident, folder = named
-    if any(p.stem == ident for p in builtin_paths()):
-        return ident
-    beside = inputs.questionnaire_beside(folder, ident)
-    if beside is None:
-        raise InputError(
-            f"the answers name questionnaire {ident!r}: not a built-in, and no questionnaire "
-            f"with that id in {folder}; pass its file with --questionnaire"
-        )
-    return beside
+    if ref is None:
+        for source in [s for s in sources if s.kind == "answers"][:tries]:
+            try:
+                data = read_document(source.path, name=source.name).data
+            except InputError:
+                continue
+            qid = data.get("questionnaire")
+            if isinstance(qid, str) and data.get("format") == ANSWERS_FORMAT:
+                return questionnaire_path(None, answers=Path(source.path), qid=qid)
+    return questionnaire_path(ref)
 
 
 _warned: set[str] = set()

@@ -38,7 +38,7 @@ def compare(
 
     a = load_answers(before)
     b = load_answers(after)
-    q = get_questionnaire(questionnaire or a.answers.questionnaire)
+    q = get_questionnaire(questionnaire, answers=a)
     comparison = compare_results(
         _assess(a, q),
         _assess(b, q),
