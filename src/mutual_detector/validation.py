@@ -140,12 +140,17 @@ def validate_paths(
 
 
 def _resolve_override(questionnaire: str | None) -> Path | None:
+    """``--questionnaire``, found as every command finds it; a usage error (2) naming the path."""
     if questionnaire is None:
         return None
     try:
-        return questionnaire_path(questionnaire)
+        path = questionnaire_path(questionnaire)
     except InputError as exc:
-        raise UsageError(f"--questionnaire: {exc.message}") from None
+        why = exc.findings[0].one_line() if exc.findings else exc.message
+        raise UsageError(f"--questionnaire: {why}") from None
+    if not path.exists():
+        raise UsageError(f"--questionnaire: {display_path(path)}: no such file")
+    return path
 
 
 def _single_failure(rule: str, message: str, file: str) -> ValidationReport:

@@ -71,8 +71,8 @@ def batch(
     service per row (see `mutual-detector template --format csv`), folders (searched
     recursively) and patterns such as 'answers/**/*.yaml'.
 
-    Without --questionnaire, the one the answers name is used (built in, or a file with that
-    id beside them), else mutual-detector. Inputs are taken in sorted order and results are
+    Without --questionnaire, the one the answers name is used (a file with that id beside
+    them, else built in), else mutual-detector. Inputs are taken in sorted order and results are
     written as they come. An input that
     cannot be read gets an error record (file, line or row, field, message) and the rest go on.
 
