@@ -37,9 +37,7 @@ def _args(command: str, answers: str, *extra: str) -> list[str]:
 
 def _invoke(args: list[str]) -> tuple[int, str]:
     result = CliRunner().invoke(app, args)
-    assert result.exception is None or isinstance(result.exception, SystemExit), (
-        result.exception
-    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.stderr
 
 
@@ -129,9 +127,7 @@ def test_a_folder_given_as_questionnaire_is_named(command: str, beside: Path) ->
 
 class TestOrder:
     def test_a_given_reference_comes_first(self, beside: Path) -> None:
-        assert questionnaire_path("x.yaml", answers=beside / "a.yaml", qid="mini") == Path(
-            "x.yaml"
-        )
+        assert questionnaire_path("x.yaml", answers=beside / "a.yaml", qid="mini") == Path("x.yaml")
 
     def test_beside_the_answers_before_the_builtins(self, beside: Path) -> None:
         (beside / "copy.yaml").write_text(

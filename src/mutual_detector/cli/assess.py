@@ -20,6 +20,7 @@ import typer
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.errors import InputError, UsageError
 from mutual_detector.render import ResultFormat
+from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
     from mutual_detector.batch.gate import Gate
@@ -201,25 +202,6 @@ def report(
     return fmt.render(result, inputs.questionnaire.questionnaire, width=width, color=color)
 
 
-def _terminal(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _colour(to_terminal: bool) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return to_terminal or bool(os.environ.get("FORCE_COLOR"))
-
-
-def _width(to_terminal: bool) -> int:
-    if not to_terminal:
-        return 80
-    import shutil
-
-    return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
-
-
 def assess(
     answers: Annotated[
         Path | None,
@@ -341,13 +323,13 @@ def assess(
         sys.stderr.write(f.one_line() + "\n")
     result = score(inputs, whatif=not no_what_if)
     chosen = fmt or (ResultFormat.for_path(output.name) if output else None) or ResultFormat.text
-    to_terminal = output is None and _terminal(sys.stdout)
+    term = FILE if output is not None else Terminal.of(sys.stdout)
     text = report(
         result,
         inputs,
         chosen,
-        width=_width(to_terminal),
-        color=chosen is ResultFormat.text and output is None and _colour(to_terminal),
+        width=term.width("report"),
+        color=chosen is ResultFormat.text and term.color,
     )
     if output is None:
         sys.stdout.write(text)

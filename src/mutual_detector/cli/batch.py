@@ -7,7 +7,6 @@ each item to the chosen renderer and writes the text. The progress bar
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -18,6 +17,7 @@ from mutual_detector import gcpause
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from mutual_detector.render.batch_formats import BatchFormat
+from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
     from mutual_detector.batch.records import BatchItem, BatchTotals
@@ -123,10 +123,9 @@ def batch(
         min_score=min_score,
         timestamp=context.timestamp,
     )
-    to_terminal = output is None and sys.stdout.isatty()
-    renderer = chosen.renderer(
-        context, width=_width() if to_terminal else 120, color=to_terminal and _colour()
-    )
+    term = FILE if output is not None else Terminal.of(sys.stdout)
+    to_terminal = term.is_terminal
+    renderer = chosen.renderer(context, width=term.width("table"), color=term.color)
     progress = None if quiet or not sys.stderr.isatty() else RichProgress()
     errors_shown_inline = chosen is BatchFormat.table and output is None
     report_errors = ErrorLines(progress)
@@ -198,16 +197,6 @@ def _warn(message: str) -> None:
         sys.stderr.write(f"mutual-detector: warning: {message}\n")
 
 
-def _width() -> int:
-    import shutil
-
-    return max(40, min(200, shutil.get_terminal_size((120, 24)).columns))
-
-
-def _colour() -> bool:
-    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
 def _emitter(sink: Any, progress: RichProgress | None) -> Any:
     """Write text; through the progress bar's console while it is on the same terminal."""
 
@@ -267,7 +256,7 @@ class RichProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True, no_color=not Terminal.of(sys.stderr).color),
             transient=True,
             redirect_stdout=False,
             redirect_stderr=False,

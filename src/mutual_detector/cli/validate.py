@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ import typer
 
 from mutual_detector.cli.options import OutputOpt
 from mutual_detector.render.findings import FindingsFormat
+from mutual_detector.terminal import Terminal
 
 PathsArg = Annotated[
     list[Path] | None,
@@ -56,16 +56,6 @@ IgnoreUnknownOpt = Annotated[
 ]
 
 
-def use_color(stream: object = None) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set; FORCE_COLOR forces it."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream if stream is not None else sys.stdout, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def run(
     paths: list[Path] | None = None,
     questionnaire: str | None = None,
@@ -87,7 +77,7 @@ def run(
         atomic_write(output, output_format.render(report))
         typer.echo(f"{summary(report)} Report written to {output}.", err=True)
     else:
-        color = output_format is FindingsFormat.text and use_color()
+        color = output_format is FindingsFormat.text and Terminal.of(sys.stdout).color
         sys.stdout.write(output_format.render(report, color=color))
         sys.stdout.flush()
     return report.exit_code

@@ -16,7 +16,6 @@ for a note is the notes on the whole assessment: one such prompt.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 import textwrap
 from typing import Any, TextIO
@@ -48,6 +47,7 @@ from mutual_detector.interactive.steps import (
     parse_typed,
 )
 from mutual_detector.model.answers import DONT_KNOW
+from mutual_detector.terminal import Terminal
 
 STYLE = Style(
     [
@@ -113,7 +113,7 @@ class QuestionaryFrontend:
         print_formatted_text(FormattedText(list(parts)), style=STYLE, output=self.output)
 
     def _width(self) -> int:
-        return max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 2)
+        return Terminal.of(self.stream).width("prompt")
 
     def _wrapped(self, text: str, prefix: str = "  ") -> str:
         return "\n".join(
