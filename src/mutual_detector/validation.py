@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+from mutual_detector.errors import InputError, Outcome, UsageError, exit_code
 from mutual_detector.loading import (
     Document,
     Finder,
@@ -88,13 +88,17 @@ class ValidationReport:
         return [f for f in self.files if f.status != "skipped"]
 
     @property
+    def outcome(self) -> Outcome:
+        """A file could not be read or parsed; findings (warnings too with ``strict``)."""
+        return Outcome(
+            unreadable=any(f.rule in INPUT_RULES for f in self.findings),
+            failing=bool(self.errors or (self.strict and self.warnings)),
+        )
+
+    @property
     def exit_code(self) -> int:
-        """0 ok, 1 findings (warnings too with ``strict``), 3 a file could not be read or parsed."""
-        if any(f.rule in INPUT_RULES for f in self.findings):
-            return EXIT_INPUT
-        if self.errors or (self.strict and self.warnings):
-            return EXIT_FINDINGS
-        return EXIT_OK
+        """0 ok, 1 findings, 3 a file could not be read or parsed (:func:`~mutual_detector.errors.exit_code`)."""
+        return exit_code(self.outcome)
 
 
 # --------------------------------------------------------------------------- entry point

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mutual_detector.batch.records import GateOutcome
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from mutual_detector.errors import UsageError
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,16 +128,15 @@ class Gate:
         )
 
 
-def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, int]:
-    """For ``assess``: the line to print on stderr and the exit code (0 or 1).
+def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, bool]:
+    """For ``assess``: the line to print on stderr, and whether the gate passed.
 
-    ``(None, 0)`` without a gate. The line names the gate and, when it fails, why.
+    ``(None, True)`` without a gate. The line names the gate and, when it fails, why.
     """
     if gate is None:
-        return None, EXIT_OK
+        return None, True
     outcome = gate.check_result(result)
-    line = f"mutual-detector: {outcome.line()} ({gate.describe()})"
-    return line, EXIT_OK if outcome.passed else EXIT_FINDINGS
+    return f"mutual-detector: {outcome.line()} ({gate.describe()})", outcome.passed
 
 
 __all__ = ["Gate", "GateOutcome", "verdict_line"]

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
-from mutual_detector.errors import InputError, UsageError
+from mutual_detector.errors import InputError, Outcome, UsageError
 from mutual_detector.render import ResultFormat
 from mutual_detector.terminal import FILE, Terminal
 
@@ -289,7 +289,7 @@ def assess(
     ] = False,
     min_band: MinBandOpt = None,
     min_score: MinScoreOpt = None,
-) -> None:
+) -> Outcome | None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
     if review:  # a usage error comes before anything is read
@@ -340,14 +340,14 @@ def assess(
 
         atomic_write(output, text)
         sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
-    if gate is not None:  # --min-band / --min-score (docs/ci.md)
-        from mutual_detector.batch.gate import verdict_line
+    if gate is None:
+        return None
+    from mutual_detector.batch.gate import verdict_line  # --min-band / --min-score (docs/ci.md)
 
-        line, code = verdict_line(gate, result)
-        if line is not None:
-            sys.stderr.write(line + "\n")
-        if code:
-            raise typer.Exit(code)
+    line, passed = verdict_line(gate, result)
+    if line is not None:
+        sys.stderr.write(line + "\n")
+    return Outcome(failing=not passed)
 
 
 __all__ = [

@@ -15,7 +15,7 @@ import typer
 
 from mutual_detector import gcpause
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from mutual_detector.errors import Outcome, exit_code
 from mutual_detector.render.batch_formats import BatchFormat
 from mutual_detector.terminal import FILE, Terminal
 
@@ -66,7 +66,7 @@ def batch(
     quiet: Annotated[
         bool, typer.Option("--quiet", help="No progress bar and no closing summary on stderr.")
     ] = False,
-) -> None:
+) -> Outcome:
     """Assess many services in one go: answers files (.yaml, .yml, .json), CSV files with one
     service per row (see `mutual-detector template --format csv`), folders (searched
     recursively) and patterns such as 'answers/**/*.yaml'.
@@ -149,25 +149,21 @@ def batch(
                     emit(renderer.item(item))
         finally:
             items.close()
-        code = exit_code(totals)
+        outcome = batch_outcome(totals)
         if ranker is not None:
             for position, item in ranker.ranked():
                 emit(renderer.item(item, position))
-        emit(renderer.end(totals, code))
+        emit(renderer.end(totals, exit_code(outcome)))
     if not quiet and not (chosen is BatchFormat.table and output is None):
         from mutual_detector.render.batch_markdown import summary_sentence
 
         sys.stderr.write(summary_sentence(totals, context) + "\n")
-    raise typer.Exit(code)
+    return outcome
 
 
-def exit_code(totals: BatchTotals) -> int:
-    """3 if any input could not be assessed, else 1 if any is below the gate, else 0."""
-    if totals.failed:
-        return EXIT_INPUT
-    if totals.below_gate:
-        return EXIT_FINDINGS
-    return EXIT_OK
+def batch_outcome(totals: BatchTotals) -> Outcome:
+    """An input that could not be assessed (3) wins over an assessment below the gate (1)."""
+    return Outcome(unreadable=totals.failed > 0, failing=totals.below_gate > 0)
 
 
 def _questionnaire_path(ref: str | None, sources: list[Any], tries: int = 5) -> Path:
