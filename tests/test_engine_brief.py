@@ -15,11 +15,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mutual_detector.batch.gate import Gate
 from mutual_detector.batch.worker import summarise
 from mutual_detector.engine import assess
 from mutual_detector.engine.brief import Brief, brief
 from mutual_detector.errors import InputError
+from mutual_detector.gate import Gate
 from mutual_detector.loading import get_questionnaire
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.questionnaire import Questionnaire

@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.batch import csvrows
-from mutual_detector.batch.gate import Gate
 from mutual_detector.batch.inputs import FailedTask, FileTask, RowTask, Task
 from mutual_detector.batch.records import BatchItem, ErrorRecord, FlagBrief, Summary
 from mutual_detector.errors import InputError
+from mutual_detector.gate import Gate
 from mutual_detector.loading.readers import read_document
 
 if TYPE_CHECKING:

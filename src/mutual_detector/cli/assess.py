@@ -23,7 +23,7 @@ from mutual_detector.render import ResultFormat
 from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
-    from mutual_detector.batch.gate import Gate
+    from mutual_detector.gate import Gate
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
     from mutual_detector.model.answers import Answer
     from mutual_detector.model.findings import Finding
@@ -299,7 +299,7 @@ def assess(
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
     gated = min_band is not None or min_score is not None
     if gated:
-        from mutual_detector.batch.gate import Gate
+        from mutual_detector.gate import Gate
 
         # Check the gate before anything is asked, not after the last answer.
         Gate.for_questionnaire(
@@ -316,7 +316,7 @@ def assess(
     )
     gate: Gate | None = None
     if gated:
-        from mutual_detector.batch.gate import Gate
+        from mutual_detector.gate import Gate
 
         gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
@@ -342,7 +342,7 @@ def assess(
         sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
     if gate is None:
         return None
-    from mutual_detector.batch.gate import verdict_line  # --min-band / --min-score (docs/ci.md)
+    from mutual_detector.gate import verdict_line  # --min-band / --min-score (docs/ci.md)
 
     line, passed = verdict_line(gate, result)
     if line is not None:

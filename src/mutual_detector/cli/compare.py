@@ -34,7 +34,7 @@ def compare(
     which answers changed, how the verdict and each section moved, and which changes drove it.
     """
     from mutual_detector.atomic import atomic_write
-    from mutual_detector.batch.compare import compare as compare_results
+    from mutual_detector.compare import compare as compare_results
     from mutual_detector.loading import display_path, get_questionnaire, load_answers
 
     a = load_answers(before)

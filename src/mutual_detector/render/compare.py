@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any, Final
 
-from mutual_detector.batch.compare import Comparison, VerdictSide
+from mutual_detector.compare import Comparison, VerdictSide
 from mutual_detector.render.compare_format import CompareFormat
 from mutual_detector.render.markdown import md
 from mutual_detector.render.report_model import number, one_line, percent, signed

@@ -21,8 +21,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mutual_detector.batch.records import GateOutcome
 from mutual_detector.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    """Whether an assessment meets ``--min-band`` / ``--min-score``."""
+
+    passed: bool
+    reasons: tuple[str, ...] = ()
+    """Why it fell short (empty when it passed)."""
+
+    def line(self) -> str:
+        if self.passed:
+            return "gate: passed"
+        return "gate: FAILED: " + "; ".join(self.reasons)
+
+    def __reduce__(self) -> tuple[type[GateOutcome], tuple[bool, tuple[str, ...]]]:
+        # Crosses from batch workers in every record: pickled as a call, as records are.
+        return GateOutcome, (self.passed, self.reasons)
 
 
 @dataclass(frozen=True, slots=True)
