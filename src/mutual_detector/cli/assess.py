@@ -118,7 +118,7 @@ def get_answers(
 
             return get_questionnaire(questionnaire_ref)
 
-        from mutual_detector.interactive.entry import collect_answers
+        from mutual_detector.interactive.collect import collect_answers
 
         collected = collect_answers(
             load,
@@ -147,7 +147,7 @@ def get_answers(
         or missing_required(questionnaire.questionnaire, given)
     ):
         # Answers from the file are checked again there like typed ones; bad ones are asked.
-        from mutual_detector.interactive.entry import collect_answers
+        from mutual_detector.interactive.collect import collect_answers
 
         collected = collect_answers(
             questionnaire,
@@ -293,7 +293,7 @@ def assess(
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
     if review:  # a usage error comes before anything is read
-        from mutual_detector.interactive.entry import check_review
+        from mutual_detector.interactive.collect import check_review
 
         check_review(no_input=no_input, interactive=sys.stdin.isatty())
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])

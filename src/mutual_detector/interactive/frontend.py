@@ -92,7 +92,7 @@ def _validator(check: Any) -> Any:
 
 
 class QuestionaryFrontend:
-    """Asks at a terminal with questionary; implements :class:`~.entry.PromptFrontend`."""
+    """Asks at a terminal with questionary; implements :class:`~.steps.PromptFrontend`."""
 
     def __init__(self, stream: TextIO | None = None, keys: Input | None = None) -> None:
         """``keys``: where keystrokes come from (default: the terminal; a pipe in tests)."""
