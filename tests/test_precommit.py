@@ -42,8 +42,7 @@ def _git(*args: str, cwd: Path) -> None:
 
 def _pre_commit() -> list[str]:
     exe = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
-    if exe is None:
-        pytest.skip("pre-commit is not installed (pip install -e '.[test]')")
+    assert exe is not None, "pre-commit is not installed (pip install -e '.[test]')"
     return [exe]
 
 

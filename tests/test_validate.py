@@ -303,12 +303,15 @@ class TestStrictAndExitCodes:
         assert "warnings count as failures with --strict" in result.stdout
 
     def test_help_documents_the_exit_codes(self, runner: CliRunner) -> None:
-        for args in (["--help"], ["validate", "--help"]):
+        for args, three in (
+            (["--help"], "3 an input file could not be read, parsed or validated"),
+            (["validate", "--help"], "3 a file could not be read or parsed"),
+        ):
             result = runner.invoke(app, args)
             assert result.exit_code == 0
-            text = " ".join(result.stdout.split())
+            text = " ".join(result.stdout.replace("│", " ").split())
             assert "Exit codes" in text
-            assert "3 a" in text or "3 an" in text
+            assert three in text
 
     def test_negative_weight_is_a_schema_error(self, write_tree: TreeWriter) -> None:
         """Weights below zero are refused by the format (E010) at the weight."""
@@ -506,7 +509,8 @@ class TestColour:
     @pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
     def test_real_terminal(self, no_color: str | None, coloured: bool) -> None:
         """Through a real pseudo-terminal: colour on a TTY, none with NO_COLOR."""
-        pexpect = pytest.importorskip("pexpect")
+        import pexpect
+
         env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
         env["TERM"] = "xterm-256color"
         if no_color is not None:
