@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TextIO
 
 import questionary
@@ -161,6 +163,21 @@ class QuestionaryFrontend:
         # key that select and checkbox prompts ignore.
         return question.application.run(handle_sigint=False)
 
+    def _text(
+        self, message: str, default: str, check: Callable[[str], object], hints: Sequence[str]
+    ) -> str:
+        """A one-line text prompt; ``check`` judges each Enter (its complaint is shown)."""
+        raw = self._run(
+            questionary.text(
+                message,
+                default=default,
+                validate=_validator(check),
+                instruction=f"({'; '.join(hints)})" if hints else None,
+                **self._common(),
+            )
+        )
+        return str(raw)
+
     def _common(self) -> dict[str, Any]:
         common: dict[str, Any] = {"style": STYLE, "output": self.output, "qmark": "?"}
         if self.keys is not None:
@@ -187,16 +204,9 @@ class QuestionaryFrontend:
         hints = [f.help]
         if prompt.can_go_back:
             hints.append("< = back")
-        raw = self._run(
-            questionary.text(
-                prompt.message,
-                default=prompt.default,
-                validate=_validator(lambda raw: parse_meta(f, raw)),
-                instruction=f"({'; '.join(hints)})",
-                **self._common(),
-            )
+        return parse_meta(
+            f, self._text(prompt.message, prompt.default, partial(parse_meta, f), hints)
         )
-        return parse_meta(f, str(raw))
 
     def _extras(self, prompt: QuestionPrompt) -> list[Any]:
         extras: list[Any] = []
@@ -259,16 +269,8 @@ class QuestionaryFrontend:
             hints.append("? = don't know")
         if prompt.can_go_back:
             hints.append("< = back")
-        raw = self._run(
-            questionary.text(
-                prompt.message,
-                default=prompt.default_text,
-                validate=_validator(lambda raw: parse_typed(prompt, raw)),
-                instruction=f"({'; '.join(hints)})" if hints else None,
-                **self._common(),
-            )
-        )
-        return parse_typed(prompt, str(raw))
+        raw = self._text(prompt.message, prompt.default_text, partial(parse_typed, prompt), hints)
+        return parse_typed(prompt, raw)
 
     def _ask_note(self, prompt: NotePrompt) -> str:
         if prompt.field == "notes":
@@ -289,16 +291,8 @@ class QuestionaryFrontend:
                 ("class:dim", "\n"),
                 ("class:dim", self._wrapped("Enter keeps what is shown; Ctrl-U clears the line.")),
             )
-        raw = self._run(
-            questionary.text(
-                prompt.message,
-                default=prompt.default,
-                validate=_validator(lambda raw: parse_note(prompt.field, raw)),
-                instruction=f"({NOTE_HINTS[prompt.field]})",
-                **self._common(),
-            )
-        )
-        return str(raw)
+        check = partial(parse_note, prompt.field)
+        return self._text(prompt.message, prompt.default, check, [NOTE_HINTS[prompt.field]])
 
     # ------------------------------------------------------------- review
 
