@@ -47,6 +47,9 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
 CHECKED_LIBRARIES = {"yaml", "rich", "typer", "click", "questionary", "prompt_toolkit", "pydantic"}
 #: Within interactive/, only the frontend talks to the prompt library.
 PROMPT_LIBRARIES_ONLY_IN = "interactive/frontend.py"
+#: The only modules that write files (all through mutual_detector.atomic): the commands, and
+#: the answers and drafts saved by an interactive assessment (README, "Layout").
+WRITERS = ("cli/", "interactive/saving.py")
 
 
 def _part(path: Path) -> str:
@@ -114,3 +117,14 @@ def test_imports_follow_the_layers(path: Path) -> None:
         ):
             wrong.append(module)
     assert wrong == [], f"{path.relative_to(SRC)} ({part}) may not import {wrong}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])
+def test_only_the_writers_write_files(path: Path) -> None:
+    """Writing goes through ``atomic``; only the CLI and the saving of typed answers use it."""
+    rel = path.relative_to(SRC).as_posix()
+    text = path.read_text(encoding="utf-8")
+    uses = "mutual_detector.atomic" in _imports(ast.parse(text)) or any(
+        call in text for call in ("write_text(", "write_bytes(", "os.replace(", "os.rename(")
+    )
+    assert not uses or rel == "atomic.py" or rel.startswith(WRITERS), rel

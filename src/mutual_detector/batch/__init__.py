@@ -7,8 +7,8 @@ Modules (import them directly; this package imports nothing heavy):
 - :mod:`~mutual_detector.batch.runner`: assess them, serially or in worker processes;
 - :mod:`~mutual_detector.batch.worker`: what each worker process does with one input;
 - :mod:`~mutual_detector.batch.records`: the plain records that cross between processes;
-- :mod:`~mutual_detector.batch.rank`: the shortlist order;
-- :mod:`~mutual_detector.batch.outputs`: standard output or an atomic file (:mod:`~mutual_detector.atomic`).
+- :mod:`~mutual_detector.batch.rank`: the shortlist order.
 
-The gate that ``batch`` shares with ``assess`` is :mod:`mutual_detector.gate`.
+The gate that ``batch`` shares with ``assess`` is :mod:`mutual_detector.gate`; where
+the output goes, :mod:`mutual_detector.cli.outputs` (only the CLI writes it).
 """

@@ -82,11 +82,11 @@ def batch(
     """
     from mutual_detector import __version__
     from mutual_detector.batch import inputs, runner
-    from mutual_detector.batch.outputs import open_output
     from mutual_detector.batch.rank import Ranker
     from mutual_detector.batch.records import BatchContext, BatchTotals
     from mutual_detector.batch.worker import WorkerConfig
     from mutual_detector.cli.assess import timestamp
+    from mutual_detector.cli.outputs import open_output
     from mutual_detector.errors import InputError
     from mutual_detector.gate import Gate
     from mutual_detector.loading import HAS_LIBYAML, get_questionnaire
