@@ -23,10 +23,12 @@ from typing import Final
 from mutual_detector.loading.files import decode, display_path, read_raw, real_path
 from mutual_detector.loading.located import Document, parse_yaml
 from mutual_detector.loading.readers.interface import FastReader, NotPlain
+from mutual_detector.loading.readers.json import JsonReader
 from mutual_detector.loading.readers.plainyaml import PlainYamlReader
 
-#: The fast readers, tried in this order before the located reader.
-FAST_READERS: Final[tuple[FastReader, ...]] = (PlainYamlReader(),)
+#: The fast readers, tried in this order before the located reader (each gives a file up at
+#: once when its first line is not its kind).
+FAST_READERS: Final[tuple[FastReader, ...]] = (PlainYamlReader(), JsonReader())
 
 
 def parse_document(text: str, name: str) -> Document:
