@@ -128,3 +128,17 @@ def test_only_the_writers_write_files(path: Path) -> None:
         call in text for call in ("write_text(", "write_bytes(", "os.replace(", "os.rename(")
     )
     assert not uses or rel == "atomic.py" or rel.startswith(WRITERS), rel
+
+
+def test_the_architecture_page_names_every_part() -> None:
+    """docs/architecture.md is the map: every part of the package is on it."""
+    page = (SRC.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [
+        part
+        for part in ALLOWED
+        if part not in ("(root)", "__main__")
+        and f"`{part}/`" not in page
+        and f"`{part}.py`" not in page
+        and f"{part}.py" not in page
+    ]
+    assert missing == []
