@@ -11,7 +11,7 @@ loaded), then measures, in the same run:
 
 1. **parse only**: reading each file and parsing it with libyaml's C loader
    (``yaml.load(..., CSafeLoader)``), in this process; and, for reference,
-   the project's located reader (``loading.read_document``); the best of
+   the project's located reader (``loading.parse_yaml``); the best of
    three passes spread over the run, so a busy moment does not flatter the
    ratio;
 2. **batch, serial** (``-j 1``) and **batch, -j 2**, as real subprocesses
@@ -58,10 +58,10 @@ GOALS = {"throughput_vs_parse": 0.8, "speedup_j2": 1.7, "memory_growth": 1.2, "m
 
 def _questionnaire() -> tuple[Any, str]:
     from mutual_detector.errors import InputError
-    from mutual_detector.loading import get_questionnaire, resolve_questionnaire
+    from mutual_detector.loading import get_questionnaire, questionnaire_path
 
     try:
-        return get_questionnaire(None).questionnaire, str(resolve_questionnaire(None))
+        return get_questionnaire(None).questionnaire, str(questionnaire_path(None))
     except InputError:
         mini = ROOT / "tests" / "assets" / "mini.yaml"
         return get_questionnaire(mini).questionnaire, str(mini)
@@ -153,7 +153,10 @@ def parse_only(paths: list[Path], best: dict[str, float] | None = None) -> dict[
     """Files per second: C loader only, and the project's located reader (best so far)."""
     import yaml
 
-    from mutual_detector.loading import read_document
+    from mutual_detector.loading import decode, parse_yaml, read_raw
+
+    def read_document(path: Path) -> Any:  # the located reader alone, positions and all
+        return parse_yaml(decode(read_raw(path, path.name), path.name), path.name)
 
     best = dict(best or {})
     for path in paths[:50]:  # warm the file cache
@@ -177,14 +180,12 @@ def stages(paths: list[Path], q: str) -> dict[str, float]:
     import yaml
 
     from mutual_detector.batch import worker
-    from mutual_detector.batch.fastload import quick_data, read_bytes
     from mutual_detector.batch.records import BatchContext
     from mutual_detector.engine import assess
-    from mutual_detector.loading import get_questionnaire
-    from mutual_detector.model.answers import AnswersFile
-    from mutual_detector.render.batch_csv import CsvRenderer
+    from mutual_detector.loading import get_questionnaire, parse_answers, read_raw, readers
+    from mutual_detector.loading.readers import read_document
 
-    questionnaire = get_questionnaire(q).questionnaire
+    questionnaire = get_questionnaire(Path(q)).questionnaire
     names = [str(p) for p in paths]
 
     def per_file(fn: Any) -> float:
@@ -195,17 +196,16 @@ def stages(paths: list[Path], q: str) -> dict[str, float]:
 
     worker.init(worker.WorkerConfig(q))
     from mutual_detector.batch.inputs import FileTask
+    from mutual_detector.render.batch_csv import CsvRenderer
 
     context = BatchContext("q", "1", "Q", "0" * 64, (), (), 0.6, "0")
     renderer = CsvRenderer(context)
     out = {
-        "c_loader_parse": per_file(lambda n: yaml.load(read_bytes(n), Loader=yaml.CSafeLoader)),
-        "quick_reader": per_file(lambda n: quick_data(read_bytes(n), n, is_json=False)),
-        "quick_reader_and_validation": per_file(
-            lambda n: AnswersFile.model_validate(quick_data(read_bytes(n), n, is_json=False))
-        ),
+        "c_loader_parse": per_file(lambda n: yaml.load(read_raw(n, n), Loader=yaml.CSafeLoader)),
+        "chosen_reader": per_file(lambda n: read_document(n, name=n)),
+        "chosen_reader_and_validation": per_file(lambda n: parse_answers(read_document(n, name=n))),
     }
-    files = [AnswersFile.model_validate(quick_data(read_bytes(n), n, is_json=False)) for n in names]
+    files = [parse_answers(read_document(n, name=n)).answers for n in names]
     start = time.process_time()
     for f in files:
         assess(questionnaire, f, whatif=False)
@@ -213,6 +213,16 @@ def stages(paths: list[Path], q: str) -> dict[str, float]:
     out["whole_item_csv"] = per_file(
         lambda n: renderer.item(worker.process(0, FileTask(n, n, True)))
     )
+    # What the fast readers save: the same, with none of them (the located reader alone).
+    chosen = readers.FAST_READERS
+    readers.FAST_READERS = ()
+    try:
+        out["located_reader"] = per_file(lambda n: read_document(n, name=n))
+        out["whole_item_csv_located_only"] = per_file(
+            lambda n: renderer.item(worker.process(0, FileTask(n, n, True)))
+        )
+    finally:
+        readers.FAST_READERS = chosen
     return out
 
 

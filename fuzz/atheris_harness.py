@@ -24,7 +24,7 @@ import atheris
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 with atheris.instrument_imports(include=["mutual_detector"]):
-    from targets import expr_target, fastload_target, yaml_bytes_target, yaml_target
+    from targets import expr_target, readers_target, yaml_bytes_target, yaml_target
 
 ANSWERS_HEADER = "format: mutual-detector/answers@1\nquestionnaire: mini\n"
 
@@ -43,7 +43,7 @@ def _answers(data: bytes) -> str:
     return yaml_target(ANSWERS_HEADER + data.decode("utf-8", "replace"))
 
 
-HARNESSES = {"yaml": _yaml, "expr": _expr, "answers": _answers, "fastload": fastload_target}
+HARNESSES = {"yaml": _yaml, "expr": _expr, "answers": _answers, "readers": readers_target}
 
 
 def _seed_corpus(corpus: Path, target: str) -> None:

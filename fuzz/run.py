@@ -33,8 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 NAMES = ("yaml", "expr", "answers")
-#: Not in "all": batch's quick reader against the located one; the engine against model.checks.
-EXTRA = ("fastload", "engine")
+#: Not in "all": the fast readers against the located one; the engine against model.checks.
+EXTRA = ("readers", "engine")
 SHOW = 3
 
 

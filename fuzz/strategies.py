@@ -433,6 +433,6 @@ STRATEGIES = {
     "yaml": st.one_of(YAML_TEXT, YAML_BYTES),
     "expr": st.tuples(EXPRESSIONS, EXPR_VALUES),
     "answers": st.tuples(ANSWERS_DATA, st.booleans()),
-    "fastload": st.one_of(YAML_TEXT, YAML_BYTES),
+    "readers": st.one_of(YAML_TEXT, YAML_BYTES),
     "engine": st.tuples(ANSWERS_DATA, st.just(False)),
 }

@@ -37,7 +37,16 @@ from mutual_detector.loading import (
 )
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.checks import _can_hold, lint, ref_infos, resolve
-from mutual_detector.model.expr import MISSING, UNKNOWN, ExpressionError, Interval, Scope, Value, check, parse
+from mutual_detector.model.expr import (
+    MISSING,
+    UNKNOWN,
+    ExpressionError,
+    Interval,
+    Scope,
+    Value,
+    check,
+    parse,
+)
 from mutual_detector.model.findings import RULES, Finding
 from mutual_detector.model.questionnaire import Questionnaire, QuestionnairePart
 
@@ -248,44 +257,49 @@ TARGETS = {
 }
 
 
-# --------------------------------------------------------------------------- batch's quick reader
+# --------------------------------------------------------------------------- fast readers
 
 
-def fastload_target(data: str | bytes) -> str:
-    """Differential: batch's quick reader must agree with the located reader.
+def readers_target(data: str | bytes) -> str:
+    """Differential: every fast reader must agree with the located reader.
 
-    ``batch.fastload.quick_data`` may give up (``Miss``) whenever it likes, but
-    when it returns data, the located reader must return the same data; and it
-    must never raise anything but Miss or InputError. (Not part of ``all``:
-    batch is the code under test here, not the loader.)
+    A fast reader (``loading.readers.FAST_READERS``) may give a file up
+    (``NotPlain``) whenever it likes, but when it returns data, the located
+    reader must return the same data; and it must never raise anything else.
+    (Not part of ``all``: the fast readers are the code under test here.)
     """
-    from mutual_detector.batch.fastload import Miss, quick_data
     from mutual_detector.loading import decode
+    from mutual_detector.loading.readers import FAST_READERS
+    from mutual_detector.loading.readers.interface import NotPlain
 
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     try:
-        quick = quick_data(raw, "fuzz.yaml", is_json=False)
-    except Miss:
-        return "quick:miss"
+        text = decode(raw, "fuzz.yaml")
     except InputError as exc:
-        return "quick:" + _input_error(exc)
-    try:
-        located = parse_yaml(decode(raw, "fuzz.yaml"), "fuzz.yaml").data
-    except InputError as exc:
-        if exc.findings and "holds a line break or control character" in exc.findings[0].message:
-            # Harmless: no field name or question id has one, so validation refuses the
-            # data anyway and batch then reads the file again with the located reader.
-            return "quick:lenient-key"
-        raise InvariantError(
-            f"the quick reader accepted what the located reader refuses: "
-            f"{exc.findings[0].one_line() if exc.findings else exc.message}"
-        ) from None
-    if quick != located:
-        raise InvariantError("the two readers read different data")
-    return "quick:same"
+        return "decode:" + _input_error(exc)
+    outcomes = []
+    for reader in FAST_READERS:
+        try:
+            fast = reader.read(text)
+        except NotPlain:
+            outcomes.append(f"{reader.name}:gave-up")
+            continue
+        try:
+            located = parse_yaml(text, "fuzz.yaml").data
+        except InputError as exc:
+            raise InvariantError(
+                f"{reader.name} accepted what the located reader refuses: "
+                f"{exc.findings[0].one_line() if exc.findings else exc.message}"
+            ) from None
+        if fast != located or [type(v) for v in fast.values()] != [
+            type(v) for v in located.values()
+        ]:
+            raise InvariantError(f"{reader.name} and the located reader read different data")
+        outcomes.append(f"{reader.name}:same")
+    return ",".join(outcomes)
 
 
-TARGETS["fastload"] = fastload_target
+TARGETS["readers"] = readers_target
 
 
 # --------------------------------------------------------------------------- the engine
@@ -298,8 +312,9 @@ def engine_target(data: Any, via_yaml: bool = False) -> str:
     ``engine.assess``, which may only refuse it with InputError. (Not part of
     ``all``: the engine is the code under test here.)
     """
-    from mutual_detector.engine import assess, compile_questionnaire
     from mutual_detector.engine.resolve import resolve_fast
+
+    from mutual_detector.engine import assess, compile_questionnaire
 
     try:
         answers = AnswersFile.model_validate(data)

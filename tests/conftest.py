@@ -16,14 +16,6 @@ for _required in ("mini.yaml", "mini-answers.yaml"):
     assert (ASSETS / _required).is_file(), f"missing test asset {_required}"
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Each test (and any subprocess it starts) gets its own empty cache folder, never ~/.cache."""
-    monkeypatch.setenv("MUTUAL_DETECTOR_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-
-
 @pytest.fixture
 def assets() -> Path:
     return ASSETS

@@ -17,7 +17,7 @@ from typing import Any
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from mutual_detector.interactive.entry import collect_answers
+from mutual_detector.interactive.collect import collect_answers
 from mutual_detector.interactive.session import Session
 from mutual_detector.interactive.steps import (
     SKIP,

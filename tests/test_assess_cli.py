@@ -83,8 +83,7 @@ class TestReport:
 
     def test_builtin_questionnaire_by_id(self, runner: CliRunner) -> None:
         examples = sorted((ROOT / "examples").glob("strong-*.yaml"))
-        if not examples:
-            pytest.skip("no examples yet")
+        assert examples, "the examples are missing"
         out = invoke(runner, "-a", str(examples[0]), "-f", "json", "--no-what-if")
         assert out.exit_code == EXIT_OK, out.stderr
         data = json.loads(out.stdout)
@@ -157,7 +156,7 @@ class TestBadInput:
         assert out.exit_code == EXIT_INPUT
         assert out.stdout == ""
         line = out.stderr.splitlines()[0]
-        assert line.startswith(f"{bad}:4:13: error: answers.appetite.value:") or ":4:" in line, line
+        assert line.startswith(f"{bad}:4:13: error: answers.appetite.value:"), line
         assert "'everyone' is not an option" in line
         assert not target.exists()
         assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]

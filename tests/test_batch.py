@@ -16,11 +16,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from mutual_detector.batch import inputs, runner
-from mutual_detector.batch.fastload import Miss, quick_data
 from mutual_detector.batch.records import BatchItem
 from mutual_detector.batch.worker import WorkerConfig
 from mutual_detector.cli import app
-from mutual_detector.loading import read_document
 from mutual_detector.render.batch_formats import BatchFormat
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -123,34 +121,6 @@ class TestDiscover:
         assert all(isinstance(t, inputs.FailedTask) for t in tasks)
         messages = sorted(t.error.message for t in tasks if isinstance(t, inputs.FailedTask))
         assert messages == ["no files match this pattern", "no such file"]
-
-
-class TestQuickReader:
-    def test_same_data_as_the_located_reader(self) -> None:
-        path = ASSETS / "mini-answers.yaml"
-        assert read_document(path).data == quick_data(path.read_bytes(), "x", is_json=False)
-
-    def test_json(self) -> None:
-        raw = b'{"format": "mutual-detector/answers@1", "answers": {"a": [1, 2.5, true, null]}}'
-        assert quick_data(raw, "x.json", is_json=True)["answers"] == {"a": [1, 2.5, True, None]}
-
-    @pytest.mark.parametrize(
-        ("raw", "is_json"),
-        [
-            (b"a: 1\na: 2\n", False),
-            (b'{"a": 1, "a": 2}', True),
-            (b"a: !!python/object:os.system x\n", False),
-            (b"a: !!binary aGVsbG8=\n", False),
-            (b"<<: {a: 1}\n", False),
-            (b"a: &x [1]\nb: *x\nc: [" + b"[" * 70 + b"]" * 71 + b"\n", False),
-            (b"- 1\n- 2\n", False),
-            (b"a: [1\n", False),
-        ],
-        ids=["dup", "dup-json", "tag", "binary", "merge", "deep", "list", "syntax"],
-    )
-    def test_anything_unusual_goes_to_the_located_reader(self, raw: bytes, is_json: bool) -> None:
-        with pytest.raises(Miss):
-            quick_data(raw, "x", is_json=is_json)
 
 
 def _run(folder: Path, workers: int, payload: bool = True) -> list[BatchItem]:

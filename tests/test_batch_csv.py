@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from mutual_detector.batch import csvrows, inputs
-from mutual_detector.batch.template import csv_template
 from mutual_detector.cli import app
 from mutual_detector.loading import load_questionnaire
+from mutual_detector.template import csv_template
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MINI = str(ASSETS / "mini.yaml")

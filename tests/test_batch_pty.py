@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pexpect
 import pytest
-
-pexpect = pytest.importorskip("pexpect")
 
 pytestmark = [
     pytest.mark.slow,

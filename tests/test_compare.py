@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mutual_detector.batch.compare import compare
 from mutual_detector.cli import app
+from mutual_detector.compare import compare
 from mutual_detector.engine import assess
 from mutual_detector.loading import get_questionnaire, load_answers
 

@@ -17,7 +17,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from mutual_detector.batch.template import allowed
 from mutual_detector.cli import app
 from mutual_detector.engine import assess, plan_for
 from mutual_detector.engine.whatif import alternatives
@@ -27,6 +26,7 @@ from mutual_detector.loading import get_questionnaire, load_questionnaire
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.checks import check_answer
 from mutual_detector.model.questionnaire import Question
+from mutual_detector.template import allowed
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "failing-home-care.yaml"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mutual_detector.batch.gate import Gate
 from mutual_detector.cli import app
 from mutual_detector.errors import UsageError
+from mutual_detector.gate import Gate
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = Path(__file__).resolve().parent / "assets"

@@ -145,10 +145,7 @@ def test_a_signal_during_a_report_write(
     command: str,
     sig: int,
     program: Callable[[list[str], Path], Program],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Nothing remembered in the cache folder: the first fsync is the report's.
-    monkeypatch.setenv("MUTUAL_DETECTOR_NO_CACHE", "1")
     marker = workdir / "marker"
     prog = program(["driver.py", str(marker), *REPORT_COMMANDS[command]], workdir)
     _wait_for(marker.exists, prog)

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from mutual_detector.interactive.session import Session, display_value, drive
+from mutual_detector.interactive.prompts import display_value
+from mutual_detector.interactive.session import Session, drive
 from mutual_detector.interactive.steps import (
     BACK,
     DONE,

@@ -46,7 +46,7 @@ def _probe(args: list[str], cwd: Path) -> tuple[int, dict[str, object]]:
         text=True,
         timeout=120,
         cwd=cwd,
-        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "MUTUAL_DETECTOR_NO_CACHE": "1"},
+        env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"},
     )
     return proc.returncode, json.loads(proc.stderr.splitlines()[-1])
 

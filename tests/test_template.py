@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mutual_detector.batch.template import allowed, csv_template, yaml_template
 from mutual_detector.cli import app
 from mutual_detector.loading import check_answers, get_questionnaire, load_answers
+from mutual_detector.template import allowed, csv_template, yaml_template
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MINI = str(ASSETS / "mini.yaml")

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clirun import run_cli
-from mutual_detector.validation import INPUT_RULES, validate_paths
+from mutual_detector.model.findings import RULES
+from mutual_detector.validation import INPUT_RULES, ValidationReport, validate_paths
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MINI = (ASSETS / "mini.yaml").read_text(encoding="utf-8")
@@ -68,7 +69,7 @@ def test_each_error_kind_in_process(
     name, content, env = CASES[rule]
     if "MUTUAL_DETECTOR_MAX_BYTES" in env:
         monkeypatch.setattr(
-            "mutual_detector.loading.MAX_BYTES", int(env["MUTUAL_DETECTOR_MAX_BYTES"])
+            "mutual_detector.loading.files.MAX_BYTES", int(env["MUTUAL_DETECTOR_MAX_BYTES"])
         )
     if isinstance(content, bytes):
         (tmp_path / name).write_bytes(content)
@@ -104,8 +105,7 @@ def test_random_input_never_raises(body: str, kind: str, tmp_path: Path) -> None
     """Whatever the text, validation returns a report (so the CLI can never show a traceback)."""
     target = tmp_path / "fuzz.yaml"
     target.write_text(f"format: mutual-detector/{kind}\n{body}", encoding="utf-8")
-    report = validate_paths([target])
-    assert report.exit_code in (0, 1, 3)
+    _reported(validate_paths([target]), "fuzz.yaml")
 
 
 @settings(
@@ -115,7 +115,7 @@ def test_random_input_never_raises(body: str, kind: str, tmp_path: Path) -> None
 def test_random_bytes_never_raise(data: bytes, tmp_path: Path) -> None:
     target = tmp_path / "fuzz.yaml"
     target.write_bytes(data)
-    assert validate_paths([target]).exit_code in (0, 1, 3)
+    _reported(validate_paths([target]), "fuzz.yaml")
 
 
 @settings(
@@ -133,4 +133,16 @@ def test_damaging_a_good_file_never_raises(line: int, junk: str, tmp_path: Path)
     lines[min(line, len(lines) - 1)] = junk
     target = tmp_path / "damaged.yaml"
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert validate_paths([target]).exit_code in (0, 1, 3)
+    _reported(validate_paths([target]), "damaged.yaml")
+
+
+def _reported(report: ValidationReport, name: str) -> None:
+    """The file is in the report, with findings that name it and the exit code they call for."""
+    assert [f.file.rsplit("/", 1)[-1] for f in report.files] == [name]
+    for f in report.findings:
+        assert f.file is not None
+        assert f.rule in RULES
+    unreadable = any(f.rule in INPUT_RULES for f in report.findings)
+    expected = 3 if unreadable else 1 if report.errors else 0
+    assert report.exit_code == expected
+    assert (report.files[0].status == "unreadable") is unreadable

@@ -410,7 +410,7 @@ def test_answers_find_their_questionnaire_without_rereading_every_file(
         return real(self, path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(validation._Validator, "_questionnaire_id", counting)
-    report = validate_paths([tmp_path], cache=False)
+    report = validate_paths([tmp_path])
     answers = [f for f in report.files if f.kind == "answers"]
     assert len(answers) == 15
     assert all(f.questionnaire and f.questionnaire.endswith("zz-mini.yaml") for f in answers)
@@ -429,13 +429,13 @@ def test_a_questionnaire_named_on_the_command_line_wins_over_its_neighbours(
     answers = tmp_path / "answers.yaml"
     answers.write_text(MINI_ANSWERS + "  extra: true\n", encoding="utf-8")
 
-    named = validate_paths([tmp_path / "b-new.yaml", answers], cache=False)
+    named = validate_paths([tmp_path / "b-new.yaml", answers])
     (checked,) = [f for f in named.files if f.kind == "answers"]
     assert checked.questionnaire is not None
     assert checked.questionnaire.endswith("b-new.yaml")
     assert not [f for f in named.findings if f.level == "error"]
 
-    alone = validate_paths([answers], cache=False)  # nothing named: the folder's first
+    alone = validate_paths([answers])  # nothing named: the folder's first
     (checked,) = [f for f in alone.files if f.kind == "answers"]
     assert checked.questionnaire is not None
     assert checked.questionnaire.endswith("a-old.yaml")

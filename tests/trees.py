@@ -1,9 +1,8 @@
 """One deep comparison for the tests that build models without validating them.
 
-The engine's results (``engine/construct.py``), quick answers files
-(``quick_models.py``) and cached questionnaires (``questionnaire_cache.py``)
-are all built without pydantic's validator; their tests compare what was built
-with what validation builds, with :func:`same_tree`.
+The engine's results (``engine/construct.py``) are built without pydantic's
+validator; their tests compare what was built with what validation builds,
+with :func:`same_tree`.
 """
 
 from __future__ import annotations

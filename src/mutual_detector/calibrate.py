@@ -84,7 +84,7 @@ def run_case(path: Path, questionnaire: str | os.PathLike[str] | None = None) ->
     except InputError as exc:
         return CaseOutcome(shown, path.stem, "", "", error=_first_error(exc))
     try:
-        ref = questionnaire if questionnaire is not None else _relative(case.questionnaire, path)
+        ref = questionnaire if questionnaire is not None else _case_questionnaire(case, path)
         loaded_q = get_questionnaire(ref)
         answers = case.answers_file(loaded_q.questionnaire.id)
         errors = [
@@ -110,11 +110,14 @@ def run_case(path: Path, questionnaire: str | os.PathLike[str] | None = None) ->
     )
 
 
-def _relative(ref: str, case_path: Path) -> str:
-    """A questionnaire path in a case is relative to the case file; an id stays an id."""
-    if any(sep in ref for sep in ("/", os.sep)) or ref.endswith((".yaml", ".yml", ".json")):
-        return str(case_path.parent / ref)
-    return ref
+def _case_questionnaire(case: CalibrationCase, case_path: Path) -> Path:
+    """A path in a case is relative to the case file; an id is found as answers find theirs."""
+    from mutual_detector.loading.lookup import is_id, questionnaire_path
+
+    ref = case.questionnaire
+    if is_id(ref):
+        return questionnaire_path(None, answers=case_path, qid=ref)
+    return case_path.parent / ref
 
 
 def _first_error(exc: InputError) -> str:

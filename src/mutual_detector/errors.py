@@ -1,11 +1,13 @@
-"""One exception hierarchy; each user-facing error carries its exit code.
+"""One exception hierarchy, one table of exit codes, and the one function that picks a code.
 
-Raising never prints: only the CLI's guard shows messages (see ``cli``).
+Raising never prints: only the CLI's guard shows messages (``cli.root.guarded``),
+and it asks :func:`exit_code` for the code of whatever a command returned or raised.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -60,3 +62,37 @@ class IncompleteError(MutualDetectorError):
 
 class Interrupted(MutualDetectorError):
     exit_code = EXIT_INTERRUPTED
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a command that ran to the end found, as far as its exit code goes.
+
+    ``validate`` and ``batch`` (and ``assess`` with a gate) return one; the guard
+    turns it into the exit code with :func:`exit_code`.
+    """
+
+    unreadable: bool = False
+    """An input could not be read, parsed or validated (3; this wins over 1)."""
+    failing: bool = False
+    """Findings (``validate``), or an assessment below ``--min-band``/``--min-score`` (1)."""
+
+
+def exit_code(outcome: Outcome | BaseException | None) -> int:
+    """The exit code for what a command returned (an Outcome, or None: success) or raised.
+
+    The one place codes are decided; the README's table lists them.
+    """
+    if outcome is None:
+        return EXIT_OK
+    if isinstance(outcome, MutualDetectorError):
+        return outcome.exit_code
+    if isinstance(outcome, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(outcome, BaseException):
+        return EXIT_INTERNAL
+    if outcome.unreadable:
+        return EXIT_INPUT
+    if outcome.failing:
+        return EXIT_FINDINGS
+    return EXIT_OK

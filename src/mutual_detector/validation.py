@@ -7,20 +7,17 @@ turns it into text, JSON, GitHub annotations or SARIF, and the CLI writes it.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import stat
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from mutual_detector import __version__
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, InputError, UsageError
+from mutual_detector.errors import InputError, Outcome, UsageError, exit_code
 from mutual_detector.loading import (
     Document,
+    Finder,
     LoadedQuestionnaire,
     builtin_dir,
     builtin_paths,
@@ -28,16 +25,14 @@ from mutual_detector.loading import (
     display_path,
     load_questionnaire,
     parse_answers,
+    questionnaire_path,
     read_document,
     read_raw,
     real_path,
-    resolve_questionnaire,
     validate_model,
 )
+from mutual_detector.loading.lookup import YAML_SUFFIXES, not_found
 from mutual_detector.model.findings import Finding, finding
-from mutual_detector.questionnaire_cache import cache_dir
-
-YAML_SUFFIXES: Final = (".yaml", ".yml", ".json")
 
 #: Rules meaning "the file could not be read or parsed" (exit code 3). Every
 #: other finding, including E010 (a field does not match the format), is a
@@ -93,13 +88,17 @@ class ValidationReport:
         return [f for f in self.files if f.status != "skipped"]
 
     @property
+    def outcome(self) -> Outcome:
+        """A file could not be read or parsed; findings (warnings too with ``strict``)."""
+        return Outcome(
+            unreadable=any(f.rule in INPUT_RULES for f in self.findings),
+            failing=bool(self.errors or (self.strict and self.warnings)),
+        )
+
+    @property
     def exit_code(self) -> int:
-        """0 ok, 1 findings (warnings too with ``strict``), 3 a file could not be read or parsed."""
-        if any(f.rule in INPUT_RULES for f in self.findings):
-            return EXIT_INPUT
-        if self.errors or (self.strict and self.warnings):
-            return EXIT_FINDINGS
-        return EXIT_OK
+        """0 ok, 1 findings, 3 a file could not be read or parsed (:func:`~mutual_detector.errors.exit_code`)."""
+        return exit_code(self.outcome)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -111,16 +110,15 @@ def validate_paths(
     questionnaire: str | None = None,
     strict: bool = False,
     ignore_unknown: bool = False,
-    cache: bool = True,
 ) -> ValidationReport:
     """Check ``paths`` (files, or folders searched recursively); no paths: the built-ins.
 
     ``questionnaire`` (an id or a path) is what answers files are checked
-    against; by default, a questionnaire with the answers' id in the same
-    folder, then one among ``paths``, then a built-in.
+    against; by default, the one their ``questionnaire:`` id names, found as
+    :mod:`mutual_detector.loading.lookup` documents (named on the command line,
+    in the answers' folder, among the files given, built in).
     ``ignore_unknown`` skips named files that are not mutual-detector files
     (files found in folders are always skipped then).
-    ``cache``: reuse the remembered result of checking the unchanged built-ins.
 
     Every file is read once, at most ``MAX_BYTES`` of it (so a pipe such as
     ``<(cat file)`` works): its bytes serve every later step. A folder in which
@@ -129,15 +127,10 @@ def validate_paths(
     override = _resolve_override(questionnaire)
     validator = _Validator(override, ignore_unknown)
     if not paths:
-        key = _builtins_key(override, validator) if cache else None
-        cached = _cache_load(key)
-        if cached is not None:
-            return replace(cached, strict=strict)
         report = validator.run([(p, True) for p in builtin_paths()])
         if not report.files:
             message = f"no built-in questionnaires found in {display_path(builtin_dir())}"
             report = _single_failure("E008", message, display_path(builtin_dir()))
-        _cache_save(key, report)
         return replace(report, strict=strict)
     targets: list[tuple[Path, bool]] = []
     folders: list[tuple[Path, list[Path]]] = []
@@ -151,12 +144,17 @@ def validate_paths(
 
 
 def _resolve_override(questionnaire: str | None) -> Path | None:
+    """``--questionnaire``, found as every command finds it; a usage error (2) naming the path."""
     if questionnaire is None:
         return None
     try:
-        return resolve_questionnaire(questionnaire)
+        path = questionnaire_path(questionnaire)
     except InputError as exc:
-        raise UsageError(f"--questionnaire: {exc.message}") from None
+        why = exc.findings[0].one_line() if exc.findings else exc.message
+        raise UsageError(f"--questionnaire: {why}") from None
+    if not path.exists():
+        raise UsageError(f"--questionnaire: {display_path(path)}: no such file")
+    return path
 
 
 def _single_failure(rule: str, message: str, file: str) -> ValidationReport:
@@ -262,8 +260,6 @@ class _Validator:
     questionnaires: dict[Path, tuple[LoadedQuestionnaire | None, list[Finding]]] = field(
         default_factory=dict
     )
-    nearby: dict[Path, _IdIndex] = field(default_factory=dict)
-    """The questionnaire ids found so far in each answers folder."""
 
     # ---------------------------------------------------------------- reading (memoised)
     def read(self, path: Path) -> bytes | InputError:
@@ -363,11 +359,10 @@ class _Validator:
         for q in questionnaires:
             _, found = self.questionnaire(q)
             results.append(self._result(display_path(q), "questionnaire", found, findings))
-        # Where answers look for their questionnaire (besides their own folder).
-        by_name = _IdIndex(iter(named_questionnaires), self._questionnaire_id)
-        by_any = _IdIndex(iter(questionnaires), self._questionnaire_id)
+        # Where answers look for their questionnaire: loading.lookup, steps 2a to 2d.
+        finder = Finder(self._questionnaire_id, named=named_questionnaires, found=questionnaires)
         for a in answers:
-            results.append(self._answers(a, (by_name, by_any), findings))
+            results.append(self._answers(a, finder, findings))
         ordered = sorted(findings.values(), key=Finding.sort_key)
         return ValidationReport(tuple(sorted(results, key=lambda r: r.file)), tuple(ordered))
 
@@ -463,7 +458,7 @@ class _Validator:
     def _answers(
         self,
         path: Path,
-        targets: tuple[_IdIndex, _IdIndex],
+        finder: Finder,
         into: dict[tuple[Any, ...], Finding],
     ) -> FileResult:
         doc = self.document(path)
@@ -474,12 +469,9 @@ class _Validator:
         except InputError as exc:
             return self._result(name, "answers", _findings_of(exc, name), into)
         qid = loaded.answers.questionnaire
-        source = self.override or self._find_questionnaire(qid, path, targets)
+        source = self.override or finder.for_answers(qid, path)
         if source is None:
-            message = (
-                f"no questionnaire {qid!r} in this folder, among the files given, or built in; "
-                "pass --questionnaire ID or PATH"
-            )
+            message = not_found(qid, path, given=True)
             return self._result(
                 name, "answers", [doc.locate(finding("A206", message, ("questionnaire",)))], into
             )
@@ -492,30 +484,6 @@ class _Validator:
             found = check_answers(loaded, q)
         return self._result(name, "answers", found, into, questionnaire=shown)
 
-    def _find_questionnaire(
-        self, qid: str, answers: Path, targets: tuple[_IdIndex, _IdIndex]
-    ) -> Path | None:
-        """A questionnaire named on the command line first, then one in the answers' folder,
-        then one found in a folder given, then the built-ins.
-
-        Only regular files are opened in the answers' folder (a named pipe there
-        is left alone); the files given were read already, pipes included.
-        """
-        named, given = targets  # the files named on the command line; all files given
-        folder = answers.parent
-        if folder not in self.nearby:
-            self.nearby[folder] = _IdIndex(self._in_folder(folder), self._questionnaire_id)
-        found = named.find(qid) or self.nearby[folder].find(qid) or given.find(qid)
-        return found or next((p for p in builtin_paths() if p.stem == qid), None)
-
-    @staticmethod
-    def _in_folder(folder: Path) -> Iterator[Path]:
-        try:
-            names = sorted(c for c in folder.iterdir() if c.suffix in YAML_SUFFIXES)
-        except OSError:
-            names = []
-        return (c for c in names if c.is_file())
-
     def _questionnaire_id(self, path: Path) -> str | None:
         doc = self.document(path)
         if isinstance(doc, InputError) or doc.kind != "questionnaire":
@@ -524,122 +492,10 @@ class _Validator:
         return ident if isinstance(ident, str) else None
 
 
-class _IdIndex:
-    """The first file with each questionnaire id, among candidates read only as far as needed.
-
-    Many answers files looking up their questionnaire among many files read each
-    candidate once in all, not once per answers file.
-    """
-
-    def __init__(self, candidates: Iterator[Path], id_of: Callable[[Path], str | None]) -> None:
-        self._candidates = candidates
-        self._id_of = id_of
-        self._first: dict[str, Path] = {}
-
-    def find(self, qid: str) -> Path | None:
-        if qid in self._first:
-            return self._first[qid]
-        for candidate in self._candidates:
-            ident = self._id_of(candidate)
-            if ident is not None:
-                self._first.setdefault(ident, candidate)
-                if ident == qid:
-                    return candidate
-        return None
-
-
-# --------------------------------------------------------------------------- remembered results
-#
-# Checking the built-in questionnaires needs pydantic, which takes longer to
-# import than the rest of the tool. The built-ins rarely change, so the report
-# is remembered in the user's cache folder, keyed by the content of every
-# built-in file, the tool's own code files (name, size, time) and the working
-# folder (paths are shown relative to it). Any change makes a new key.
-
-_CACHE_FORMAT: Final = 1
-
-
-def _builtins_key(override: Path | None, validator: _Validator) -> str | None:
-    """The cache key; built-in files are read through ``validator``, which checks the same bytes."""
-    folder = cache_dir()
-    if folder is None:
-        return None
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    try:
-        code = sorted(package.rglob("*.py"))
-        data = sorted(p for p in builtin_dir().rglob("*") if p.is_file())
-        head = [_CACHE_FORMAT, __version__, sys.version, os.getcwd(), str(override)]
-        digest.update(json.dumps(head).encode())
-        for p in code:
-            st = p.stat()
-            digest.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-        for p in data:
-            raw = validator.read(p)
-            if isinstance(raw, InputError):
-                return None  # reported when the built-ins are checked
-            digest.update(f"{p}\0".encode() + hashlib.sha256(raw).digest())
-    except OSError:
-        return None
-    return digest.hexdigest()
-
-
-def _cache_file(key: str) -> Path | None:
-    folder = cache_dir()
-    return None if folder is None else folder / f"validate-builtins-{key[:32]}.json"
-
-
-def _cache_load(key: str | None) -> ValidationReport | None:
-    target = _cache_file(key) if key else None
-    if target is None:
-        return None
-    try:
-        data = json.loads(target.read_text(encoding="utf-8"))
-        if data.get("key") != key:
-            return None
-        files = tuple(FileResult(**f) for f in data["files"])
-        findings = tuple(Finding(**{**f, "path": tuple(f["path"])}) for f in data["findings"])
-    except (OSError, ValueError, TypeError, KeyError):
-        return None  # missing, unreadable or from another version: check again
-    return ValidationReport(files, findings)
-
-
-def _cache_save(key: str | None, report: ValidationReport) -> None:
-    target = _cache_file(key) if key else None
-    if target is None:
-        return
-    from dataclasses import asdict
-
-    from mutual_detector.atomic import atomic_write
-    from mutual_detector.errors import OutputError
-
-    data = {
-        "key": key,
-        "files": [asdict(f) for f in report.files],
-        "findings": [{**asdict(f), "path": list(f.path)} for f in report.findings],
-    }
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, json.dumps(data, sort_keys=True))
-        old = sorted(target.parent.glob("validate-builtins-*.json"), key=_mtime)[:-20]
-        for stale in old:
-            stale.unlink(missing_ok=True)
-    except (OSError, OutputError):
-        pass  # a cache we cannot write is only slower, never wrong
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
 __all__ = [
     "INPUT_RULES",
     "FileResult",
     "ValidationReport",
-    "cache_dir",
     "expand",
     "validate_paths",
 ]

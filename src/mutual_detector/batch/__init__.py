@@ -1,13 +1,14 @@
-"""Assess many services in one go: inputs, a streaming runner, gates and comparisons.
+"""Assess many services in one go: inputs, a streaming runner and its records.
 
 Modules (import them directly; this package imports nothing heavy):
 
 - :mod:`~mutual_detector.batch.inputs`: find answers and CSV files, in sorted order;
 - :mod:`~mutual_detector.batch.csvrows`: read one CSV row as answers;
 - :mod:`~mutual_detector.batch.runner`: assess them, serially or in worker processes;
-- :mod:`~mutual_detector.batch.gate`: ``--min-band`` / ``--min-score``;
-- :mod:`~mutual_detector.batch.rank`: the shortlist order;
-- :mod:`~mutual_detector.batch.compare`: two assessments of one service side by side;
-- :mod:`~mutual_detector.batch.template`: blank answers templates (YAML and CSV);
-- :mod:`~mutual_detector.batch.outputs`: standard output or an atomic file (:mod:`~mutual_detector.atomic`).
+- :mod:`~mutual_detector.batch.worker`: what each worker process does with one input;
+- :mod:`~mutual_detector.batch.records`: the plain records that cross between processes;
+- :mod:`~mutual_detector.batch.rank`: the shortlist order.
+
+The gate that ``batch`` shares with ``assess`` is :mod:`mutual_detector.gate`; where
+the output goes, :mod:`mutual_detector.cli.outputs` (only the CLI writes it).
 """

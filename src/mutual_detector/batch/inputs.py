@@ -275,50 +275,6 @@ def check_header(header: tuple[str, ...], known: frozenset[str]) -> tuple[str | 
     return None
 
 
-def named_questionnaire(sources: Sequence[Source], tries: int = 5) -> tuple[str, str] | None:
-    """``(id, folder)``: the questionnaire the first readable answers file names, and its folder."""
-    from mutual_detector.batch.fastload import Miss, quick_data
-    from mutual_detector.errors import InputError
-    from mutual_detector.loading import read_raw
-
-    for source in [s for s in sources if s.kind == "answers"][:tries]:
-        try:
-            data = quick_data(read_raw(source.path, source.name), source.name, is_json=False)
-        except (OSError, Miss, InputError):
-            continue
-        ident = data.get("questionnaire")
-        if isinstance(ident, str) and data.get("format") == "mutual-detector/answers@1":
-            return ident, os.path.dirname(source.path) or "."
-    return None
-
-
-def questionnaire_beside(folder: str, ident: str) -> str | None:
-    """A questionnaire file with id ``ident`` in ``folder`` (as ``validate`` finds one)."""
-    from mutual_detector.batch.fastload import Miss, quick_data
-    from mutual_detector.errors import InputError
-    from mutual_detector.loading import read_raw
-
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return None
-    for name in names:
-        path = os.path.join(folder, name)
-        if not name.lower().endswith(ANSWERS_SUFFIXES) or not os.path.isfile(path):
-            continue
-        try:
-            with open(path, "rb") as fh:
-                if b"questionnaire@1" not in fh.read(4096):
-                    continue
-            raw = read_raw(path, name)
-            data = quick_data(raw, name, is_json=name.lower().endswith(".json"))
-        except (OSError, Miss, InputError):
-            continue
-        if data.get("format") == "mutual-detector/questionnaire@1" and data.get("id") == ident:
-            return path
-    return None
-
-
 def known_columns(question_ids: Iterable[str]) -> frozenset[str]:
     out = set(METADATA_COLUMNS) | set(OTHER_COLUMNS)
     for qid in question_ids:
@@ -340,7 +296,5 @@ __all__ = [
     "csv_tasks",
     "discover",
     "known_columns",
-    "named_questionnaire",
-    "questionnaire_beside",
     "tasks",
 ]

@@ -13,6 +13,8 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
+from mutual_detector.gate import GateOutcome
+
 T = TypeVar("T")
 
 
@@ -156,21 +158,6 @@ class Summary:
 
 @_wire
 @dataclass(frozen=True, slots=True)
-class GateOutcome:
-    """Whether an assessment meets ``--min-band`` / ``--min-score``."""
-
-    passed: bool
-    reasons: tuple[str, ...] = ()
-    """Why it fell short (empty when it passed)."""
-
-    def line(self) -> str:
-        if self.passed:
-            return "gate: passed"
-        return "gate: FAILED: " + "; ".join(self.reasons)
-
-
-@_wire
-@dataclass(frozen=True, slots=True)
 class BatchItem:
     """One input's outcome, in input order."""
 
@@ -258,7 +245,6 @@ __all__ = [
     "BatchTotals",
     "ErrorRecord",
     "FlagBrief",
-    "GateOutcome",
     "Status",
     "Summary",
 ]

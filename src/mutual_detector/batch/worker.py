@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import signal
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.batch import csvrows
-from mutual_detector.batch.fastload import Miss, quick_data
-from mutual_detector.batch.gate import Gate
 from mutual_detector.batch.inputs import FailedTask, FileTask, RowTask, Task
 from mutual_detector.batch.records import BatchItem, ErrorRecord, FlagBrief, Summary
 from mutual_detector.errors import InputError
-from mutual_detector.loading import read_raw
+from mutual_detector.gate import Gate
+from mutual_detector.loading.readers import read_document
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -72,7 +72,7 @@ def init(config: WorkerConfig) -> None:
     from mutual_detector.engine import plan_for
     from mutual_detector.loading import get_questionnaire
 
-    q = get_questionnaire(config.questionnaire).questionnaire
+    q = get_questionnaire(Path(config.questionnaire)).questionnaire
     plan_for(q, config.lang)
     _state = _State(
         config,
@@ -115,48 +115,36 @@ def process(index: int, task: Task) -> BatchItem:
 
 
 def _file(index: int, task: FileTask, state: _State) -> BatchItem:
-    from pydantic import ValidationError
-
-    from mutual_detector.model.answers import AnswersFile
-    from mutual_detector.quick_models import plain_answers
+    """One answers file, read as every command reads it (:mod:`mutual_detector.loading.readers`)."""
+    from mutual_detector.loading.answers import answer_findings, parse_answers
 
     def failed(records: list[ErrorRecord]) -> BatchItem:
         return BatchItem(index, task.name, None, "error", errors=tuple(records[:MAX_ERRORS]))
 
     try:
-        raw = read_raw(task.path, task.name)
-    except InputError as exc:  # unreadable (E008) or too big (E004)
-        return failed(_records(task.name, exc.findings, exc.message))
-    try:
-        data = quick_data(raw, task.name, is_json=task.path.lower().endswith(".json"))
-        fmt = data.get("format")
+        doc = read_document(task.path, name=task.name)
+        fmt = doc.data.get("format")
         if fmt in (QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT):
             if not task.explicit:
                 return BatchItem(index, task.name, None, "skipped", note="a questionnaire file")
             message = "this is a questionnaire, not an answers file"
             return failed([ErrorRecord(task.name, message, rule="E007", field="format")])
-        if fmt is None and "answers" not in data and not task.explicit:
+        if fmt is None and "answers" not in doc.data and not task.explicit:
             # A YAML file found in a folder that is not an answers file at all.
             return BatchItem(index, task.name, None, "skipped", note="not an answers file")
-        answers = plain_answers(data) or AnswersFile.model_validate(data)
-        result = _assess(state, answers)
-    except (Miss, ValidationError, InputError):
-        return failed(_located(task, state))
-    return _done(index, task.name, None, result, state)
-
-
-def _located(task: FileTask, state: _State) -> list[ErrorRecord]:
-    """Read the file again with the located reader, for ``file:line:column`` errors."""
-    from mutual_detector.loading import parse_answers, read_document
-    from mutual_detector.model.checks import check_answers_file
-
+        answers = parse_answers(doc).answers
+    except InputError as exc:  # unreadable, not YAML, or not the answers format: located
+        return failed(_records(task.name, exc.findings, exc.message))
     try:
-        doc = read_document(task.path)
-        loaded = parse_answers(doc)
+        result = _assess(state, answers)
     except InputError as exc:
-        return _records(task.name, exc.findings, exc.message)
-    findings = [doc.locate(f) for f in check_answers_file(state.questionnaire, loaded.answers)]
-    return _records(task.name, [f for f in findings if f.level == "error"], "cannot assess")
+        # The answers do not fit the questionnaire: say so as `assess` does, located.
+        found = [
+            f for f in answer_findings(state.questionnaire, answers, doc) if f.level == "error"
+        ]
+        found = found or [doc.locate(f) for f in exc.findings]
+        return failed(_records(task.name, found, exc.message))
+    return _done(index, task.name, None, result, state)
 
 
 def _records(name: str, findings: list[Finding], fallback: str) -> list[ErrorRecord]:
@@ -177,12 +165,11 @@ def _row(index: int, task: RowTask, state: _State) -> BatchItem:
     from pydantic import ValidationError
 
     from mutual_detector.model.answers import AnswersFile
-    from mutual_detector.quick_models import plain_answers
 
     data, errors = csvrows.row_data(state.questionnaire, task)
     if not errors:
         try:
-            answers = plain_answers(data) or AnswersFile.model_validate(data)
+            answers = AnswersFile.model_validate(data)
             return _done(index, task.name, task.row, _assess(state, answers), state)
         except ValidationError as exc:
             errors = [csvrows.locate(task, f) for f in _validation_findings(task, data, exc)]

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
-from mutual_detector.errors import InputError, UsageError
+from mutual_detector.errors import InputError, Outcome, UsageError
 from mutual_detector.render import ResultFormat
+from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
-    from mutual_detector.batch.gate import Gate
+    from mutual_detector.gate import Gate
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
     from mutual_detector.model.answers import Answer
     from mutual_detector.model.findings import Finding
@@ -117,7 +118,7 @@ def get_answers(
 
             return get_questionnaire(questionnaire_ref)
 
-        from mutual_detector.interactive.entry import collect_answers
+        from mutual_detector.interactive.collect import collect_answers
 
         collected = collect_answers(
             load,
@@ -131,8 +132,7 @@ def get_answers(
     from mutual_detector.loading import check_answers, get_questionnaire, load_answers
 
     loaded = load_answers(source)
-    ref = questionnaire_ref if questionnaire_ref is not None else loaded.answers.questionnaire
-    questionnaire = get_questionnaire(ref)
+    questionnaire = get_questionnaire(questionnaire_ref, answers=loaded)
     findings = check_answers(loaded, questionnaire)
     errors = [f for f in findings if f.level == "error"]
     if errors and not can_ask:
@@ -147,7 +147,7 @@ def get_answers(
         or missing_required(questionnaire.questionnaire, given)
     ):
         # Answers from the file are checked again there like typed ones; bad ones are asked.
-        from mutual_detector.interactive.entry import collect_answers
+        from mutual_detector.interactive.collect import collect_answers
 
         collected = collect_answers(
             questionnaire,
@@ -167,9 +167,8 @@ def get_answers(
 def _gate_questionnaire(source: Path | None, ref: str | None) -> Questionnaire:
     from mutual_detector.loading import get_questionnaire, load_answers
 
-    if ref is None and source is not None:
-        ref = load_answers(source).answers.questionnaire
-    return get_questionnaire(ref).questionnaire
+    answers = load_answers(source) if ref is None and source is not None else None
+    return get_questionnaire(ref, answers=answers).questionnaire
 
 
 def timestamp() -> str:
@@ -201,25 +200,6 @@ def report(
 ) -> str:
     """The result as text in ``fmt``."""
     return fmt.render(result, inputs.questionnaire.questionnaire, width=width, color=color)
-
-
-def _terminal(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _colour(to_terminal: bool) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return to_terminal or bool(os.environ.get("FORCE_COLOR"))
-
-
-def _width(to_terminal: bool) -> int:
-    if not to_terminal:
-        return 80
-    import shutil
-
-    return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
 def assess(
@@ -309,17 +289,17 @@ def assess(
     ] = False,
     min_band: MinBandOpt = None,
     min_score: MinScoreOpt = None,
-) -> None:
+) -> Outcome | None:
     """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
     with reasons, governance, what could change the verdict, and next steps."""
     if review:  # a usage error comes before anything is read
-        from mutual_detector.interactive.entry import check_review
+        from mutual_detector.interactive.collect import check_review
 
         check_review(no_input=no_input, interactive=sys.stdin.isatty())
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
     gated = min_band is not None or min_score is not None
     if gated:
-        from mutual_detector.batch.gate import Gate
+        from mutual_detector.gate import Gate
 
         # Check the gate before anything is asked, not after the last answer.
         Gate.for_questionnaire(
@@ -336,20 +316,20 @@ def assess(
     )
     gate: Gate | None = None
     if gated:
-        from mutual_detector.batch.gate import Gate
+        from mutual_detector.gate import Gate
 
         gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
         sys.stderr.write(f.one_line() + "\n")
     result = score(inputs, whatif=not no_what_if)
     chosen = fmt or (ResultFormat.for_path(output.name) if output else None) or ResultFormat.text
-    to_terminal = output is None and _terminal(sys.stdout)
+    term = FILE if output is not None else Terminal.of(sys.stdout)
     text = report(
         result,
         inputs,
         chosen,
-        width=_width(to_terminal),
-        color=chosen is ResultFormat.text and output is None and _colour(to_terminal),
+        width=term.width("report"),
+        color=chosen is ResultFormat.text and term.color,
     )
     if output is None:
         sys.stdout.write(text)
@@ -360,14 +340,14 @@ def assess(
 
         atomic_write(output, text)
         sys.stderr.write(f"mutual-detector: wrote {display_path(output)}\n")
-    if gate is not None:  # --min-band / --min-score (docs/ci.md)
-        from mutual_detector.batch.gate import verdict_line
+    if gate is None:
+        return None
+    from mutual_detector.gate import verdict_line  # --min-band / --min-score (docs/ci.md)
 
-        line, code = verdict_line(gate, result)
-        if line is not None:
-            sys.stderr.write(line + "\n")
-        if code:
-            raise typer.Exit(code)
+    line, passed = verdict_line(gate, result)
+    if line is not None:
+        sys.stderr.write(line + "\n")
+    return Outcome(failing=not passed)
 
 
 __all__ = [

@@ -7,16 +7,17 @@ each item to the chosen renderer and writes the text. The progress bar
 
 from __future__ import annotations
 
-import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mutual_detector import gcpause
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from mutual_detector.errors import Outcome, exit_code
 from mutual_detector.render.batch_formats import BatchFormat
+from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
     from mutual_detector.batch.records import BatchItem, BatchTotals
@@ -65,13 +66,13 @@ def batch(
     quiet: Annotated[
         bool, typer.Option("--quiet", help="No progress bar and no closing summary on stderr.")
     ] = False,
-) -> None:
+) -> Outcome:
     """Assess many services in one go: answers files (.yaml, .yml, .json), CSV files with one
     service per row (see `mutual-detector template --format csv`), folders (searched
     recursively) and patterns such as 'answers/**/*.yaml'.
 
-    Without --questionnaire, the one the answers name is used (built in, or a file with that
-    id beside them), else mutual-detector. Inputs are taken in sorted order and results are
+    Without --questionnaire, the one the answers name is used (a file with that id beside
+    them, else built in), else mutual-detector. Inputs are taken in sorted order and results are
     written as they come. An input that
     cannot be read gets an error record (file, line or row, field, message) and the rest go on.
 
@@ -81,14 +82,14 @@ def batch(
     """
     from mutual_detector import __version__
     from mutual_detector.batch import inputs, runner
-    from mutual_detector.batch.gate import Gate
-    from mutual_detector.batch.outputs import open_output
     from mutual_detector.batch.rank import Ranker
     from mutual_detector.batch.records import BatchContext, BatchTotals
     from mutual_detector.batch.worker import WorkerConfig
     from mutual_detector.cli.assess import timestamp
+    from mutual_detector.cli.outputs import open_output
     from mutual_detector.errors import InputError
-    from mutual_detector.loading import HAS_LIBYAML, get_questionnaire, resolve_questionnaire
+    from mutual_detector.gate import Gate
+    from mutual_detector.loading import HAS_LIBYAML, get_questionnaire
     from mutual_detector.model.questionnaire import text
 
     if not HAS_LIBYAML:
@@ -96,9 +97,8 @@ def batch(
     sources = inputs.discover(paths)
     if not sources:
         raise InputError(f"no answers or CSV files found in {', '.join(paths)}")
-    if questionnaire is None:
-        questionnaire = _default_questionnaire(sources)
-    q = get_questionnaire(questionnaire).questionnaire
+    path = _questionnaire_path(questionnaire, sources)
+    q = get_questionnaire(path).questionnaire
     gate = Gate.for_questionnaire(q, min_band, min_score)
     total = inputs.count_tasks(sources)
     chosen = fmt or (BatchFormat.for_path(output.name) if output else None) or BatchFormat.table
@@ -117,16 +117,15 @@ def batch(
         ranked=rank,
     )
     config = WorkerConfig(
-        questionnaire=str(resolve_questionnaire(questionnaire)),
+        questionnaire=str(path),
         payload=chosen.needs_results,
         min_band=gate.min_band if gate is not None else None,
         min_score=min_score,
         timestamp=context.timestamp,
     )
-    to_terminal = output is None and sys.stdout.isatty()
-    renderer = chosen.renderer(
-        context, width=_width() if to_terminal else 120, color=to_terminal and _colour()
-    )
+    term = FILE if output is not None else Terminal.of(sys.stdout)
+    to_terminal = term.is_terminal
+    renderer = chosen.renderer(context, width=term.width("table"), color=term.color)
     progress = None if quiet or not sys.stderr.isatty() else RichProgress()
     errors_shown_inline = chosen is BatchFormat.table and output is None
     report_errors = ErrorLines(progress)
@@ -150,46 +149,39 @@ def batch(
                     emit(renderer.item(item))
         finally:
             items.close()
-        code = exit_code(totals)
+        outcome = batch_outcome(totals)
         if ranker is not None:
             for position, item in ranker.ranked():
                 emit(renderer.item(item, position))
-        emit(renderer.end(totals, code))
+        emit(renderer.end(totals, exit_code(outcome)))
     if not quiet and not (chosen is BatchFormat.table and output is None):
         from mutual_detector.render.batch_markdown import summary_sentence
 
         sys.stderr.write(summary_sentence(totals, context) + "\n")
-    raise typer.Exit(code)
+    return outcome
 
 
-def exit_code(totals: BatchTotals) -> int:
-    """3 if any input could not be assessed, else 1 if any is below the gate, else 0."""
-    if totals.failed:
-        return EXIT_INPUT
-    if totals.below_gate:
-        return EXIT_FINDINGS
-    return EXIT_OK
+def batch_outcome(totals: BatchTotals) -> Outcome:
+    """An input that could not be assessed (3) wins over an assessment below the gate (1)."""
+    return Outcome(unreadable=totals.failed > 0, failing=totals.below_gate > 0)
 
 
-def _default_questionnaire(sources: list[Any]) -> str | None:
-    """The questionnaire the answers name: built in, or a file beside them (as validate finds)."""
-    from mutual_detector.batch import inputs
+def _questionnaire_path(ref: str | None, sources: list[Any], tries: int = 5) -> Path:
+    """``--questionnaire``, else the one the first readable answers file names (loading.lookup)."""
+    from mutual_detector import ANSWERS_FORMAT
     from mutual_detector.errors import InputError
-    from mutual_detector.loading import builtin_paths
+    from mutual_detector.loading import questionnaire_path, read_document
 
-    named = inputs.named_questionnaire(sources)
-    if named is None:
-        return None
-    ident, folder = named
-    if any(p.stem == ident for p in builtin_paths()):
-        return ident
-    beside = inputs.questionnaire_beside(folder, ident)
-    if beside is None:
-        raise InputError(
-            f"the answers name questionnaire {ident!r}: not a built-in, and no questionnaire "
-            f"with that id in {folder}; pass its file with --questionnaire"
-        )
-    return beside
+    if ref is None:
+        for source in [s for s in sources if s.kind == "answers"][:tries]:
+            try:
+                data = read_document(source.path, name=source.name).data
+            except InputError:
+                continue
+            qid = data.get("questionnaire")
+            if isinstance(qid, str) and data.get("format") == ANSWERS_FORMAT:
+                return questionnaire_path(None, answers=Path(source.path), qid=qid)
+    return questionnaire_path(ref)
 
 
 _warned: set[str] = set()
@@ -199,16 +191,6 @@ def _warn(message: str) -> None:
     if message not in _warned:
         _warned.add(message)
         sys.stderr.write(f"mutual-detector: warning: {message}\n")
-
-
-def _width() -> int:
-    import shutil
-
-    return max(40, min(200, shutil.get_terminal_size((120, 24)).columns))
-
-
-def _colour() -> bool:
-    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _emitter(sink: Any, progress: RichProgress | None) -> Any:
@@ -270,7 +252,7 @@ class RichProgress:
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=Console(stderr=True, no_color=not Terminal.of(sys.stderr).color),
             transient=True,
             redirect_stdout=False,
             redirect_stderr=False,

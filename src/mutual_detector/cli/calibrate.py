@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from mutual_detector.cli.options import OutputOpt
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT
+from mutual_detector.errors import Outcome
+from mutual_detector.terminal import FILE, Terminal
 
 
 class CalibrateFormat(enum.StrEnum):
@@ -43,7 +45,7 @@ def calibrate(
         typer.Option("--format", "-f", help="table, json or markdown."),
     ] = CalibrateFormat.table,
     output: OutputOpt = None,
-) -> None:
+) -> Outcome:
     """Run calibration cases (service profiles with the verdict an adviser gave them) and show
     expected against got. Exit 1 if any case disagrees, 3 if one cannot be run."""
     from mutual_detector.calibrate import case_paths, run_cases
@@ -55,17 +57,17 @@ def calibrate(
     elif format is CalibrateFormat.markdown:
         text = render.render_markdown(outcomes)
     else:
-        import shutil
-
-        text = render.render_text(outcomes, shutil.get_terminal_size((80, 24)).columns)
+        term = FILE if output is not None else Terminal.of(sys.stdout)
+        text = render.render_text(outcomes, term.width("cases"))
     if output is None:
-        typer.echo(text, nl=False)
+        sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         from mutual_detector.atomic import atomic_write
 
         atomic_write(output, text)
         typer.echo(render.summary(outcomes), err=True)
-    if any(o.error for o in outcomes):
-        raise typer.Exit(EXIT_INPUT)
-    if not all(o.agrees for o in outcomes):
-        raise typer.Exit(EXIT_FINDINGS)
+    # A case that could not be run (3) wins over one that disagrees (1).
+    return Outcome(
+        unreadable=any(o.error for o in outcomes), failing=not all(o.agrees for o in outcomes)
+    )

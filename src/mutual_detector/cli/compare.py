@@ -10,6 +10,7 @@ import typer
 
 from mutual_detector.cli.options import OutputOpt, QuestionnaireOpt
 from mutual_detector.render.compare_format import CompareFormat
+from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
@@ -32,12 +33,12 @@ def compare(
     which answers changed, how the verdict and each section moved, and which changes drove it.
     """
     from mutual_detector.atomic import atomic_write
-    from mutual_detector.batch.compare import compare as compare_results
+    from mutual_detector.compare import compare as compare_results
     from mutual_detector.loading import display_path, get_questionnaire, load_answers
 
     a = load_answers(before)
     b = load_answers(after)
-    q = get_questionnaire(questionnaire or a.answers.questionnaire)
+    q = get_questionnaire(questionnaire, answers=a)
     _check(a, q)
     _check(b, q)
     comparison = compare_results(
@@ -47,17 +48,13 @@ def compare(
         before_name=display_path(before),
         after_name=display_path(after),
     )
-    to_terminal = output is None and sys.stdout.isatty()
-    width = 100
-    if to_terminal:
-        import shutil
-
-        width = max(60, min(160, shutil.get_terminal_size((100, 24)).columns))
-    text = fmt.render(comparison, width=width, color=to_terminal and _colour())
+    term = FILE if output is not None else Terminal.of(sys.stdout)
+    text = fmt.render(comparison, width=term.width("compare"), color=term.color)
     if output is not None:
         atomic_write(output, text)
     else:
-        typer.echo(text, nl=False)
+        sys.stdout.write(text)  # not typer.echo: it strips colour by rules of its own
+        sys.stdout.flush()
 
 
 def _check(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> None:
@@ -68,9 +65,3 @@ def _check(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> None:
     errors = [f for f in check_answers(loaded, q) if f.level == "error"]
     if errors:
         raise InputError(errors[0].one_line(), errors)
-
-
-def _colour() -> bool:
-    import os
-
-    return not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Final, TypeVar
 import typer
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, RESULT_FORMAT, __version__
-from mutual_detector.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, MutualDetectorError
+from mutual_detector.errors import MutualDetectorError, Outcome, exit_code
 
 EXIT_CODES_HELP = """\
 Exit codes: 0 ok · 1 findings, or an assessment below --min-band/--min-score ·
@@ -43,31 +43,44 @@ app: typer.Typer
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def run_guarded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
+    """Run a command and return its exit code: every known error is one line on stderr.
+
+    What the command returns (an :class:`~mutual_detector.errors.Outcome`, or None)
+    and what it raises both go to :func:`~mutual_detector.errors.exit_code`, the
+    one place codes are decided (copier's ``_handle_exceptions`` is the model).
+    """
+    try:
+        returned = fn(*args, **kwargs)
+    except MutualDetectorError as exc:
+        _print_error(exc)
+        return exit_code(exc)
+    except KeyboardInterrupt as exc:
+        sys.stderr.write("mutual-detector: interrupted\n")
+        return exit_code(exc)
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise  # typer's and click's own exits (usage errors: 2) keep their codes
+    except Exception as exc:
+        # A bug of ours: one line, not a traceback (MUTUAL_DETECTOR_DEBUG=1 shows it).
+        if os.environ.get("MUTUAL_DETECTOR_DEBUG"):
+            raise
+        first = (str(exc).splitlines() or [""])[0][:200]
+        sys.stderr.write(
+            f"mutual-detector: internal error: {type(exc).__name__}: {first} "
+            "(please report it; MUTUAL_DETECTOR_DEBUG=1 shows the details)\n"
+        )
+        return exit_code(exc)
+    return exit_code(returned if isinstance(returned, Outcome) else None)
+
+
 def guarded(fn: F) -> F:
-    """Run a command so that every known error is one line on stderr and an exit code."""
+    """``fn`` as a typer command: run by :func:`run_guarded`, exiting with its code."""
 
     @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except MutualDetectorError as exc:
-            _print_error(exc)
-            raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            sys.stderr.write("mutual-detector: interrupted\n")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except (typer.Exit, typer.Abort, SystemExit):
-            raise
-        except Exception as exc:
-            # A bug of ours: one line, not a traceback (MUTUAL_DETECTOR_DEBUG=1 shows it).
-            if os.environ.get("MUTUAL_DETECTOR_DEBUG"):
-                raise
-            first = (str(exc).splitlines() or [""])[0][:200]
-            sys.stderr.write(
-                f"mutual-detector: internal error: {type(exc).__name__}: {first} "
-                "(please report it; MUTUAL_DETECTOR_DEBUG=1 shows the details)\n"
-            )
-            raise typer.Exit(EXIT_INTERNAL) from None
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        code = run_guarded(fn, *args, **kwargs)
+        if code:
+            raise typer.Exit(code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -112,11 +125,10 @@ def _root(
         if sys.stdin.isatty() and sys.stdout.isatty():
             from mutual_detector.cli import assess
 
-            guarded(assess.assess)()
-            raise typer.Exit(0)
+            raise typer.Exit(run_guarded(assess.assess))
         from mutual_detector.cli import validate
 
-        code = guarded(validate.run)()
+        code = run_guarded(validate.run)
         if code == 0:
             typer.echo(
                 "\nNext: run `mutual-detector assess` in a terminal to answer the questions, "

@@ -42,8 +42,8 @@ def template(
     each column (question, what to write, when it is asked) and are skipped by batch.
     """
     from mutual_detector.atomic import atomic_write
-    from mutual_detector.batch.template import csv_template, yaml_template
     from mutual_detector.loading import get_questionnaire
+    from mutual_detector.template import csv_template, yaml_template
 
     q = get_questionnaire(questionnaire).questionnaire
     body = csv_template(q) if fmt is TemplateFormat.csv else yaml_template(q)

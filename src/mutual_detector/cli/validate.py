@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +9,9 @@ from typing import Annotated
 import typer
 
 from mutual_detector.cli.options import OutputOpt
+from mutual_detector.errors import Outcome
 from mutual_detector.render.findings import FindingsFormat
+from mutual_detector.terminal import Terminal
 
 PathsArg = Annotated[
     list[Path] | None,
@@ -56,16 +57,6 @@ IgnoreUnknownOpt = Annotated[
 ]
 
 
-def use_color(stream: object = None) -> bool:
-    """Colour only on a terminal, never with NO_COLOR set; FORCE_COLOR forces it."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    isatty = getattr(stream if stream is not None else sys.stdout, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def run(
     paths: list[Path] | None = None,
     questionnaire: str | None = None,
@@ -73,8 +64,8 @@ def run(
     strict: bool = False,
     output: Path | None = None,
     ignore_unknown: bool = False,
-) -> int:
-    """Validate, write the report, and return the exit code."""
+) -> Outcome:
+    """Validate, write the report, and return what was found (the guard picks the exit code)."""
     from mutual_detector.validation import validate_paths
 
     report = validate_paths(
@@ -87,10 +78,10 @@ def run(
         atomic_write(output, output_format.render(report))
         typer.echo(f"{summary(report)} Report written to {output}.", err=True)
     else:
-        color = output_format is FindingsFormat.text and use_color()
+        color = output_format is FindingsFormat.text and Terminal.of(sys.stdout).color
         sys.stdout.write(output_format.render(report, color=color))
         sys.stdout.flush()
-    return report.exit_code
+    return report.outcome
 
 
 def validate(
@@ -100,12 +91,11 @@ def validate(
     strict: StrictOpt = False,
     output: OutputOpt = None,
     ignore_unknown: IgnoreUnknownOpt = False,
-) -> None:
+) -> Outcome:
     """Check questionnaires and answers files: format, references, conditions, scores, answers.
 
     Exit codes: 0 no problems; 1 errors found (or warnings, with --strict);
     2 bad command line; 3 a file could not be read or parsed;
     4 the report could not be written.
     """
-    code = run(paths, questionnaire, output_format, strict, output, ignore_unknown)
-    raise typer.Exit(code)
+    return run(paths, questionnaire, output_format, strict, output, ignore_unknown)

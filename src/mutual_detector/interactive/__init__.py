@@ -1,9 +1,11 @@
 """Asking the questions at a desk (``mutual-detector assess`` in a terminal).
 
-* :mod:`.steps` and :mod:`.session` are pure: what is asked, which question
-  comes next, going back, the review step, applying answers and building the
-  answers file. No terminal, no questionary; tested directly.
-* :mod:`.entry` is what the CLI calls (:func:`.entry.collect_answers`): it
+* :mod:`.steps`, :mod:`.sheet`, :mod:`.prompts` and :mod:`.session` are pure:
+  the steps and replies (:mod:`.steps`), the answers so far with their
+  precedence and notes (:mod:`.sheet`), what each step shows (:mod:`.prompts`)
+  and which step comes next, going back and the review (:mod:`.session`).
+  No terminal, no questionary; tested directly.
+* :mod:`.collect` is what the CLI calls (:func:`.collect.collect_answers`): it
   merges answers from the command line and from a file, decides whether
   anything must be asked, and refuses politely without a terminal.
 * :mod:`.runtime` handles signals (SIGTERM and SIGHUP act like Ctrl-C), the

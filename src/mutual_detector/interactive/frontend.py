@@ -16,9 +16,10 @@ for a note is the notes on the whole assessment: one such prompt.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any, TextIO
 
 import questionary
@@ -48,6 +49,7 @@ from mutual_detector.interactive.steps import (
     parse_typed,
 )
 from mutual_detector.model.answers import DONT_KNOW
+from mutual_detector.terminal import Terminal
 
 STYLE = Style(
     [
@@ -92,7 +94,7 @@ def _validator(check: Any) -> Any:
 
 
 class QuestionaryFrontend:
-    """Asks at a terminal with questionary; implements :class:`~.entry.PromptFrontend`."""
+    """Asks at a terminal with questionary; implements :class:`~.steps.PromptFrontend`."""
 
     def __init__(self, stream: TextIO | None = None, keys: Input | None = None) -> None:
         """``keys``: where keystrokes come from (default: the terminal; a pipe in tests)."""
@@ -113,7 +115,7 @@ class QuestionaryFrontend:
         print_formatted_text(FormattedText(list(parts)), style=STYLE, output=self.output)
 
     def _width(self) -> int:
-        return max(40, min(100, shutil.get_terminal_size((80, 24)).columns) - 2)
+        return Terminal.of(self.stream).width("prompt")
 
     def _wrapped(self, text: str, prefix: str = "  ") -> str:
         return "\n".join(
@@ -161,6 +163,21 @@ class QuestionaryFrontend:
         # key that select and checkbox prompts ignore.
         return question.application.run(handle_sigint=False)
 
+    def _text(
+        self, message: str, default: str, check: Callable[[str], object], hints: Sequence[str]
+    ) -> str:
+        """A one-line text prompt; ``check`` judges each Enter (its complaint is shown)."""
+        raw = self._run(
+            questionary.text(
+                message,
+                default=default,
+                validate=_validator(check),
+                instruction=f"({'; '.join(hints)})" if hints else None,
+                **self._common(),
+            )
+        )
+        return str(raw)
+
     def _common(self) -> dict[str, Any]:
         common: dict[str, Any] = {"style": STYLE, "output": self.output, "qmark": "?"}
         if self.keys is not None:
@@ -187,16 +204,9 @@ class QuestionaryFrontend:
         hints = [f.help]
         if prompt.can_go_back:
             hints.append("< = back")
-        raw = self._run(
-            questionary.text(
-                prompt.message,
-                default=prompt.default,
-                validate=_validator(lambda raw: parse_meta(f, raw)),
-                instruction=f"({'; '.join(hints)})",
-                **self._common(),
-            )
+        return parse_meta(
+            f, self._text(prompt.message, prompt.default, partial(parse_meta, f), hints)
         )
-        return parse_meta(f, str(raw))
 
     def _extras(self, prompt: QuestionPrompt) -> list[Any]:
         extras: list[Any] = []
@@ -259,16 +269,8 @@ class QuestionaryFrontend:
             hints.append("? = don't know")
         if prompt.can_go_back:
             hints.append("< = back")
-        raw = self._run(
-            questionary.text(
-                prompt.message,
-                default=prompt.default_text,
-                validate=_validator(lambda raw: parse_typed(prompt, raw)),
-                instruction=f"({'; '.join(hints)})" if hints else None,
-                **self._common(),
-            )
-        )
-        return parse_typed(prompt, str(raw))
+        raw = self._text(prompt.message, prompt.default_text, partial(parse_typed, prompt), hints)
+        return parse_typed(prompt, raw)
 
     def _ask_note(self, prompt: NotePrompt) -> str:
         if prompt.field == "notes":
@@ -289,16 +291,8 @@ class QuestionaryFrontend:
                 ("class:dim", "\n"),
                 ("class:dim", self._wrapped("Enter keeps what is shown; Ctrl-U clears the line.")),
             )
-        raw = self._run(
-            questionary.text(
-                prompt.message,
-                default=prompt.default,
-                validate=_validator(lambda raw: parse_note(prompt.field, raw)),
-                instruction=f"({NOTE_HINTS[prompt.field]})",
-                **self._common(),
-            )
-        )
-        return str(raw)
+        check = partial(parse_note, prompt.field)
+        return self._text(prompt.message, prompt.default, check, [NOTE_HINTS[prompt.field]])
 
     # ------------------------------------------------------------- review
 

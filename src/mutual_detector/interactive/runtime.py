@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import signal
 import sys
 import threading
@@ -23,6 +22,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from mutual_detector.interactive.steps import InvalidReply, MetaPrompt, MetaValue, Nav, parse_meta
+from mutual_detector.terminal import Terminal
 
 if TYPE_CHECKING:
     from mutual_detector.loading import LoadedQuestionnaire
@@ -54,7 +54,7 @@ def plain_prompt(prompt: MetaPrompt) -> MetaValue | Nav:
     Used only for the very first question, so it never offers "back".
     """
     stream = console_stream()
-    color = stream.isatty() and not os.environ.get("NO_COLOR")
+    color = Terminal.of(stream).color
     hint = f"({prompt.field.help})"
     if color:
         line = f"\x1b[1;36m?\x1b[0m \x1b[1m{prompt.message}\x1b[0m \x1b[90m{hint}\x1b[0m "

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from mutual_detector.batch.rank import held_back
 from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 from mutual_detector.render.batch_markdown import summary_sentence
+from mutual_detector.render.console import text_console
 from mutual_detector.render.report_model import number, one_line
 
 #: Column: (title, ideal width, minimum width, right-aligned).
@@ -35,16 +35,7 @@ _FLEX_MIN = 16
 class TableRenderer:
     def __init__(self, context: BatchContext, *, width: int = 120, color: bool = False) -> None:
         self.context = context
-        self.console = Console(
-            width=width,
-            force_terminal=color,
-            color_system="standard" if color else None,
-            no_color=not color,
-            highlight=False,
-            emoji=False,
-            markup=False,
-            legacy_windows=False,
-        )
+        self.console = text_console(width, color, markup=False)
         keys = ["#"] if context.ranked else []
         keys += ["input", "service", "verdict", "score", "answered", "legal_form"]
         keys += ["gate"] if context.gate else []

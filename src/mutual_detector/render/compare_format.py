@@ -6,7 +6,7 @@ import enum
 from typing import TYPE_CHECKING, assert_never
 
 if TYPE_CHECKING:
-    from mutual_detector.batch.compare import Comparison
+    from mutual_detector.compare import Comparison
 
 
 class CompareFormat(enum.StrEnum):
@@ -15,12 +15,12 @@ class CompareFormat(enum.StrEnum):
     json = "json"
 
     def render(self, comparison: Comparison, *, width: int = 100, color: bool = False) -> str:
-        from mutual_detector.render import batch_compare
+        from mutual_detector.render import compare
 
         if self is CompareFormat.text:
-            return batch_compare.render_text(comparison, width=width, color=color)
+            return compare.render_text(comparison, width=width, color=color)
         if self is CompareFormat.markdown:
-            return batch_compare.render_markdown(comparison)
+            return compare.render_markdown(comparison)
         if self is CompareFormat.json:
-            return batch_compare.render_json(comparison)
+            return compare.render_json(comparison)
         assert_never(self)

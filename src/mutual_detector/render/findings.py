@@ -101,13 +101,12 @@ def render_text(report: ValidationReport, *, color: bool = False) -> str:
 def _render_rich(report: ValidationReport) -> str:
     from io import StringIO
 
-    from rich.console import Console
     from rich.text import Text
 
+    from mutual_detector.render.console import text_console
+
     out = StringIO()
-    console = Console(
-        file=out, force_terminal=True, color_system="standard", width=10_000, highlight=False
-    )
+    console = text_console(10_000, True, file=out)  # one finding a line, never wrapped
     for f in report.findings:
         colour = "red" if f.level == "error" else "yellow"
         line = Text()

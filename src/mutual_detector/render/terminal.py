@@ -19,12 +19,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Final
 
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mutual_detector.render.console import text_console
 from mutual_detector.render.report_model import (
     CandidateView,
     FlagView,
@@ -501,16 +502,7 @@ def render_text(
 ) -> str:
     """The report as text ``width`` columns wide; ANSI styles only if ``color``."""
     out = io.StringIO()
-    console = Console(
-        file=out,
-        width=width,
-        color_system="truecolor" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        legacy_windows=False,
-    )
+    console = text_console(width, color, file=out, color_system="truecolor")
     console.print(renderable(result, questionnaire, width))
     text = out.getvalue()  # as a terminal would get it: ANSI styles only with colour
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"

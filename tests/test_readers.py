@@ -1,16 +1,20 @@
-"""The batch's plain-YAML line reader gives exactly what ``yaml.safe_load`` gives, or misses.
+"""Every fast reader gives exactly what the located reader gives, or gives the file up.
 
-:func:`mutual_detector.batch.plainyaml.read_plain` must never read a file
-differently from YAML itself: a wrong reading would score the wrong answers
-without any error. These tests compare it with ``yaml.safe_load``, types
-included (``True`` is not ``1``), on every example and on generated documents
-full of YAML's traps. A miss is always allowed (the next reader takes over);
-a different value never is.
+A fast reader (:data:`mutual_detector.loading.readers.FAST_READERS`) must never
+read a file differently from the located reader
+(:func:`mutual_detector.loading.located.parse_yaml`): a wrong reading would
+score the wrong answers without any error, and a file the located reader
+refuses must be refused with its ``file:line:column``. These tests compare
+them, types included (``True`` is not ``1``), on every example and test file
+and on generated documents full of YAML's traps. Giving a file up
+(:class:`~mutual_detector.loading.readers.interface.NotPlain`) is always
+allowed; a different value never is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 from typing import Any
@@ -20,11 +24,33 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mutual_detector.batch.fastload import quick_data
-from mutual_detector.batch.plainyaml import Miss, read_plain
+from mutual_detector.errors import InputError
+from mutual_detector.loading.located import parse_yaml
+from mutual_detector.loading.readers import FAST_READERS, parse_document
+from mutual_detector.loading.readers.interface import FastReader, NotPlain
+from mutual_detector.loading.readers.json import JsonReader
+from mutual_detector.loading.readers.plainyaml import PlainYamlReader, read_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if p.name != "expected.yaml")
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, ValueError):
+        return None  # not text: refused before any reader sees it
+
+
+#: Every YAML or JSON file of the repository's tests, examples and questionnaires that is text.
+CORPUS = sorted(
+    p
+    for folder in ("examples", "questionnaires", "tests")
+    for p in (ROOT / folder).rglob("*")
+    if p.suffix in (".yaml", ".yml", ".json") and p.is_file() and _text(p) is not None
+)
+assert len(CORPUS) > 50, "the corpus is missing"
+READERS = {reader.name: reader for reader in FAST_READERS}
 
 
 def same(a: Any, b: Any) -> bool:
@@ -41,18 +67,46 @@ def same(a: Any, b: Any) -> bool:
 
 
 def read(text: str) -> Any:
-    return read_plain(text, 200_000, 64)
+    return PlainYamlReader().read(text)
 
 
-def check(text: str) -> bool:
-    """True if the reader read ``text`` (and read it right); False if it missed."""
+def check(text: str, reader: FastReader | None = None) -> bool:
+    """True if the reader read ``text`` (and read it as the located reader does); False if it
+    gave the text up."""
     try:
-        got = read(text)
-    except Miss:
+        got = (reader or PlainYamlReader()).read(text)
+    except NotPlain:
         return False
-    expected = yaml.safe_load(text)  # must not fail: a read document is valid YAML
+    expected = parse_yaml(text, "f.yaml").data  # must not fail: the located reader agrees
     assert same(got, expected), (text, got, expected)
+    assert same(got, yaml.safe_load(text)), text
     return True
+
+
+@pytest.mark.parametrize("name", sorted(READERS))
+@pytest.mark.parametrize("path", CORPUS, ids=[str(p.relative_to(ROOT)) for p in CORPUS])
+def test_every_file_of_ours_is_read_as_the_located_reader_reads_it(name: str, path: Path) -> None:
+    """Good files and hostile ones alike: the same data, or the file given up."""
+    check(path.read_text(encoding="utf-8"), READERS[name])
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[str(p.relative_to(ROOT)) for p in CORPUS])
+def test_the_chosen_reading_is_the_located_one(path: Path) -> None:
+    """``parse_document`` (every command's reading) gives the located reader's data, marks and
+    errors."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        expected = parse_yaml(text, "f.yaml")
+    except InputError as exc:
+        refused = [f.one_line() for f in exc.findings]
+    else:
+        doc = parse_document(text, "f.yaml")
+        assert same(doc.data, expected.data)
+        assert doc.marks == expected.marks
+        return
+    with pytest.raises(InputError) as got:
+        parse_document(text, "f.yaml")
+    assert [f.one_line() for f in got.value.findings] == refused
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -175,8 +229,8 @@ def test_typical_shapes_and_traps() -> None:
         "a:\n    b: 1\n  c: 2\n",
     ],
 )
-def test_what_it_leaves_to_libyaml(text: str) -> None:
-    with pytest.raises(Miss):
+def test_what_it_leaves_to_the_located_reader(text: str) -> None:
+    with pytest.raises(NotPlain):
         read(text)
 
 
@@ -186,16 +240,35 @@ def test_windows_line_ends() -> None:
 
 def test_bounds() -> None:
     deep = "".join(f"{' ' * (2 * i)}k{i}:\n" for i in range(70)) + " " * 140 + "v: 1\n"
-    with pytest.raises(Miss):
+    with pytest.raises(NotPlain):
         read(deep)
-    with pytest.raises(Miss):
+    with pytest.raises(NotPlain):
         read_plain("a:\n" + "  - x\n" * 50, 10, 64)
 
 
-def test_quick_data_falls_back_to_the_composer() -> None:
-    """What the line reader leaves, libyaml's composer still reads."""
-    assert quick_data(b"a: {b: [1]}\n", "f.yaml", is_json=False) == {"a": {"b": [1]}}
-    assert quick_data(TYPICAL.encode(), "f.yaml", is_json=False) == yaml.safe_load(TYPICAL)
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Values counted as the located reader counts them (each key, each flow item):
+        "a:\n" + "".join(f"  - [{', '.join(['x'] * 99)}]\n" for _ in range(1100)),
+        "a:\n"
+        + "".join(f"  k{n}: {{{', '.join(f'v{i}: 1' for i in range(50))}}}\n" for n in range(1100)),
+        "a:\n" + "".join(f"  k{n}: 1\n" for n in range(110_000)),
+        # Nesting given up before the located reader's limit, flow lists included:
+        "".join(f"{' ' * i}k{i}:\n" for i in range(63)) + " " * 63 + "v: [1]\n",
+    ],
+    ids=["flow-lists", "flow-mappings", "keys", "nesting"],
+)
+def test_files_near_the_limits_are_given_up(text: str) -> None:
+    """The located reader refuses some of these (E003); a fast reader never judges them."""
+    with pytest.raises(NotPlain):
+        read(text)
+
+
+def test_a_document_read_fast_finds_its_marks_when_asked() -> None:
+    doc = parse_document(TYPICAL, "t.yaml")
+    assert doc.marks == parse_yaml(TYPICAL, "t.yaml").marks
+    assert doc.marks[("answers", "g")].line == 16
 
 
 # --------------------------------------------------------------------------- generated
@@ -288,3 +361,90 @@ def test_many_generated_documents_are_read() -> None:
 
     collect()
     assert sum(hits) >= len(hits) // 6, (sum(hits), len(hits))  # about a third, in fact
+
+
+# --------------------------------------------------------------------------- JSON
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.5, 1e1, 1.5e3, 1e-7, -0.0, 1e300, 123456789.125]),
+    st.text(max_size=12),
+    st.sampled_from(["2026-11-25", "yes", "no", "~", "1e1", "a: b", "#x", "😀", "\x85", "é"]),
+)
+JSON_KEYS = st.one_of(
+    st.sampled_from(["a", "b", "value", "note", "yes", "1", ""]), st.text(max_size=6)
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(JSON_KEYS, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@st.composite
+def json_documents(draw: st.DrawFn) -> str:
+    data = draw(st.dictionaries(JSON_KEYS, JSON_VALUES, min_size=1, max_size=5))
+    text = json.dumps(
+        data,
+        indent=draw(st.sampled_from([None, 2, 0])),
+        ensure_ascii=draw(st.booleans()),
+        separators=draw(st.sampled_from([None, (",", ":"), (", ", ": ")])),
+    )
+    if draw(st.integers(0, 4)) == 0:  # a trap YAML and JSON read differently, or one refuses
+        trap = draw(st.sampled_from(["\n:", "\t", ",}", "\\ud83d\\ude00", "\r\n", " # c"]))
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + trap + text[at:]
+    return text
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(json_documents())
+def test_generated_json_reads_as_the_located_reader_reads_it(text: str) -> None:
+    check(text, JsonReader())
+
+
+def test_many_generated_json_documents_are_read() -> None:
+    hits = []
+
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
+    @given(json_documents())
+    def collect(text: str) -> None:
+        hits.append(check(text, JsonReader()))
+
+    collect()
+    # Many have a trap, an exponent or a surrogate pair, on purpose: about a fifth are read.
+    assert sum(hits) >= len(hits) // 8, (sum(hits), len(hits))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("indent", [None, 2])
+def test_every_example_as_json_is_read_the_quick_way(path: Path, indent: int | None) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert check(json.dumps(data, default=str, indent=indent, ensure_ascii=False), JsonReader())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1e1}',  # text in YAML 1.1
+        '{"a": 1.5e3}',
+        '{"a": NaN}',
+        '{"a": "\\ud83d\\ude00"}',  # a pair joined by JSON, two surrogates in YAML
+        '{"a": [1, 2,]}',  # YAML reads it; JSON does not
+        '{"a"\n: 1}',
+        '{"a":\t1}',
+        '{"a": 1, "a": 2}',
+        '{"a\\u0001": 1}',
+        '{"a": "\u2028"}',
+        '["a"]',
+        '{"' + "k" * 1100 + '": 1}',
+    ],
+)
+def test_json_it_leaves_to_the_located_reader(text: str) -> None:
+    with pytest.raises(NotPlain):
+        JsonReader().read(text)

@@ -118,7 +118,7 @@ def default_frontend() -> PromptFrontend:
     return QuestionaryFrontend(stream=console_stream())
 
 
-# --------------------------------------------------------------------------- entry
+# --------------------------------------------------------------------------- collecting
 
 
 def check_review(*, no_input: bool, interactive: bool) -> None:

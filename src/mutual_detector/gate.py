@@ -24,8 +24,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mutual_detector.batch.records import GateOutcome
-from mutual_detector.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from mutual_detector.errors import UsageError
+
+
+@dataclass(frozen=True, slots=True)
+class GateOutcome:
+    """Whether an assessment meets ``--min-band`` / ``--min-score``."""
+
+    passed: bool
+    reasons: tuple[str, ...] = ()
+    """Why it fell short (empty when it passed)."""
+
+    def line(self) -> str:
+        if self.passed:
+            return "gate: passed"
+        return "gate: FAILED: " + "; ".join(self.reasons)
+
+    def __reduce__(self) -> tuple[type[GateOutcome], tuple[bool, tuple[str, ...]]]:
+        # Crosses from batch workers in every record: pickled as a call, as records are.
+        return GateOutcome, (self.passed, self.reasons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,16 +139,15 @@ class Gate:
         return self.check(best=brief.best, worst=brief.worst, low=brief.low, decided=brief.decided)
 
 
-def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, int]:
-    """For ``assess``: the line to print on stderr and the exit code (0 or 1).
+def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, bool]:
+    """For ``assess``: the line to print on stderr, and whether the gate passed.
 
-    ``(None, 0)`` without a gate. The line names the gate and, when it fails, why.
+    ``(None, True)`` without a gate. The line names the gate and, when it fails, why.
     """
     if gate is None:
-        return None, EXIT_OK
+        return None, True
     outcome = gate.check_result(result)
-    line = f"mutual-detector: {outcome.line()} ({gate.describe()})"
-    return line, EXIT_OK if outcome.passed else EXIT_FINDINGS
+    return f"mutual-detector: {outcome.line()} ({gate.describe()})", outcome.passed
 
 
 __all__ = ["Gate", "GateOutcome", "verdict_line"]

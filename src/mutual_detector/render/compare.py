@@ -6,7 +6,7 @@ import dataclasses
 import json
 from typing import Any, Final
 
-from mutual_detector.batch.compare import Comparison, VerdictSide
+from mutual_detector.compare import Comparison, VerdictSide
 from mutual_detector.render.compare_format import CompareFormat
 from mutual_detector.render.markdown import md
 from mutual_detector.render.report_model import number, one_line, percent, signed
@@ -49,19 +49,13 @@ def _lines(c: Comparison) -> list[str]:
 
 
 def render_text(c: Comparison, *, width: int = 100, color: bool = False) -> str:
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        width=width,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        no_color=not color,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    from mutual_detector.render.console import text_console
+
+    console = text_console(width, color, markup=False)
     style = {"better": "green", "worse": "red", "same": ""}[c.move]
     parts: list[Any] = [
         Text(f"Compare {c.before_name} → {c.after_name}", style="bold"),

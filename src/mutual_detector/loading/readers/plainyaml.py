@@ -1,25 +1,22 @@
-"""A line reader for the plain YAML that answers files are written in.
+"""The fast reader for plain YAML: the shape answers files are written in, read line by line.
 
 Answers files, whether written by ``mutual-detector template``, saved by
 ``assess`` or typed by hand, are nearly always the same simple shape: block
-mappings of plain keys, block lists, and one-line scalars. :func:`read_plain`
-reads exactly that shape, line by line, several times faster than composing
-YAML nodes. It is the first and quickest of the batch's three readers:
+mappings of plain keys, block lists, and one-line scalars.
+:class:`PlainYamlReader` reads exactly that shape, line by line, several times
+faster than composing YAML nodes (measured in docs/architecture.md); anything
+else is :class:`~mutual_detector.loading.readers.interface.NotPlain`, and the
+located reader reads the file.
 
-1. this one, for the plain shape;
-2. :func:`mutual_detector.batch.fastload.quick_data`: libyaml's composer, any YAML;
-3. :func:`mutual_detector.loading.read_document`: the located reader, for errors.
-
-It gives exactly what :func:`yaml.safe_load` gives, or raises
-:class:`~mutual_detector.batch.fastload.Miss` and leaves the file to the next
-reader. Anything outside the plain shape is a miss: anchors, aliases, tags,
-block scalars other than simple ``|`` and ``>`` ones, scalars that continue on the next line, quoted
-keys, nested flow collections, flow scalars with ``:`` or ``#``, escapes in double quotes, tabs, unusual line
-breaks and characters YAML does not allow. Plain scalars are typed by
-PyYAML's own implicit resolvers and safe constructors (``yes`` is true,
-``2026-11-25`` a date, ``1_000`` a thousand), so the meaning never differs.
-``tests/test_plainyaml.py`` compares it with ``yaml.safe_load`` on every
-example and on generated documents full of YAML's traps.
+Outside the plain shape: anchors, aliases, tags, block scalars other than
+simple ``|`` and ``>`` ones, scalars that continue on the next line, quoted
+keys, nested flow collections, flow scalars with ``:`` or ``#``, escapes in
+double quotes, tabs, unusual line breaks, characters YAML does not allow, and
+files near the located reader's limits on values and nesting. Plain scalars
+are typed by PyYAML's own implicit resolvers and safe constructors (``yes`` is
+true, ``2026-11-25`` a date, ``1_000`` a thousand), as the located reader types
+them. ``tests/test_readers.py`` checks that it gives the located reader's data
+on every example, every test file and generated documents full of YAML's traps.
 """
 
 from __future__ import annotations
@@ -29,6 +26,9 @@ import re
 from typing import Any, Final
 
 import yaml
+
+from mutual_detector.loading.located import MAX_DEPTH, MAX_NODES
+from mutual_detector.loading.readers.interface import FastReader, NotPlain
 
 _STR: Final = "tag:yaml.org,2002:str"
 _RESOLVERS: Final = yaml.SafeLoader.yaml_implicit_resolvers
@@ -44,12 +44,24 @@ _DOUBLE: Final = re.compile(r'"([^"\\]*)"(.*)\Z')
 _INDICATORS: Final = frozenset("&*!|>%@`?:,[]{}#'\"")
 
 
-class Miss(Exception):
-    """Not the plain shape: leave the file to the next reader."""
+class PlainYamlReader(FastReader):
+    """Block mappings, block lists and one-line scalars, line by line."""
+
+    name = "plain-yaml"
+
+    def read(self, text: str) -> dict[str, Any]:
+        # Values are over-counted and nesting is given up two levels early: a file
+        # anywhere near the limits is the located reader's to judge.
+        return read_plain(text, MAX_NODES // 2 - 1, MAX_DEPTH - 2)
 
 
 def read_plain(text: str, max_nodes: int, max_depth: int) -> dict[str, Any]:
-    """The mapping a plain answers file holds, as ``yaml.safe_load`` reads it; or :class:`Miss`."""
+    """The mapping a plain answers file holds, as the located reader reads it; or :class:`NotPlain`.
+
+    ``max_nodes``: most lines holding a value, counting the items of flow collections
+    twice (the located reader counts each key and each value); ``max_depth``: most
+    open containers.
+    """
     if "\r" in text:
         text = text.replace("\r\n", "\n")
     if (
@@ -61,7 +73,7 @@ def read_plain(text: str, max_nodes: int, max_depth: int) -> dict[str, Any]:
         or text.startswith("\ufeff")
         or _NON_PRINTABLE.search(text)
     ):
-        raise Miss
+        raise NotPlain
     root: dict[str, Any] = {}
     # Open containers, innermost last: (indent of their keys or dashes, the container).
     stack: list[tuple[int, Any]] = [(0, root)]
@@ -85,7 +97,7 @@ def read_plain(text: str, max_nodes: int, max_depth: int) -> dict[str, Any]:
         item = body == "-" or body[:2] == "- "
         nodes += 1
         if nodes > max_nodes:
-            raise Miss
+            raise NotPlain
         if pending is not None:
             parent, key, at = pending
             pending = None
@@ -100,33 +112,35 @@ def read_plain(text: str, max_nodes: int, max_depth: int) -> dict[str, Any]:
             else:
                 parent[key] = None
             if len(stack) > max_depth:
-                raise Miss
+                raise NotPlain
         while stack[-1][0] > indent or (
             not item and stack[-1][0] == indent and type(stack[-1][1]) is list
         ):
             stack.pop()
             if not stack:
-                raise Miss
+                raise NotPlain
         at, container = stack[-1]
         if at != indent:
-            raise Miss  # a continuation line, or indentation YAML would refuse
+            raise NotPlain  # a continuation line, or indentation YAML would refuse
         if type(container) is list:
             if not item or body == "-":
-                raise Miss
+                raise NotPlain
             value = _ITEMS.get(body, _NONE)
             if value is _NONE:
                 value = _scalar(body[2:].lstrip(" "))
                 _remember(_ITEMS, body, value)
             container.append(value)
+            if type(value) is list or type(value) is dict:
+                nodes += 2 * len(value)  # a flow collection's items (and keys)
             continue
         known = _KEYED.get(body)
         if known is None:
             match = _KEY_LINE.match(body)
             if match is None:
-                raise Miss
+                raise NotPlain
             key, rest = match.groups()
             if _tag(key) != _STR:
-                raise Miss
+                raise NotPlain
             if rest is None or rest[0] == "#":
                 known = (key, _OPEN)
             elif rest in _BLOCK_STYLES:
@@ -136,17 +150,19 @@ def read_plain(text: str, max_nodes: int, max_depth: int) -> dict[str, Any]:
             _remember(_KEYED, body, known)
         key, value = known
         if key in container:
-            raise Miss
+            raise NotPlain
         if value is _OPEN:
             pending = (container, key, indent)
         elif value is _BLOCK:
             container[key], i = _block_scalar(lines, i, indent, body[len(key) + 1 :].lstrip(" "))
         else:
             container[key] = value
+            if type(value) is list or type(value) is dict:
+                nodes += 2 * len(value)
     if pending is not None:
         pending[0][pending[1]] = None
     if first:
-        raise Miss  # an empty document is not a mapping
+        raise NotPlain  # an empty document is not a mapping
     return root
 
 
@@ -200,12 +216,12 @@ def _block_scalar(lines: list[str], i: int, parent: int, header: str) -> tuple[s
         elif indent < at:
             break
         if blank or (indent > at and header[0] == ">"):
-            raise Miss  # a blank or more-indented line inside: YAML's finer rules apply
+            raise NotPlain  # a blank or more-indented line inside: YAML's finer rules apply
         content.append(line[at:])
         i += 1
         ends_line = i < len(lines)  # the last line of a file may have no line break
     if not content:
-        raise Miss
+        raise NotPlain
     value = (" " if header[0] == ">" else "\n").join(content)
     return (value if header.endswith("-") or not ends_line else value + "\n"), i
 
@@ -220,7 +236,7 @@ def _tag(plain: str) -> str:
 def _after(rest: str) -> None:
     """What follows a quoted scalar or a flow list: nothing, or a comment."""
     if rest and not (rest[0] == " " and rest.lstrip(" ")[:1] == "#"):
-        raise Miss
+        raise NotPlain
 
 
 def _scalar(text: str) -> Any:
@@ -228,24 +244,24 @@ def _scalar(text: str) -> Any:
     if head == "'":
         match = _SINGLE.match(text)
         if match is None:
-            raise Miss
+            raise NotPlain
         _after(match.group(2))
         return match.group(1).replace("''", "'")
     if head == '"':
         match = _DOUBLE.match(text)
         if match is None:
-            raise Miss
+            raise NotPlain
         _after(match.group(2))
         return match.group(1)
     if head == "[" or head == "{":
         return _flow(text)
     if head in _INDICATORS or (head == "-" and (len(text) == 1 or text[1] == " ")):
-        raise Miss
+        raise NotPlain
     comment = text.find(" #")
     if comment >= 0:
         text = text[:comment].rstrip(" ")
     if ": " in text or text[-1] == ":":
-        raise Miss
+        raise NotPlain
     return _plain(text)
 
 
@@ -270,17 +286,17 @@ def _flow(text: str) -> Any:
         if is_map:
             match = _FLOW_KEY.match(text, pos)
             if match is None:
-                raise Miss
+                raise NotPlain
             key = match.group(1)
             if key in out_map or _tag(key) != _STR:
-                raise Miss
+                raise NotPlain
             pos = match.end()
         else:
             while text[pos : pos + 1] == " ":
                 pos += 1
         found = _FLOW_VALUE.match(text, pos)
         if found is None:
-            raise Miss
+            raise NotPlain
         single, double, plain = found.groups()
         value: Any
         if single is not None:
@@ -294,7 +310,7 @@ def _flow(text: str) -> Any:
                 or plain[0] in _INDICATORS
                 or (plain[0] == "-" and plain[1:2] in ("", " "))
             ):
-                raise Miss
+                raise NotPlain
             value = _plain(plain)
         if key is None:
             out_list.append(value)
@@ -302,13 +318,13 @@ def _flow(text: str) -> Any:
             out_map[key] = value
         sep = _FLOW_SEP.match(text, found.end())
         if sep is None:
-            raise Miss
+            raise NotPlain
         pos = sep.end()
         if sep.group(1) == close:
             _after(text[pos:])
             return out_map if is_map else out_list
         if sep.group(1) != "," or _FLOW_SEP.match(text, pos) is not None:
-            raise Miss  # a bracket that does not match, or a comma before the end
+            raise NotPlain  # a bracket that does not match, or a comma before the end
 
 
 def _plain(text: str) -> Any:
@@ -317,11 +333,11 @@ def _plain(text: str) -> Any:
         return text
     construct = _CONSTRUCTORS.get(tag)
     if construct is None:
-        raise Miss
+        raise NotPlain
     try:
         return construct(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
     except Exception:
-        raise Miss from None
+        raise NotPlain from None
 
 
-__all__ = ["Miss", "read_plain"]
+__all__ = ["PlainYamlReader", "read_plain"]

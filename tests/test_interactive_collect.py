@@ -23,7 +23,7 @@ from mutual_detector.errors import (
     InputError,
     Interrupted,
 )
-from mutual_detector.interactive.entry import Collected, collect_answers, resume_command
+from mutual_detector.interactive.collect import Collected, collect_answers, resume_command
 from mutual_detector.interactive.steps import BACK, SKIP, MetaPrompt, QuestionPrompt, ReviewPrompt
 from mutual_detector.loading import LoadedQuestionnaire, load_answers, load_questionnaire
 from mutual_detector.model.answers import Answer
@@ -463,10 +463,10 @@ class TestFreshAssessment:
 
 
 class TestImports:
-    def test_entry_is_cheap_to_import(self) -> None:
-        """The CLI can import the entry without pydantic, yaml or questionary."""
+    def test_collect_is_cheap_to_import(self) -> None:
+        """The CLI can import the collecting module without pydantic, yaml or questionary."""
         code = (
-            "import sys, mutual_detector.interactive.entry\n"
+            "import sys, mutual_detector.interactive.collect\n"
             "heavy = {'pydantic', 'yaml', 'questionary', 'prompt_toolkit'}\n"
             "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
         )

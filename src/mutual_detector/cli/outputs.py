@@ -1,4 +1,4 @@
-"""Where a batch writes: standard output, or a file through :class:`~mutual_detector.atomic.AtomicFile`.
+"""Where `batch` writes: standard output, or a file through :class:`~mutual_detector.atomic.AtomicFile`.
 
 A file output is written as it comes to a temporary file in the same folder
 and renamed over the target at the end (devices and pipes are written in

@@ -1,0 +1,109 @@
+"""The one terminal policy: whether output gets colour, and how wide it is drawn.
+
+Every command and every prompt asks :meth:`Terminal.of` about the stream it
+writes to, and a renderer is told the answer (renderers never look at the
+environment themselves). The rules, in order:
+
+Colour
+    1. ``NO_COLOR`` set (any value but empty), or ``--no-color``: none;
+    2. ``FORCE_COLOR`` set: colour, even into a pipe;
+    3. ``TERM=dumb``: none;
+    4. otherwise colour only on a terminal.
+
+    Files written with ``--output`` never get colour (:data:`FILE`).
+
+Width
+    On a terminal: ``COLUMNS`` if set to a whole number, else the terminal's
+    width, kept between :data:`MIN_WIDTH` and what the layout uses at most.
+    Into a pipe or a file: the layout's fixed width, so that the output is the
+    same wherever it runs. The layouts are listed in :data:`LAYOUTS`.
+
+Standard library only: the CLI imports this before anything heavy.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final, Literal
+
+LayoutName = Literal["report", "compare", "table", "cases", "prompt"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How wide one kind of output is drawn."""
+
+    piped: int
+    """The width into a pipe or a file."""
+    most: int
+    """The most it uses on a terminal, however wide."""
+    margin: int = 0
+    """Columns left free at the right on a terminal."""
+
+
+#: Every layout, in one table: the terminal report (``assess``), ``compare``, the
+#: ``batch`` table, the ``calibrate`` table and the prompts of an interactive ``assess``.
+LAYOUTS: Final[dict[LayoutName, Layout]] = {
+    "report": Layout(piped=80, most=100),
+    "compare": Layout(piped=100, most=160),
+    "table": Layout(piped=120, most=200),
+    "cases": Layout(piped=80, most=200),
+    "prompt": Layout(piped=78, most=98, margin=2),
+}
+MIN_WIDTH: Final = 40
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """What the policy decided for one output stream."""
+
+    is_terminal: bool
+    color: bool
+    columns: int | None = None
+    """The terminal's width in columns; None when the stream is not a terminal."""
+
+    @classmethod
+    def of(cls, stream: object, env: Mapping[str, str] | None = None) -> Terminal:
+        """The policy for output written to ``stream`` (``env``: default ``os.environ``)."""
+        env = os.environ if env is None else env
+        isatty = getattr(stream, "isatty", None)
+        try:
+            tty = bool(isatty and isatty())
+        except (OSError, ValueError):  # a closed stream
+            tty = False
+        if env.get("NO_COLOR"):
+            color = False
+        elif env.get("FORCE_COLOR"):
+            color = True
+        elif env.get("TERM") == "dumb":
+            color = False
+        else:
+            color = tty
+        return cls(tty, color, _columns(stream, env) if tty else None)
+
+    def width(self, layout: LayoutName) -> int:
+        """The width to draw ``layout`` at on this stream."""
+        spec = LAYOUTS[layout]
+        if self.columns is None:
+            return spec.piped
+        return max(MIN_WIDTH, min(spec.most, self.columns - spec.margin))
+
+
+#: A file written with ``--output``: no colour, the fixed widths.
+FILE: Final = Terminal(is_terminal=False, color=False)
+
+
+def _columns(stream: object, env: Mapping[str, str]) -> int:
+    raw = env.get("COLUMNS", "").strip()
+    if raw.isdigit() and 0 < int(raw) < 10_000:
+        return int(raw)
+    try:
+        columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        columns = 0
+    return columns or 80  # a terminal that does not say: the usual 80
+
+
+__all__ = ["FILE", "LAYOUTS", "MIN_WIDTH", "Layout", "LayoutName", "Terminal"]
