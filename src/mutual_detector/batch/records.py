@@ -101,14 +101,16 @@ class ErrorRecord:
 @_wire
 @dataclass(frozen=True, slots=True)
 class FlagBrief:
-    """A red flag raised for one assessment."""
+    """A red flag raised for one assessment, or one its unknown answers could raise."""
 
     id: str
     severity: str
     """blocker, warning or info."""
     message: str
     caps: str | None = None
-    """For a blocker: the best band the verdict can reach."""
+    """The best band the verdict can reach while it holds (None: it does not cap)."""
+    status: str = "raised"
+    """raised, or possible (it depends on unknown answers)."""
 
 
 @_wire
@@ -121,26 +123,51 @@ class Summary:
     assessor: str | None
     date: str | None
     verdict: str
-    """Band id, or ``inconclusive``."""
+    """The decided band's id, or ``between``."""
     verdict_label: str
-    """The band's label, or "Inconclusive"."""
-    band: str | None
-    """The band the score falls in (even when the verdict is inconclusive)."""
-    band_rank: int
-    """0 for the best band; ``len(bands)`` when inconclusive (used to rank)."""
-    score: float | None
-    """Overall score, 0 to 100 (None when nothing scored was answered)."""
-    confidence: float
-    """Share of the applicable question weight answered, 0 to 1."""
+    """The band's label, or "Between <best> and <worst>"."""
+    best: str
+    """The best band the answers still allow (band id)."""
+    worst: str
+    """The worst band the unknown answers could lead to."""
+    indicative: str
+    """The band of the point estimate, raised caps applied."""
+    best_rank: int
+    """Rank of ``best`` (0 for the best band of the questionnaire)."""
+    worst_rank: int
+    indicative_rank: int
+    low: float | None
+    """The score if every unknown answer turned out worst (0-100)."""
+    point: float | None
+    """The point estimate: unknown answers at their neutral value."""
+    high: float | None
+    answered_share: float
+    """Share of the applicable scored weight answered, 0 to 1."""
+    readiness: str
+    """on_track, behind, unclear or not_assessed."""
     legal_form: str | None
-    """Title of the best-fitting legal form, if any."""
+    """Title of the best-fitting legal form (None when withheld or none fits)."""
     flags: tuple[FlagBrief, ...] = ()
+    """Raised and possible flags, in the result's order."""
     sections: tuple[tuple[str, float | None], ...] = ()
-    """Score of each scored section (section id, 0 to 100 or None if unanswered)."""
+    """Point estimate of each scored section (section id, 0 to 100 or None)."""
 
     @property
-    def inconclusive(self) -> bool:
-        return self.verdict == "inconclusive"
+    def decided(self) -> bool:
+        return self.verdict != "between"
+
+    @property
+    def score(self) -> float | None:
+        """The point estimate."""
+        return self.point
+
+    @property
+    def raised(self) -> tuple[FlagBrief, ...]:
+        return tuple(f for f in self.flags if f.status == "raised")
+
+    @property
+    def possible(self) -> tuple[FlagBrief, ...]:
+        return tuple(f for f in self.flags if f.status != "raised")
 
 
 @_wire
@@ -198,7 +225,6 @@ class BatchContext:
     """Band ids and labels, best first."""
     sections: tuple[tuple[str, str], ...]
     """Scored section ids and titles, in questionnaire order."""
-    confidence_threshold: float
     tool_version: str
     timestamp: str | None = None
     gate: str | None = None
@@ -221,12 +247,13 @@ class BatchTotals:
     skipped: int = 0
     below_gate: int = 0
     bands: dict[str, int] = field(default_factory=dict)
+    """Decided verdicts by band id; ``between`` counts the others."""
 
     def add(self, item: BatchItem) -> None:
         if item.status == "ok":
             self.assessed += 1
             if item.summary is not None:
-                key = item.summary.verdict
+                key = item.summary.verdict  # a band id, or "between"
                 self.bands[key] = self.bands.get(key, 0) + 1
             if item.gate is not None and not item.gate.passed:
                 self.below_gate += 1

@@ -69,11 +69,11 @@ def init(config: WorkerConfig) -> None:
     global _state
     if config.ignore_sigint:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from mutual_detector.engine import compile_questionnaire
+    from mutual_detector.engine import plan_for
     from mutual_detector.loading import get_questionnaire
 
     q = get_questionnaire(config.questionnaire).questionnaire
-    compile_questionnaire(q, config.lang)
+    plan_for(q, config.lang)
     _state = _State(
         config,
         q,
@@ -241,22 +241,31 @@ def _done(
 def summarise(brief: Brief, bands: tuple[str, ...], scored: tuple[str, ...]) -> Summary:
     """The short form of an assessment that tables, CSV rows and rankings show."""
     meta = brief.metadata
-    conclusive = brief.conclusive  # then brief.band is the verdict's band
-    band_rank = bands.index(brief.band) if brief.band in bands else len(bands)
+
+    def rank(band: str) -> int:
+        return bands.index(band) if band in bands else len(bands)
+
     sections = dict(brief.section_scores)
     return Summary(
         service=meta.service,
         organisation=meta.organisation,
         assessor=meta.assessor,
         date=meta.date.isoformat() if meta.date is not None else None,
-        verdict=brief.band if conclusive and brief.band else "inconclusive",
-        verdict_label=(brief.label or brief.band or "") if conclusive else "Inconclusive",
-        band=brief.band if conclusive else brief.indicative_band,
-        band_rank=band_rank,
-        score=brief.score,
-        confidence=brief.confidence,
+        verdict=brief.best if brief.decided else "between",
+        verdict_label=brief.label,
+        best=brief.best,
+        worst=brief.worst,
+        indicative=brief.indicative,
+        best_rank=rank(brief.best),
+        worst_rank=rank(brief.worst),
+        indicative_rank=rank(brief.indicative),
+        low=brief.low,
+        point=brief.point,
+        high=brief.high,
+        answered_share=brief.answered_share,
+        readiness=brief.readiness,
         legal_form=brief.legal_form,
-        flags=tuple(FlagBrief(f.id, f.severity, f.message, f.cap) for f in brief.flags),
+        flags=tuple(FlagBrief(f.id, f.severity, f.message, f.cap, f.status) for f in brief.flags),
         sections=tuple((sid, sections.get(sid)) for sid in scored),
     )
 
