@@ -1,43 +1,62 @@
 """``compare A B``: two assessments of one service, side by side.
 
-Pure: it takes two results (and the questionnaire) and says which answers
-changed, how the verdict, each section and the flags moved, and which
-changes drove it.
+Pure: it takes the two sets of answers, their results and the questionnaire,
+and says how the verdict moved (bands and score range), which answers
+changed, what each change did, how each section moved and which flags were
+raised or cleared.
 
-How "drove it" is worked out: the overall score is the sum, over answered
-scored questions, of the points each answer earns (``gained`` in the
-engine's explanation). So the change in score is the sum of the change in
-each question's points. A changed answer moves its own points (its *direct*
-effect); it can also move the points of unchanged answers, because
-answering or skipping a question changes how much the others weigh. We list
-the changed answers by the size of their direct effect, and give the effect
-of the reweighting as one figure. Flags that were raised or cleared are tied
-to the changed answers their condition reads.
+**What each change did.** Each changed answer is applied *alone* to the
+earlier answers, and the change in the point estimate is its own effect: a
+3 -> 4 answer that alone adds 0.46 points is shown as +0.46, whatever else
+changed. Effects do not simply add up: two changes can interact (one makes
+the other's question apply, or both move the same section's weights), and a
+question can start or stop applying because of another answer. One
+**remainder** row, labelled as such, holds that difference, so the rows add up
+exactly (to the hundredth) to the change in the point estimate.
+
+Flags that were raised or cleared are tied to the changed answers their
+condition reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
+    from mutual_detector.model.answers import AnswersFile
     from mutual_detector.model.questionnaire import Questionnaire
     from mutual_detector.model.result import Explanation, Result
 
 Move = Literal["better", "worse", "same"]
 
+#: The remainder row's label.
+REMAINDER: Final = "Interactions between changes, and questions that started or stopped applying"
+
 
 @dataclass(frozen=True, slots=True)
 class VerdictSide:
     status: str
-    """``band`` or ``inconclusive``."""
-    band: str | None
+    """``decided`` or ``between``."""
     label: str
-    score: float | None
-    confidence: float
-    rank: int
-    """0 = best band; the number of bands when inconclusive."""
+    """The band's label, or "Between A and B"."""
+    best: str
+    worst: str
+    indicative: str
+    indicative_label: str
+    low: float | None
+    point: float | None
+    high: float | None
+    answered_share: float
+    rank: tuple[int, int]
+    """(indicative band's rank, worst band's rank): lower is better."""
     legal_form: str | None
+    readiness: str
+
+    @property
+    def band(self) -> str | None:
+        """The decided band, or None."""
+        return self.best if self.status == "decided" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +67,9 @@ class AnswerChange:
     before: str
     """The answer in words ("—" when unanswered, "Don't know", "not asked")."""
     after: str
-    points: float
-    """Change in the overall-score points this answer earns (its direct effect)."""
+    effect: float | None
+    """Change in the point estimate when this change alone is made to the earlier answers
+    (None when it cannot be worked out alone, or there is no score)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +78,8 @@ class SectionMove:
     title: str
     before: float | None
     after: float | None
+    before_range: tuple[float | None, float | None] = (None, None)
+    after_range: tuple[float | None, float | None] = (None, None)
 
     @property
     def delta(self) -> float | None:
@@ -71,9 +93,20 @@ class FlagChange:
     id: str
     severity: str
     message: str
-    change: Literal["raised", "cleared"]
+    before: str | None
+    """raised, possible, or None (not raised)."""
+    after: str | None
     because: tuple[str, ...] = ()
     """Ids of changed answers that the flag's condition reads."""
+
+    @property
+    def change(self) -> str:
+        """raised, cleared, now possible, no longer possible, ..."""
+        if self.after == "raised":
+            return "raised"
+        if self.before == "raised":
+            return "cleared" if self.after is None else "now only possible"
+        return "now possible" if self.after == "possible" else "no longer possible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,33 +118,50 @@ class Comparison:
     after: VerdictSide
     move: Move
     score_delta: float | None
-    confidence_delta: float
+    """Change in the point estimate (2 dp)."""
+    answered_delta: float
     changes: tuple[AnswerChange, ...]
-    """Every answer that differs, biggest direct effect first."""
+    """Every answer that differs, biggest effect first."""
+    remainder: float | None
+    """``score_delta`` minus the changes' own effects: interactions between changes, and
+    questions that started or stopped applying (see :data:`REMAINDER`)."""
     sections: tuple[SectionMove, ...]
     flags: tuple[FlagChange, ...]
-    reweighting: float
-    """Points moved by unchanged answers weighing more or less."""
     notes: tuple[str, ...] = field(default=())
 
     @property
     def drivers(self) -> tuple[AnswerChange, ...]:
-        """Changed answers that moved the score, biggest effect first."""
-        return tuple(c for c in self.changes if abs(c.points) >= 0.005)
+        """Changed answers that moved the score on their own, biggest effect first."""
+        return tuple(c for c in self.changes if c.effect is not None and abs(c.effect) >= 0.005)
 
 
-def _side(result: Result, bands: list[str]) -> VerdictSide:
+def _labels(questionnaire: Questionnaire) -> dict[str, str]:
+    from mutual_detector.model.questionnaire import text
+
+    return {b.id: text(b.label) for b in questionnaire.scoring.bands}
+
+
+def _side(result: Result, bands: list[str], labels: dict[str, str]) -> VerdictSide:
     v = result.verdict
-    conclusive = v.status == "band" and v.band is not None
     forms = result.recommendations.legal_forms
+
+    def rank(band: str) -> int:
+        return bands.index(band) if band in bands else len(bands)
+
     return VerdictSide(
         status=v.status,
-        band=v.band if conclusive else None,
-        label=(v.label or v.band or "") if conclusive else "Inconclusive",
-        score=v.score,
-        confidence=v.confidence,
-        rank=bands.index(v.band) if conclusive and v.band in bands else len(bands),
+        label=v.label or labels.get(v.best, v.best),
+        best=v.best,
+        worst=v.worst,
+        indicative=v.indicative,
+        indicative_label=labels.get(v.indicative, v.indicative),
+        low=v.score.low,
+        point=v.score.point,
+        high=v.score.high,
+        answered_share=v.answered_share,
+        rank=(rank(v.indicative), rank(v.worst)),
         legal_form=forms[0].title if forms else None,
+        readiness=result.readiness.status,
     )
 
 
@@ -120,17 +170,46 @@ def _answer_words(e: Explanation | None) -> str:
         return "not asked"
     if e.status == "dont_know":
         return "Don't know"
-    if e.status == "unanswered":
+    if e.status in ("unanswered", "may_apply") and e.answer is None:
         return "—"
     return e.answer_text or str(e.answer)
 
 
-def _key(e: Explanation | None) -> tuple[str, str]:
-    if e is None:
-        return ("not_applicable", "")
-    if e.status != "answered":
-        return (e.status, "")
-    return (e.status, repr(e.answer))
+def _cents(x: float) -> int:
+    return round(x * 100)
+
+
+def own_effects(
+    questionnaire: Questionnaire, before: AnswersFile, after: AnswersFile, changed: list[str]
+) -> dict[str, float | None]:
+    """The change in the point estimate that each changed answer makes alone to ``before``."""
+    from mutual_detector.engine.brief import brief
+    from mutual_detector.errors import InputError
+
+    base = brief(questionnaire, before).point
+    out: dict[str, float | None] = {}
+    for qid in changed:
+        answers = dict(before.answers)
+        if qid in after.answers:
+            answers[qid] = after.answers[qid]
+        else:
+            answers.pop(qid, None)
+        alone = before.model_copy(update={"answers": answers})
+        try:
+            point = brief(questionnaire, alone).point
+        except InputError:  # the change makes no sense on its own (say, an exclusive option)
+            point = None
+        out[qid] = (
+            None if point is None or base is None else (_cents(point) - _cents(base)) / 100 + 0.0
+        )
+    return out
+
+
+def _value(answers: AnswersFile, qid: str) -> object:
+    a = answers.answers.get(qid)
+    if a is None:
+        return None
+    return tuple(a.value) if isinstance(a.value, list) else a.value
 
 
 def compare(
@@ -138,28 +217,33 @@ def compare(
     after: Result,
     questionnaire: Questionnaire,
     *,
+    before_answers: AnswersFile,
+    after_answers: AnswersFile,
     before_name: str = "A",
     after_name: str = "B",
 ) -> Comparison:
-    """How ``after`` differs from ``before`` (both for ``questionnaire``)."""
+    """How ``after`` differs from ``before`` (results of the two sets of answers)."""
     bands = [b.id for b in questionnaire.scoring.bands]
-    a_side, b_side = _side(before, bands), _side(after, bands)
+    labels = _labels(questionnaire)
+    a_side, b_side = _side(before, bands, labels), _side(after, bands, labels)
+    move: Move = "same"
     if b_side.rank < a_side.rank:
-        move: Move = "better"
+        move = "better"
     elif b_side.rank > a_side.rank:
         move = "worse"
-    else:
-        move = "same"
     a_expl = {e.id: e for e in before.explanations}
     b_expl = {e.id: e for e in after.explanations}
-    changes: list[AnswerChange] = []
-    reweighting = 0.0
-    for qid in [e.id for e in after.explanations] + [q for q in a_expl if q not in b_expl]:
+    order = [e.id for e in after.explanations] + [q for q in a_expl if q not in b_expl]
+    changed = [
+        qid
+        for qid in order
+        if _value(before_answers, qid) != _value(after_answers, qid)
+        or (qid in before_answers.answers) != (qid in after_answers.answers)
+    ]
+    effects = own_effects(questionnaire, before_answers, after_answers, changed)
+    changes = []
+    for qid in changed:
         ea, eb = a_expl.get(qid), b_expl.get(qid)
-        delta = ((eb.gained or 0.0) if eb else 0.0) - ((ea.gained or 0.0) if ea else 0.0)
-        if _key(ea) == _key(eb):
-            reweighting += delta
-            continue
         ref = eb or ea
         assert ref is not None
         changes.append(
@@ -169,19 +253,37 @@ def compare(
                 section=ref.section,
                 before=_answer_words(ea),
                 after=_answer_words(eb),
-                points=round(delta, 2) + 0.0,
+                effect=effects.get(qid),
             )
         )
-    order = {e.id: i for i, e in enumerate(after.explanations)}
-    changes.sort(key=lambda c: (-abs(c.points), order.get(c.question, len(order))))
-    changed_ids = {c.question for c in changes}
-    sections_a = {s.id: s for s in before.sections}
-    sections = tuple(
-        SectionMove(s.id, s.title, sections_a[s.id].score if s.id in sections_a else None, s.score)
-        for s in after.sections
-        if s.scored
+    position = {qid: i for i, qid in enumerate(order)}
+    changes.sort(
+        key=lambda c: (c.effect is None, -abs(c.effect or 0.0), position.get(c.question, 0))
     )
-    flags = _flag_changes(before, after, questionnaire, changed_ids)
+    score_delta = remainder = None
+    if a_side.point is not None and b_side.point is not None:
+        delta = _cents(b_side.point) - _cents(a_side.point)
+        score_delta = delta / 100 + 0.0
+        remainder = (delta - sum(_cents(c.effect) for c in changes if c.effect is not None)) / 100
+        remainder += 0.0
+    sections_a = {s.id: s for s in before.sections}
+    sections = []
+    for s in after.sections:
+        if not s.scored or s.measure != "suitability":
+            continue
+        old = sections_a.get(s.id)
+        old_score = old.score if old is not None else None
+        sections.append(
+            SectionMove(
+                s.id,
+                s.title,
+                old_score.point if old_score is not None else None,
+                s.score.point if s.score is not None else None,
+                (old_score.low, old_score.high) if old_score is not None else (None, None),
+                (s.score.low, s.score.high) if s.score is not None else (None, None),
+            )
+        )
+    flags = _flag_changes(before, after, questionnaire, set(changed))
     notes = []
     a_service, b_service = before.metadata.service, after.metadata.service
     if a_service and b_service and a_service.strip().lower() != b_service.strip().lower():
@@ -189,9 +291,6 @@ def compare(
             f"the two files name different services ({before.metadata.service!r} and "
             f"{after.metadata.service!r})"
         )
-    score_delta = None
-    if a_side.score is not None and b_side.score is not None:
-        score_delta = round(b_side.score - a_side.score, 2) + 0.0
     return Comparison(
         before_name=before_name,
         after_name=after_name,
@@ -200,11 +299,11 @@ def compare(
         after=b_side,
         move=move,
         score_delta=score_delta,
-        confidence_delta=round(b_side.confidence - a_side.confidence, 4) + 0.0,
+        answered_delta=round(b_side.answered_share - a_side.answered_share, 4) + 0.0,
         changes=tuple(changes),
-        sections=sections,
+        remainder=remainder,
+        sections=tuple(sections),
         flags=flags,
-        reweighting=round(reweighting, 2) + 0.0,
         notes=tuple(notes),
     )
 
@@ -216,25 +315,29 @@ def _flag_changes(
     b = {f.id: f for f in after.flags}
     rules = {f.id: f for f in q.flags}
     out: list[FlagChange] = []
-    for ident, flag, change in [
-        *((i, f, "raised") for i, f in b.items() if i not in a),
-        *((i, f, "cleared") for i, f in a.items() if i not in b),
-    ]:
+    for ident in [*b, *(i for i in a if i not in b)]:
+        fa, fb = a.get(ident), b.get(ident)
+        sa = fa.status if fa is not None else None
+        sb = fb.status if fb is not None else None
+        if sa == sb:
+            continue
+        flag = fb or fa
+        assert flag is not None
         rule = rules.get(ident)
         refs = sorted(rule.when.refs & changed) if rule is not None else []
-        out.append(
-            FlagChange(ident, flag.severity, flag.message, change, tuple(refs))  # type: ignore[arg-type]
-        )
+        out.append(FlagChange(ident, flag.severity, flag.message, sa, sb, tuple(refs)))
     severity = {"blocker": 0, "warning": 1, "info": 2}
-    out.sort(key=lambda f: (severity.get(f.severity, 3), f.change, f.id))
+    out.sort(key=lambda f: (f.after != "raised", severity.get(f.severity, 3), f.change, f.id))
     return tuple(out)
 
 
 __all__ = [
+    "REMAINDER",
     "AnswerChange",
     "Comparison",
     "FlagChange",
     "SectionMove",
     "VerdictSide",
     "compare",
+    "own_effects",
 ]

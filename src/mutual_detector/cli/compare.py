@@ -30,7 +30,8 @@ def compare(
     output: OutputOpt = None,
 ) -> None:
     """Compare two assessments of one service (say, before and after a business case):
-    which answers changed, how the verdict and each section moved, and which changes drove it.
+    how the verdict and its score range moved, which answers changed and what each change did
+    on its own, how each section moved, and which flags were raised or cleared.
     """
     from mutual_detector.atomic import atomic_write
     from mutual_detector.batch.compare import compare as compare_results
@@ -43,6 +44,8 @@ def compare(
         _assess(a, q),
         _assess(b, q),
         q.questionnaire,
+        before_answers=a.answers,
+        after_answers=b.answers,
         before_name=display_path(before),
         after_name=display_path(after),
     )
