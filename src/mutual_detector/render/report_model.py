@@ -133,7 +133,9 @@ TOP_FLAGS: Final = 3
 #: Legal forms the terminal report details (with reasons and citations).
 TERMINAL_FORMS: Final = 3
 
-_SAFE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s<>\"'`\\{}|^]*)?$")
+_SAFE_URL = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s<>\"'`\\{}|^\x00-\x1f\x7f-\x9f]*)?\Z"
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z0-9“\"‘(])")
 
 
@@ -864,11 +866,14 @@ class _Builder:
                     DecidingView(self.question(qid, u.prompt if u else ""), reason, could)
                 )
         score_alone = None
-        if (
-            v.cap is not None
-            and v.score_band is not None
-            and self.band_rank.get(v.score_band, 0) < self.band_rank.get(v.cap, 0)
-        ):
+        if v.cap is not None and v.score_band is not None and v.score_band != v.cap:
+            if v.score_band in self.band_rank and v.cap in self.band_rank:
+                lowered = self.band_rank[v.score_band] < self.band_rank[v.cap]
+            else:  # without the bands' order: the cap is binding when it is the verdict
+                lowered = v.indicative == v.cap
+        else:
+            lowered = False
+        if lowered and v.score_band is not None:
             score_alone = f"The score alone would place it in {self.band(v.score_band)}."
         return VerdictView(
             status=v.status,
@@ -927,6 +932,8 @@ class _Builder:
         for c in shown:
             flag = self.flag_results.get(c.id) if c.kind == "flag" else None
             why = first_sentence(c.reason) if c.reason else ""
+            if why and why[-1] not in ".!?":
+                why += "."
             cites = self.flag(flag).cites if flag is not None else ()
             if c.status == "raised":
                 text = f"Capped at {self.band_ref(c.band)}: {why}"
@@ -965,7 +972,9 @@ class _Builder:
         if possible:
             extra.append(f"{possible} possible, depending on unknown answers")
         if not top:
-            lead = "None raised besides the cap" if raised_caps else "None raised"
+            lead = "None raised"
+            if raised_caps:
+                lead += " besides the cap" + ("s" if len(raised_caps) > 1 else "")
             return top, lead + (f" ({', '.join(extra)})." if extra else ".")
         if extra:
             return top, f"And {', '.join(extra)}: see {HEADINGS['flags']}."

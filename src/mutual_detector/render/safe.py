@@ -65,7 +65,7 @@ def one_line(value: str | None) -> str:
     """User text on one line (for table cells, headings and titles); "" for None."""
     if not value:
         return ""
-    return " ".join(" ".join(text_lines(value)).split())
+    return " ".join(text_lines(value))
 
 
 def visible(value: str) -> str:
