@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from mutual_detector import RESULT_FORMAT, __version__
 from mutual_detector.cli import app
 from mutual_detector.engine import assess
-from mutual_detector.engine import compiled as compiled_module
+from mutual_detector.engine import plan as plan_module
 from mutual_detector.loading import load_answers, load_questionnaire, parse_yaml, validate_model
 from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.result import Result
@@ -46,7 +46,7 @@ class TestDeterminism:
     @pytest.mark.parametrize("name", CASES)
     def test_same_inputs_same_bytes(self, questionnaire: object, name: str) -> None:
         first = render_json(_result(questionnaire, name))
-        compiled_module._cache.clear()  # from scratch, not from the compiled cache
+        plan_module._plans.clear()  # from scratch, not from the plan cache
         assert render_json(_result(questionnaire, name)) == first
 
     @pytest.mark.parametrize("name", CASES)
@@ -92,18 +92,41 @@ class TestModel:
     def test_json_is_what_model_dump_says(self, questionnaire: object) -> None:
         r = _result(questionnaire, "blocked")
         assert json.loads(render_json(r)) == r.model_dump(mode="json")
-        assert render_json(r).startswith('{\n  "format": "mutual-detector/result@1",\n')
+        assert render_json(r).startswith('{\n  "format": "mutual-detector/result@2",\n')
         assert render_json(r).endswith("}\n")
 
     def test_schema_command_describes_results(self, questionnaire: object) -> None:
+        """`schema result` is result@2, and every real result validates against it."""
         out = CliRunner().invoke(app, ["schema", "result"])
         assert out.exit_code == 0, out.output
         schema = json.loads(out.stdout)
         assert schema["title"] == "mutual-detector result"
+        assert schema["$id"].endswith("result@2")
+        props = schema["properties"]
+        assert props["format"]["const"] == "mutual-detector/result@2"
+        for key in ("verdict", "readiness", "caps", "unknowns", "drivers", "robustness"):
+            assert key in schema["required"] or key in props, key
+        verdict = schema["$defs"]["Verdict"]["properties"]
+        assert verdict["status"]["enum"] == ["decided", "between"]
+        assert {"best", "worst", "indicative", "deciding", "answered_share"} <= set(verdict)
+        assert set(schema["$defs"]["ScoreRange"]["properties"]) == {"low", "point", "high"}
+        validator = jsonschema.Draft202012Validator(schema)
         for name in CASES:
-            jsonschema.validate(json.loads(render_json(_result(questionnaire, name))), schema)
+            validator.validate(json.loads(render_json(_result(questionnaire, name))))
+        for path in sorted((HERE.parent / "examples").glob("*.yaml")):
+            if path.name == "expected.yaml":
+                continue
+            loaded = load_answers(path).answers
+            from mutual_detector.loading import get_questionnaire
+
+            q = get_questionnaire(loaded.questionnaire).questionnaire
+            validator.validate(json.loads(render_json(assess(q, loaded))))
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate({"format": RESULT_FORMAT}, schema)
+            validator.validate({"format": RESULT_FORMAT})
+        bad = json.loads(render_json(_result(questionnaire, "strong")))
+        bad["verdict"]["status"] = "band"  # result@1's word
+        with pytest.raises(jsonschema.ValidationError):
+            validator.validate(bad)
 
 
 class TestFormats:
@@ -128,7 +151,7 @@ class TestFormats:
             assert "\x1b[" not in out
 
     def test_text_shows_the_assessors_notes_briefly(self, questionnaire: object) -> None:
-        """Notes on the whole assessment: under the title, on one line, cut at 300 characters."""
+        """Notes on the whole assessment: under the title, on one line, cut between words."""
         r = _result(questionnaire, "strong")
         short = r.model_copy(
             update={"metadata": r.metadata.model_copy(update={"notes": "First\n\n  talk."})}
@@ -140,7 +163,7 @@ class TestFormats:
         )
         out = render_text(long, questionnaire, width=80)  # type: ignore[arg-type]
         shown = out.split("Notes: ", 1)[1].split("\n\n", 1)[0]
-        assert shown.count("word") < 70
+        assert shown.count("word") < 40
         assert "in full in the Markdown and HTML reports)" in " ".join(shown.split())
         none = r.model_copy(update={"metadata": r.metadata.model_copy(update={"notes": None})})
         assert "Notes:" not in render_text(none, questionnaire, width=80)  # type: ignore[arg-type]
