@@ -195,7 +195,7 @@ def stages(paths: list[Path], q: str) -> dict[str, float]:
     worker.init(worker.WorkerConfig(q))
     from mutual_detector.batch.inputs import FileTask
 
-    context = BatchContext("q", "1", "Q", "0" * 64, (), (), 0.6, "0")
+    context = BatchContext("q", "1", "Q", "0" * 64, (), (), "0")
     renderer = CsvRenderer(context)
     out = {
         "c_loader_parse": per_file(lambda n: yaml.load(read_bytes(n), Loader=yaml.CSafeLoader)),
