@@ -155,21 +155,22 @@ def render_text(c: Comparison, *, width: int = 100, color: bool = False) -> str:
                 line.append(effect, style="bold")
                 parts.append(Padding(line, (0, 0, 0, 2)))
         else:
+            effect_w = max(6, *(len(r[3]) for r in rows))
             table = Table(box=None, header_style="bold", pad_edge=False, expand=True)
             table.add_column("Changed answer", overflow="fold", ratio=3)
             table.add_column("Before", overflow="fold", ratio=2)
             table.add_column("After", overflow="fold", ratio=2)
-            table.add_column("Effect", justify="right", no_wrap=True)
-            for i, (question, before, after, effect) in enumerate(rows):
-                if i == len(c.changes):
-                    table.add_section()
-                table.add_row(
-                    question,
-                    before,
-                    after,
-                    Text(effect, style="bold" if i >= len(c.changes) else ""),
-                )
+            table.add_column("Effect", justify="right", no_wrap=True, width=effect_w)
+            for question, before, after, effect in rows[: len(c.changes)]:
+                table.add_row(question, before, after, effect)
             parts.append(table)
+            # The remainder and the total span the answer columns, aligned on the effects.
+            sums = Table(box=None, show_header=False, pad_edge=False, expand=True)
+            sums.add_column(overflow="fold", ratio=1)
+            sums.add_column(justify="right", no_wrap=True, width=effect_w, vertical="bottom")
+            for question, _, _, effect in rows[len(c.changes) :]:
+                sums.add_row(question, Text(effect, style="bold"))
+            parts.append(sums)
         parts.append(
             Text(
                 "Each effect is that change made alone to the earlier answers; the remainder "

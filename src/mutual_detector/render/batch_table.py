@@ -25,7 +25,7 @@ _FIXED = {
     "input": ("Input", 20, 12, False),
     "service": ("Service", 16, 10, False),
     "verdict": ("Verdict", 16, 12, False),
-    "score": ("Score", 10, 10, True),
+    "score": ("Score", 11, 11, True),
     "answered": ("Ans.", 4, 4, True),
     "legal_form": ("Legal form", 18, 10, False),
     "gate": ("Gate", 6, 6, False),
