@@ -10,6 +10,7 @@ and review the diff. Everything else is checked by structure and order.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 from pathlib import Path
@@ -282,3 +283,35 @@ def _hostile_questionnaire() -> Questionnaire:
         src["publisher"] += esc
     data["sources"][0]["url"] = "https://www.gov.uk/\x1b]52;c;ZXZpbA==\x07"
     return Questionnaire.model_validate(data)
+
+
+def test_escapes_in_an_answers_file_never_reach_stdout(tmp_path: Path) -> None:
+    """YAML's own escapes ("\\e", "\\a", "\\x9b") write control characters into an answers
+    file; no command draws them raw (issue 16)."""
+    body = "\n".join(f"  {k}: {json.dumps(v)}" for k, v in CASES["capped"].items())
+    hostile = (
+        '"Day \\e[2J\\e]8;;https://evil.example\\e\\\\x\\e]8;;\\e\\\\ '
+        '\\e]52;c;ZXZpbA==\\a\\x9b31m care"'
+    )
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        "format: mutual-detector/answers@1\nquestionnaire: report-mini\n"
+        f"metadata: {{service: {hostile}, organisation: {hostile}, notes: {hostile}}}\n"
+        f"answers:\n{body}\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    for fmt in ("text", "markdown", "html"):
+        out = runner.invoke(
+            app, ["assess", "-a", str(path), "-q", str(REPORT_Q), "-f", fmt], env={"NO_COLOR": "1"}
+        )
+        assert out.exit_code == 0, out.output
+        assert not re.search("[\x1b\x07\x9b\x9c\x9d]", out.stdout), fmt
+        assert "Day" in out.stdout
+        assert "care" in out.stdout
+    for fmt in ("table", "csv", "markdown"):
+        out = runner.invoke(
+            app, ["batch", str(path), "-q", str(REPORT_Q), "-f", fmt], env={"NO_COLOR": "1"}
+        )
+        assert out.exit_code == 0, out.output
+        assert not re.search("[\x1b\x07\x9b\x9c\x9d]", out.stdout), fmt
