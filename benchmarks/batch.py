@@ -198,7 +198,7 @@ def stages(paths: list[Path], q: str) -> dict[str, float]:
     from mutual_detector.batch.inputs import FileTask
     from mutual_detector.render.batch_csv import CsvRenderer
 
-    context = BatchContext("q", "1", "Q", "0" * 64, (), (), 0.6, "0")
+    context = BatchContext("q", "1", "Q", "0" * 64, (), (), "0")
     renderer = CsvRenderer(context)
     out = {
         "c_loader_parse": per_file(lambda n: yaml.load(read_raw(n, n), Loader=yaml.CSafeLoader)),

@@ -41,19 +41,22 @@ class TestReport:
         text = out.stdout
         for expected in (
             "Mutual detector: Day services",
-            "Promising",
-            "Score 65.3 / 100",
-            "Confidence 100%",
-            "Section scores",
+            "VERDICT    Promising",
+            "Score 65.28 out of 100.",
+            "READINESS  Readiness not assessed",
+            "LEGAL FORM CIC",
+            "NEXT STEPS 1. Talk to the unions",
+            "Suitability by section",
             "Staff",
-            "Legal forms, best fit first",
-            "1. CIC",
-            "What if",
+            "Legal form\n  1. CIC",
+            "What could change the verdict",
             "Are the unions engaged?",
             "Next steps",
-            "Talk to the unions",
         ):
             assert expected in text, expected
+        # The decision comes first, the details after.
+        assert text.index("NEXT STEPS") < text.index("Suitability by section")
+        assert text.count("Promising") == 1
         assert "\x1b[" not in text
         assert max(len(line) for line in text.splitlines()) <= 80
 
@@ -61,9 +64,9 @@ class TestReport:
         out = invoke(runner, "-a", str(MINI_ANSWERS), "-q", str(MINI), "--format", "json")
         assert out.exit_code == EXIT_OK, out.stderr
         data = json.loads(out.stdout)
-        assert data["format"] == "mutual-detector/result@1"
+        assert data["format"] == "mutual-detector/result@2"
         assert data["verdict"]["band"] == "promising"
-        assert data["verdict"]["score"] == 65.28
+        assert data["verdict"]["score"] == {"low": 65.28, "point": 65.28, "high": 65.28}
         assert data["timestamp"] == "2026-11-18T11:06:40Z"  # SOURCE_DATE_EPOCH
 
     def test_questionnaire_defaults_to_the_one_the_answers_name(
@@ -91,12 +94,11 @@ class TestReport:
         assert data["what_if"] is None
 
     def test_warnings_go_to_stderr(self, runner: CliRunner, tmp_path: Path) -> None:
-        """An answer to a question that does not apply is a located warning; "don't know"s
-        leave the verdict inconclusive."""
+        """An answer to a question that does not apply is a located warning on stderr."""
         answers = tmp_path / "partial.yaml"
         answers.write_text(
             "format: mutual-detector/answers@1\nquestionnaire: mini\nanswers:\n"
-            "  appetite: dont_know\n  unions: true\n  turnover: dont_know\n"
+            "  appetite: few\n  unions: true\n  turnover: 5\n"
             "  readiness: 2\n  equity: false\n  members: [staff]\n",
             encoding="utf-8",
         )
@@ -104,9 +106,32 @@ class TestReport:
         assert out.exit_code == EXIT_OK, out.stderr
         assert "partial.yaml:5:11: warning: answers.unions:" in out.stderr
         assert "A205" in out.stderr
-        data = json.loads(out.stdout)
-        assert data["verdict"]["status"] == "inconclusive"
-        assert data["verdict"]["settle"] == ["appetite", "turnover"]
+        assert json.loads(out.stdout)["verdict"]["status"] == "decided"
+
+    def test_dont_know_leaves_the_verdict_between_two_bands(
+        self, runner: CliRunner, tmp_path: Path
+    ) -> None:
+        answers = tmp_path / "partial.yaml"
+        answers.write_text(
+            "format: mutual-detector/answers@1\nquestionnaire: mini\nanswers:\n"
+            "  appetite: some\n  unions: true\n  turnover: dont_know\n"
+            "  readiness: dont_know\n  equity: false\n  members: [staff]\n",
+            encoding="utf-8",
+        )
+        out = invoke(runner, "-a", str(answers), "-q", str(MINI), "-f", "json")
+        assert out.exit_code == EXIT_OK, out.stderr
+        verdict = json.loads(out.stdout)["verdict"]
+        assert (verdict["status"], verdict["best"], verdict["worst"]) == (
+            "between",
+            "strong",
+            "weak",
+        )
+        assert verdict["deciding"] == ["turnover", "readiness"]
+        text = invoke(runner, "-a", str(answers), "-q", str(MINI)).stdout
+        assert "VERDICT    Between Strong and Weak" in text
+        flat = " ".join(text.split())
+        assert "Score 61.11 (could be 44.44–77.78 depending on 2 unknown answers)." in flat
+        assert "What decides it most: • Annual staff turnover? (don't know)" in flat
 
 
 class TestOutputFile:

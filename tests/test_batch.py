@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -197,8 +198,9 @@ class TestBatchCli:
         assert " ".join(rows[2][1:]).startswith(
             "could not assess line 5:13: answers.turnover.value:"
         )
+        # A raised blocker withholds the legal forms: none is named.
         assert rows[3][1:] == [
-            "Delta", "Weak", "12.5", "100%", "CIO", "no_appetite", "(blocker),",
+            "Delta", "Weak", "12.5", "100%", "—", "no_appetite", "(blocker),",
         ]  # fmt: skip
         assert lines[-3].strip() == "high_turnover (warning)"
         assert lines[-1] == (
@@ -218,7 +220,7 @@ class TestBatchCli:
         records = [json.loads(line) for line in out.splitlines()]
         assert [r["status"] for r in records] == ["ok", "ok", "error", "ok"]
         assert [r["index"] for r in records] == [0, 1, 2, 3]
-        assert records[0]["result"]["format"] == "mutual-detector/result@1"
+        assert records[0]["result"]["format"] == "mutual-detector/result@2"
         assert records[2]["errors"][0]["field"] == "answers.turnover.value"
         assert "c-broken.yaml:5:13: answers.turnover.value" in err
         assert err.splitlines()[-1].startswith("4 inputs: 3 assessed")
@@ -226,7 +228,7 @@ class TestBatchCli:
     def test_json_document(self, folder: Path) -> None:
         code, out, _ = invoke(["batch", str(folder), "-q", MINI, "-f", "json"])
         data = json.loads(out)
-        assert data["format"] == "mutual-detector/batch@1"
+        assert data["format"] == "mutual-detector/batch@2"
         assert data["questionnaire"]["id"] == "mini"
         assert len(data["items"]) == 4
         assert data["summary"] == {
@@ -328,7 +330,7 @@ class TestBatchCli:
     def test_every_format_is_mapped(self) -> None:
         from mutual_detector.batch.records import BatchContext
 
-        context = BatchContext("q", "1", "Q", "0" * 64, (("a", "A"),), (), 0.6, "0")
+        context = BatchContext("q", "1", "Q", "0" * 64, (("a", "A"),), (), "0")
         for fmt in BatchFormat:
             assert hasattr(fmt.renderer(context), "item")
 
@@ -395,14 +397,24 @@ def test_records_cross_processes_intact() -> None:
         organisation=None,
         assessor="A",
         date="2026-11-25",
-        verdict="promising",
-        verdict_label="Promising",
-        band="promising",
-        band_rank=1,
-        score=61.5,
-        confidence=0.9,
+        verdict="between",
+        verdict_label="Between Strong and Weak",
+        best="strong",
+        worst="weak",
+        indicative="promising",
+        best_rank=0,
+        worst_rank=2,
+        indicative_rank=1,
+        low=40.0,
+        point=61.5,
+        high=80.25,
+        answered_share=0.9,
+        readiness="behind",
         legal_form="CIC",
-        flags=(FlagBrief("f1", "blocker", "Stop", "weak"), FlagBrief("f2", "warning", "Mind")),
+        flags=(
+            FlagBrief("f1", "blocker", "Stop", "weak", "possible"),
+            FlagBrief("f2", "warning", "Mind"),
+        ),
         sections=(("s1", 50.0), ("s2", None)),
     )
     items = [
@@ -424,3 +436,171 @@ def test_records_cross_processes_intact() -> None:
     assert [type(i) for i in back] == [BatchItem] * 3
     assert type(back[0].summary.flags[0]) is FlagBrief
     assert back[0].summary.flags[1].caps is None
+    assert back[0].summary.flags[1].status == "raised"
+    assert (back[0].summary.decided, back[0].summary.score) == (False, 61.5)
+
+
+# --------------------------------------------------------------------------- result@2
+
+
+def _summary(verdict: str, indicative: int, worst: int, point: float, **kw: object) -> Any:
+    from mutual_detector.batch.records import Summary
+
+    bands = ["strong", "promising", "weak"]
+    fields: dict[str, Any] = {
+        "service": kw.pop("service", verdict),
+        "organisation": None,
+        "assessor": None,
+        "date": None,
+        "verdict": verdict,
+        "verdict_label": verdict,
+        "best": bands[min(indicative, worst)],
+        "worst": bands[worst],
+        "indicative": bands[indicative],
+        "best_rank": min(indicative, worst),
+        "worst_rank": worst,
+        "indicative_rank": indicative,
+        "low": point - 10 if verdict == "between" else point,
+        "point": point,
+        "high": point + 10 if verdict == "between" else point,
+        "answered_share": 1.0,
+        "readiness": "not_assessed",
+        "legal_form": None,
+    }
+    fields.update(kw)
+    return Summary(**fields)
+
+
+BETWEEN = """\
+format: mutual-detector/answers@1
+questionnaire: mini
+metadata: {service: Gamma}
+answers:
+  appetite: some
+  unions: true
+  turnover: dont_know
+  readiness: dont_know
+  equity: false
+  members: [staff]
+"""
+
+
+class TestVerdictsThatHold:
+    def test_rank_by_indicative_band_then_worst_band_then_point(self) -> None:
+        """A decided Promising ranks above one that could still fall, whatever its point."""
+        from mutual_detector.batch.rank import rank_key
+
+        items = [
+            BatchItem(0, "b.yaml", None, "ok", summary=_summary("between", 1, 2, 68.0)),
+            BatchItem(1, "c.yaml", None, "ok", summary=_summary("promising", 1, 1, 55.0)),
+            BatchItem(2, "a.yaml", None, "ok", summary=_summary("promising", 1, 1, 60.0)),
+            BatchItem(3, "x.yaml", None, "error"),
+            BatchItem(4, "s.yaml", None, "ok", summary=_summary("strong", 0, 0, 71.0)),
+            BatchItem(5, "w.yaml", None, "ok", summary=_summary("weak", 2, 2, 49.0)),
+        ]
+        assert [i.source for i in sorted(items, key=rank_key)] == [
+            "s.yaml",
+            "a.yaml",
+            "c.yaml",
+            "b.yaml",
+            "w.yaml",
+            "x.yaml",
+        ]
+
+    def test_held_back_says_the_verdict_is_not_decided(self) -> None:
+        from mutual_detector.batch.rank import held_back
+        from mutual_detector.batch.records import BatchContext, FlagBrief
+
+        context = BatchContext(
+            "q",
+            "1",
+            "Q",
+            "0" * 64,
+            (("strong", "Strong"), ("promising", "Promising"), ("weak", "Weak")),
+            (),
+            "0",
+        )
+        s = _summary(
+            "between",
+            1,
+            2,
+            61.0,
+            answered_share=0.5,
+            flags=(FlagBrief("no_appetite", "blocker", "Few", "weak", "possible"),),
+        )
+        assert held_back(s, context)[:2] == [
+            "not decided: could be Promising to Weak (50% answered)",
+            "no_appetite (possible, would cap at Weak)",
+        ]
+
+    def test_csv_columns(self, folder: Path) -> None:
+        (folder / "e-gamma.yaml").write_text(BETWEEN, encoding="utf-8")
+        code, out, _ = invoke(["batch", str(folder), "-q", MINI, "-f", "csv"])
+        assert code == 3
+        rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+        assert list(rows[0])[:23] == [
+            "input", "row", "status", "service", "organisation", "assessor", "date",
+            "verdict", "verdict_label", "best", "worst", "indicative", "score", "low", "high",
+            "answered", "readiness", "legal_form", "flags", "possible_flags", "gate", "message",
+            "section:staff",
+        ]  # fmt: skip
+        delta, gamma = rows[3], rows[4]
+        assert (delta["verdict"], delta["best"], delta["worst"], delta["legal_form"]) == (
+            "weak", "weak", "weak", "",
+        )  # fmt: skip
+        assert delta["score"] == delta["low"] == delta["high"] == "12.5"
+        assert gamma["verdict"] == "between"
+        assert gamma["verdict_label"] == "Between Strong and Weak"
+        assert (gamma["best"], gamma["worst"], gamma["indicative"]) == (
+            "strong",
+            "weak",
+            "promising",
+        )
+        assert (gamma["low"], gamma["score"], gamma["high"]) == ("44.44", "61.11", "77.78")
+        assert gamma["answered"] == "0.75"
+        assert gamma["readiness"] == "not_assessed"
+        assert gamma["flags"] == ""
+        assert gamma["possible_flags"] == "high_turnover (warning)"
+
+    def test_summary_counts_between_verdicts(self, folder: Path) -> None:
+        (folder / "e-gamma.yaml").write_text(BETWEEN, encoding="utf-8")
+        code, out, _ = invoke(["batch", str(folder), "-q", MINI, "-f", "json"])
+        data = json.loads(out)
+        assert data["summary"]["verdicts"] == {"between": 1, "promising": 1, "strong": 1, "weak": 1}
+        assert code == 3
+        code, out, _ = invoke(["batch", str(folder), "-q", MINI, "-f", "markdown"])
+        assert out.rstrip().endswith(
+            "5 inputs: 4 assessed (1 strong, 1 promising, 1 weak, 1 between two bands), "
+            "1 could not be assessed."
+        )
+        gamma = next(line for line in out.splitlines() if "Gamma" in line)
+        assert "| **Between Strong and Weak** | 61.11 | 44.44–77.78 | 75% | not assessed |" in gamma
+
+    def test_rank_cli(self, folder: Path) -> None:
+        (folder / "e-gamma.yaml").write_text(BETWEEN, encoding="utf-8")
+        _code, out, _ = invoke(["batch", str(folder), "-q", MINI, "--rank", "-f", "csv"])
+        rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+        # Gamma points to Promising like Beta, but could fall to Weak: it comes after Beta.
+        assert [(r["rank"], r["service"]) for r in rows] == [
+            ("1", "Alpha"), ("2", "Beta"), ("3", "Gamma"), ("4", "Delta"), ("", ""),
+        ]  # fmt: skip
+
+    def test_table_fits_and_wraps_the_verdict(self, folder: Path) -> None:
+        from mutual_detector.batch.records import BatchContext
+        from mutual_detector.render.batch_table import TableRenderer
+
+        (folder / "e-gamma.yaml").write_text(BETWEEN, encoding="utf-8")
+        items = _run(folder, 1, payload=False)
+        context = BatchContext(
+            "mini", "1.0", "Mini", "0" * 64, (("strong", "Strong"), ("weak", "Weak")), (), "0"
+        )
+        for width in (80, 120):
+            renderer = TableRenderer(context, width=width)
+            text = renderer.begin() + "".join(renderer.item(i) for i in items)
+            assert max(len(line) for line in text.splitlines()) <= width
+            assert "Between" in text
+            # The verdict wraps between words in its column, never cut short.
+            gamma = text[text.index("Between") - 60 :]
+            assert {"Between", "Strong", "and", "Weak"} <= set(gamma.split())
+            assert "61.11" in text
+            assert "(44.4–77.8)" in text

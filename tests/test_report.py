@@ -1,8 +1,9 @@
-"""Printable committee reports: the report view, Markdown and HTML.
+"""Reports on result@2: the shared view model, Markdown and HTML.
 
-The results here come from the engine on tests/assets/mini.yaml; a final test
-renders every examples/*.yaml file through the engine and the built-in
-questionnaire.
+Results come from the engine on tests/assets/report.yaml (tests/report_cases.py),
+one case for each way a verdict comes out (decided, between, capped, withheld,
+below a floor), and from the examples with the built-in questionnaire. The
+terminal report has its own file, tests/test_report_terminal.py.
 """
 
 from __future__ import annotations
@@ -10,37 +11,39 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mutual_detector.engine import assess
-from mutual_detector.loading import get_questionnaire
-from mutual_detector.model.answers import AnswersFile
 from mutual_detector.model.questionnaire import Questionnaire
-from mutual_detector.model.result import Candidate, Reason, Result, SourceRef, StageSteps
+from mutual_detector.model.result import Result, SourceRef
 from mutual_detector.render import html as html_render
 from mutual_detector.render import markdown as md_render
 from mutual_detector.render.report_model import (
+    DECISION_LABELS,
     HEADINGS,
+    after_first_sentence,
     build_report,
+    first_sentence,
     number,
     percent,
+    points,
+    range_bar,
     safe_url,
     signed,
     text_bar,
-    text_lines,
 )
-
-ROOT = Path(__file__).resolve().parent.parent
-ASSETS = Path(__file__).resolve().parent / "assets"
-MINI = ASSETS / "mini.yaml"
-assert MINI.is_file(), MINI
-MINI_ANSWERS = yaml.safe_load((ASSETS / "mini-answers.yaml").read_text(encoding="utf-8"))
+from mutual_detector.render.safe import clean, one_line, text_lines, visible
+from report_cases import (
+    CASES,
+    EXAMPLES,
+    example,
+    report_questionnaire,
+    result_for,
+    with_readiness_behind,
+)
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -53,36 +56,9 @@ HOSTILE = [
 ]
 
 
-# --------------------------------------------------------------------------- factories
-
-
 @pytest.fixture(scope="module")
-def mini() -> Questionnaire:
-    return get_questionnaire(str(MINI)).questionnaire
-
-
-def make_result(
-    mini: Questionnaire,
-    *,
-    service: str = "Day services",
-    note: str | None = None,
-    undecided: bool = False,
-    capped: bool = False,
-    timestamp: str | None = "2026-11-25T10:00:00Z",
-) -> Result:
-    """A result for mini.yaml from the engine: readiness "don't know" (decided Promising),
-    appetite "don't know" too (between Strong and Weak), or few staff keen (capped)."""
-    data = yaml.safe_load(yaml.safe_dump(MINI_ANSWERS))
-    data["metadata"] = {**data["metadata"], "service": service, "notes": "Met twice."}
-    answers = data["answers"]
-    answers["readiness"] = "dont_know"
-    answers["unions"] = {"value": False, "note": note or "Not yet", "evidence": "minutes"}
-    if undecided:
-        answers["appetite"] = "dont_know"
-    if capped:
-        answers["appetite"] = "few"
-        answers.pop("unions")
-    return assess(mini, AnswersFile.model_validate(data), timestamp=timestamp)
+def rq() -> Questionnaire:
+    return report_questionnaire()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -209,7 +185,11 @@ def _source_urls(result: Result, q: Questionnaire | None) -> set[str]:
     return {u for u in urls if safe_url(u)}
 
 
-# --------------------------------------------------------------------------- tests
+def _with_metadata(result: Result, **meta: Any) -> Result:
+    return result.model_copy(update={"metadata": result.metadata.model_copy(update=meta)})
+
+
+# --------------------------------------------------------------------------- formatting
 
 
 class TestFormatting:
@@ -219,15 +199,30 @@ class TestFormatting:
             "62.5", "70", "69.95", "0", "0", "0", "33.33",
         ]  # fmt: skip
 
-    def test_percent_and_signed(self) -> None:
+    def test_percent_signed_and_points(self) -> None:
         assert (percent(0.8512), percent(1), percent(0.59999)) == ("85.12%", "100%", "60%")
         assert (signed(2), signed(-1.5), signed(0)) == ("+2", "-1.5", "0")
+        # A driver never reads 0 when it moved the score a little.
+        assert (points(-0.0012), points(0.003), points(-0.83), points(0)) == (
+            "-<0.01", "+<0.01", "-0.83", "0",
+        )  # fmt: skip
 
-    def test_text_bar(self) -> None:
+    def test_bars(self) -> None:
         assert text_bar(None) == ""
-        assert text_bar(0) == "░" * 10
         assert text_bar(66.67) == "███████░░░"
-        assert text_bar(100, width=4) == "████"
+        assert range_bar(None, None, None, 10) == "·" * 10
+        assert range_bar(80, 80, 80, 10) == "████████··"
+        # Sure up to the low end, could-be up to the high end, the point marked.
+        assert range_bar(40, 55, 80, 10) == "████▒│▒▒··"
+        assert range_bar(0, 50, 100, 10) == "▒▒▒▒▒│▒▒▒▒"
+
+    def test_sentences(self) -> None:
+        text = "Staff would have no say. Give staff votes (shares) first. Then ask."
+        assert first_sentence(text) == "Staff would have no say."
+        assert after_first_sentence(text) == "Give staff votes (shares) first. Then ask."
+        assert first_sentence("One sentence only") == "One sentence only"
+        assert after_first_sentence("One sentence only") == ""
+        assert first_sentence('It is "capped". 3 more.') == 'It is "capped".'
 
     @pytest.mark.parametrize(
         ("url", "safe"),
@@ -240,6 +235,7 @@ class TestFormatting:
             ('https://x.example/"onmouseover="alert(1)', False),
             ("https://x.example/a b", False),
             ("https://x.example/<script>", False),
+            ("https://x.example/\x1b]8;;", False),
             ("//x.example/", False),
             (None, False),
         ],
@@ -248,164 +244,329 @@ class TestFormatting:
         """Only plain http(s) addresses become links."""
         assert (safe_url(url) == url and url is not None) is safe
 
-    def test_text_lines_cleans_user_text(self) -> None:
-        assert text_lines(" a\r\n\r\n\tb \x00c\x1b\rd\u2028e ") == ["a", "b c", "d", "e"]
 
+class TestSafeText:
+    """One helper cleans everything a renderer draws from answers or questionnaires."""
 
-class TestReportModel:
-    def test_citations_numbered_in_reading_order(self, mini: Questionnaire) -> None:
-        """The first source cited is [1]; the appendix lists each source once."""
-        r = make_result(mini, capped=True).model_copy(
-            update={
-                "sources": [
-                    SourceRef(id="domain-1-2", title="Domain research §1.2"),
-                    SourceRef(id="extra", title="Cited by nothing shown", url="https://x.example/"),
-                ]
-            }
-        )
-        report = build_report(r, mini)
-        assert [(s.number, s.id) for s in report.sources] == [(1, "domain-1-2"), (2, "extra")]
-        assert report.blockers[0].cites == (1,)
-        assert report.sources[1].url == "https://x.example/"
-
-    def test_verdict_decided(self, mini: Questionnaire) -> None:
-        v = build_report(make_result(mini), mini).verdict
-        assert v.headline == "Verdict: Promising, score 61.11 (could be 52.78 to 69.44)"
-        assert (v.status, v.tone, v.notes, v.deciding) == ("decided", "middle", (), ())
-
-    def test_verdict_capped(self, mini: Questionnaire) -> None:
-        report = build_report(make_result(mini, capped=True), mini)
-        assert report.verdict.notes == ("Capped at Weak: Few staff want this.",)
-        assert report.decision.withheld == ("Few staff want this.",)
-        assert report.decision.legal_form is None
-        assert report.blockers[0].cap_text == "The verdict can be no better than Weak."
-
-    @pytest.mark.parametrize(
-        ("band", "tone"), [("strong", "good"), ("promising", "middle"), ("weak", "bad")]
+    ATTACKS = (
+        "\x1b[2J\x1b[H",  # clear the screen
+        "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\",  # OSC 8 hidden link
+        "\x1b]52;c;ZXZpbA==\x07",  # OSC 52 clipboard write
+        "\x1bP+q\x1b\\",  # DCS
+        "\x9b31m",  # 8-bit CSI
+        "\x9d8;;x\x9c",  # 8-bit OSC
+        "\x1b",  # a lone ESC
+        "\u202eevil\u202c",  # bidirectional override
+        "\x07\x08\x7f",
     )
-    def test_verdict_tone(self, mini: Questionnaire, band: str, tone: str) -> None:
-        """The best band is good news; the lower half of the bands is bad news."""
-        r = make_result(mini)
-        r = r.model_copy(update={"verdict": r.verdict.model_copy(update={"band": band})})
-        assert build_report(r, mini).verdict.tone == tone
 
-    def test_verdict_between(self, mini: Questionnaire) -> None:
-        report = build_report(make_result(mini, undecided=True), mini)
-        v = report.verdict
-        assert v.headline == "Verdict: Between Strong and Weak, score 50 (could be 8.33 to 91.67)"
-        assert (v.status, v.tone) == ("between", "unknown")
-        assert v.notes == (
-            "Could be capped at Weak depending on How many staff want this?: Few staff want this.",
-        )
-        assert [(q.label, q.prompt) for q in v.deciding] == [
-            ("Q1", "How many staff want this?"),
-            ("Q4", "How ready are the finances?"),
+    @pytest.mark.parametrize("attack", ATTACKS)
+    def test_clean_leaves_no_control_character(self, attack: str) -> None:
+        out = clean(f"Day {attack} care")
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out)
+        assert out.startswith("Day ")
+
+    def test_clean_removes_whole_sequences(self) -> None:
+        assert clean("a\x1b[2Jb\x1b[31;1mc\x9b0md") == "abcd"
+
+    def test_osc8_keeps_only_the_visible_text(self) -> None:
+        assert clean("a \x1b]8;;https://evil.example\x1b\\link\x1b]8;;\x1b\\ b") == "a link b"
+
+    def test_lines_tabs_and_surrogates(self) -> None:
+        assert text_lines(" a\r\n\r\n\tb \x00c\x1b\rd\u2028e ") == ["a", "b c", "d", "e"]
+        assert one_line("a\n\n b\tc") == "a b c"
+        assert clean("x\ud800y") == "x\ufffdy"
+
+    def test_visible_shows_what_it_escapes(self) -> None:
+        assert visible("a\x1b[2Jb\nc\u202e") == "a\\x1b[2Jb\\nc\\u202e"
+
+
+# --------------------------------------------------------------------------- the view model
+
+
+class TestDecision:
+    """What the first screen says, for each way a verdict comes out."""
+
+    def test_decided(self, rq: Questionnaire) -> None:
+        report = build_report(result_for("decided"), rq)
+        d = report.decision
+        v = d.verdict
+        assert (v.status, v.label, v.tone, v.meaning) == ("decided", "Strong", "good", "Go ahead.")
+        assert v.score.text == "score 100 out of 100"
+        assert (d.caps, v.deciding, v.indicative, v.score_alone) == ((), (), None, None)
+        assert d.flags == ()
+        assert d.flags_text == "None raised."
+        assert (d.legal_form.status, d.legal_form.text) == ("ranked", "CIC")
+        assert [s.title for s in d.steps] == [
+            "Test staff appetite",
+            "Ask the pension fund for a view",
+            "Plan the staff transfer",
         ]
-        assert [f.id for f in report.possible] == ["no_appetite"]
 
-    def test_the_decision_comes_first(self, mini: Questionnaire) -> None:
-        d = build_report(make_result(mini), mini).decision
-        assert d.headline == "Promising"
-        assert d.legal_form == "CIC"
-        assert d.first_steps == ("Talk to the unions",)
-        assert d.readiness == "Readiness not assessed: the stage is not known."
+    def test_between_names_the_unknown_answers_that_decide_it(self, rq: Questionnaire) -> None:
+        result = result_for("between")
+        v = build_report(result, rq).decision.verdict
+        assert v.status == "between"
+        assert v.label == "Between Strong and Unsuitable"
+        assert v.tone == "unknown"
+        assert v.meaning is None
+        # Top 3 in the verdict's own order, with their prompts.
+        assert [x.question.id for x in v.deciding] == result.verdict.deciding[:3]
+        assert v.deciding[0].question.prompt == "How much say will staff have?"
+        assert v.deciding[0].could_cap == "could cap the verdict at Unsuitable"
+        assert v.deciding_total == len(result.verdict.deciding)
+        n = v.score.unknowns
+        assert n >= 3
+        s = result.verdict.score
+        assert v.score.text == (
+            f"score {number(s.point or 0)} (could be {number(s.low or 0)}–{number(s.high or 0)} "
+            f"depending on {n} unknown answers)"
+        )
+        assert v.indicative is not None
+        assert v.indicative.startswith("The answers so far point to ")
 
-    def test_answers_grouped_with_why_and_sources(self, mini: Questionnaire) -> None:
-        report = build_report(make_result(mini), mini)
-        assert [(t.title, [g.section for g in t.sections]) for t in report.answers] == [
-            ("Suitability", ["Staff", "Money"]),
-            ("Legal form", ["Legal form"]),
+    def test_possible_caps_would_cap(self, rq: Questionnaire) -> None:
+        d = build_report(result_for("between"), rq).decision
+        assert [c.status for c in d.caps] == ["possible"]
+        assert d.caps[0].text == "Would cap at Unsuitable if this holds: Staff would have no say."
+        assert d.caps_more == 2
+        assert d.flags_text == "None raised (2 possible, depending on unknown answers)."
+
+    def test_capped_says_why_and_where_the_score_alone_would_be(self, rq: Questionnaire) -> None:
+        d = build_report(result_for("capped"), rq).decision
+        assert d.verdict.label == "Promising"
+        assert [c.text for c in d.caps] == ["Capped at this band: Consulting staff is not control."]
+        assert d.caps[0].cites == (1,)
+        assert d.verdict.score_alone == "The score alone would place it in Strong."
+        assert d.flags == ()  # the capping warning is shown once, as the cap
+
+    def test_withheld_says_what_has_to_change_first(self, rq: Questionnaire) -> None:
+        report = build_report(result_for("withheld"), rq)
+        form = report.decision.legal_form
+        assert form.status == "withheld"
+        assert form.text == (
+            "No legal form is ranked while the blocker above stands; first: Give staff votes or "
+            "board seats first."
+        )
+        recs = report.recommendations
+        assert recs.status == "withheld"
+        assert (
+            recs.withheld == "No legal form or governance is ranked while the blocker above stands."
+        )
+        assert (
+            recs.first_change[0]
+            == "Staff would have no say. Give staff votes or board seats first."
+        )
+        assert recs.legal_forms == recs.governance == ()
+
+    def test_floor(self, rq: Questionnaire) -> None:
+        d = build_report(result_for("floor"), rq).decision
+        assert [(c.kind, c.status, c.band) for c in d.caps] == [
+            ("floor", "raised", "weak"),
+            ("flag", "raised", "promising"),
         ]
-        unions = report.answers[0].sections[0].answers[1]
-        assert unions.details() == (
-            ("Answer", "No"),
-            ("Points", "0 of 1, -11.11 points against a neutral answer"),
-            ("Why it matters", "Smoother transitions."),
-            ("Assessor's note", "Not yet"),
-            ("Evidence", "minutes"),
+        assert d.caps[0].text.startswith("Capped at this band: Staff scores below its floor of 30")
+        assert d.caps[0].text.endswith(".")
+        assert d.caps[1].text.startswith("Capped at Promising: ")
+
+    def test_readiness_behind(self, rq: Questionnaire) -> None:
+        rd = build_report(with_readiness_behind(result_for("decided")), rq).decision.readiness
+        assert rd.status == "behind"
+        assert rd.summary.startswith("Behind for Spin out")
+        [x] = rd.behind
+        assert (x.question.prompt, x.answer, x.expected) == (
+            "How far have pensions been settled?",
+            "Not started",
+            "expected by Spin out: Agreed",
         )
-        assert unions.cites == (1,)
-        legal = report.answers[1].sections[0]
-        assert [a.question.label for a in legal.answers] == ["Q5", "Q6", "Q7"]
-        assert legal.answers[2].answer == "Not answered"
 
-    def test_without_questionnaire(self, mini: Questionnaire) -> None:
-        """A saved result alone still gives a report, without the questions' "why"."""
-        report = build_report(make_result(mini))
-        assert report.answers[0].title == "suitability"
-        assert all(a.why is None for t in report.answers for g in t.sections for a in g.answers)
-        assert report.verdict.tone == "unknown"
+    def test_readiness_not_assessed(self, rq: Questionnaire) -> None:
+        rd = build_report(result_for("decided"), rq).decision.readiness
+        assert (rd.status, rd.behind) == ("not_assessed", ())
+        assert rd.summary == "Readiness not assessed: the stage is not known."
 
-    def test_other_questionnaire_is_flagged(self, mini: Questionnaire) -> None:
-        other = mini.model_copy(update={"version": "2.0"})
-        other.__dict__.pop("sha256", None)
-        other.__dict__.pop("canonical_json", None)
-        report = build_report(make_result(mini), other)
-        assert len(report.warnings) == 1
-        assert "not the one that produced the result" in report.warnings[0]
 
-    def test_next_step_reasons_say_because(self, mini: Questionnaire) -> None:
-        r = make_result(mini)
-        step = Candidate(
-            id="s", kind="next_step", title="Step", score=1, stage="explore",
-            reasons_for=[Reason(text="Unions not engaged.", points=1)],
-        )  # fmt: skip
-        recs = r.recommendations.model_copy(
-            update={"next_steps": [StageSteps(stage="explore", title="Explore", steps=[step])]}
+class TestDetails:
+    def test_drivers_are_contributions_from_the_neutral_baseline(self, rq: Questionnaire) -> None:
+        result = result_for("capped")
+        d = build_report(result, rq).drivers
+        assert d.baseline is not None
+        assert number(result.drivers.baseline or 0) in d.baseline
+        expl = {e.id: e for e in result.explanations}
+        assert [x.question.id for x in d.helped] == result.drivers.helped
+        assert [x.question.id for x in d.held_back] == result.drivers.held_back
+        for x in (*d.helped, *d.held_back):
+            assert x.amount == points(expl[x.question.id].contribution or 0)
+        assert all(x.amount.startswith("+") for x in d.helped)
+        assert all(x.amount.startswith("-") for x in d.held_back)
+
+    def test_unknowns_in_the_results_order(self, rq: Questionnaire) -> None:
+        result = result_for("between")
+        views = build_report(result, rq).unknowns
+        assert [u.question.id for u in views] == [u.id for u in result.unknowns]
+        first = views[0]
+        assert first.deciding
+        assert "could cap the verdict at Unsuitable" in first.detail
+
+    def test_sections_show_their_ranges(self, rq: Questionnaire) -> None:
+        report = build_report(result_for("between"), rq)
+        staff = next(s for s in report.sections if s.id == "staff")
+        assert staff.score is not None
+        assert not staff.score.exact
+        assert staff.score_text == staff.score.short
+        assert re.fullmatch(r"[\d.]+ \([\d.]+–[\d.]+\)", staff.score_text)
+        assert staff.floor_text == "floor 30"
+        # Readiness sections are reported beside the verdict, not among the suitability ones.
+        assert [s.id for s in report.sections] == ["staff", "money", "design"]
+        assert [s.id for s in report.readiness.sections] == ["transfer"]
+
+    def test_governance_one_per_group(self, rq: Questionnaire) -> None:
+        recs = build_report(result_for("decided"), rq).recommendations
+        assert [c.title for c in recs.governance] == ["Staff-elected board"]
+        assert [c.title for c in recs.governance_not_recommended] == ["Mixed board"]
+
+    def test_what_if_is_worded_as_actions(self, rq: Questionnaire) -> None:
+        w = build_report(result_for("capped"), rq).what_if
+        assert w.ran
+        assert w.scenarios
+        actions = [c.action for s in w.scenarios for c in s.changes]
+        assert "Bring the unions in" not in actions  # unions are already engaged
+        assert all(a for a in actions)
+        s = w.scenarios[0]
+        assert s.effects == ("Clears the cap: Consulting staff is not control.",)
+        assert s.outcome.startswith("The verdict would become Strong")
+
+    def test_the_verdict_band_is_this_band_everywhere_else(self, rq: Questionnaire) -> None:
+        """The verdict's label is stated once; the rest says "this band"."""
+        report = build_report(result_for("capped"), rq)
+        flag = next(f for f in report.conditions if f.id == "consulted_only")
+        assert flag.cap_text == "Caps the verdict at this band."
+
+    def test_without_the_questionnaire_bands_are_ids(self) -> None:
+        report = build_report(result_for("capped"), None)
+        assert report.decision.verdict.label == "Promising"
+        assert report.decision.verdict.score_alone == "The score alone would place it in strong."
+
+
+class TestCitations:
+    def test_numbered_in_reading_order(self, rq: Questionnaire) -> None:
+        report = build_report(result_for("withheld"), rq)
+        # The blocker on the first screen cites the guide and the act: [1, 2].
+        assert report.decision.caps[0].cites == (1, 2)
+        assert [s.id for s in report.sources[:2]] == ["guide", "act"]
+        assert [s.number for s in report.sources] == list(range(1, len(report.sources) + 1))
+
+    def test_full_appendix_lists_every_source_of_the_result(self, rq: Questionnaire) -> None:
+        result = result_for("decided")
+        report = build_report(result, rq)
+        assert {s.id for s in report.sources} >= {s.id for s in result.sources}
+        guide = next(s for s in report.sources if s.id == "guide")
+        assert (guide.title, guide.publisher, guide.year, guide.url) == (
+            "Introduction to public service mutuals",
+            "GOV.UK (Cabinet Office)",
+            "2023",
+            "https://www.gov.uk/guidance/introduction-to-public-service-mutuals",
         )
-        view = build_report(r.model_copy(update={"recommendations": recs}), mini)
-        (reason,) = view.next_steps[0].steps[0].reasons
-        assert (reason.label, reason.points) == ("Because", "")
+        assert guide.byline == "GOV.UK (Cabinet Office), 2023"
 
-    def test_what_if_not_run(self, mini: Questionnaire) -> None:
-        report = build_report(make_result(mini).model_copy(update={"what_if": None}), mini)
-        assert report.what_if.notes == ("The search for answer changes was not run.",)
+    def test_terminal_scope_numbers_only_what_it_shows(self, rq: Questionnaire) -> None:
+        """Raised flags, the legal forms it details and governance: a short list."""
+        result = result_for("decided")
+        full = build_report(result, rq)
+        short = build_report(result, rq, scope="terminal")
+        assert len(short.sources) < len(full.sources)
+        assert [s.id for s in short.sources] == ["act"]  # CIC's own; reasons are not cited
+        assert all(a.cites == () for t in short.answers for g in t.sections for a in g.answers)
+        assert all(c.cites == () for st in short.next_steps for c in st.steps)
+
+
+# --------------------------------------------------------------------------- Markdown
 
 
 class TestMarkdown:
-    def test_headings_in_order(self, mini: Questionnaire) -> None:
-        text = md_render.render_markdown(make_result(mini), mini)
+    def test_decision_first_then_details(self, rq: Questionnaire) -> None:
+        text = md_render.render_markdown(result_for("capped"), rq)
         assert [line[3:] for line in text.splitlines() if line.startswith("## ")] == list(
             HEADINGS.values()
         )
-        assert text.startswith("# Public service mutual assessment\n\n**Day services, Anytown**\n")
-
-    def test_verdict_and_section_rows(self, mini: Questionnaire) -> None:
-        text = md_render.render_markdown(make_result(mini), mini)
-        assert "\n## The decision\n\n**Promising**\\\nScore 61.11 (could be 52.78 to 69.44)" in text
-        assert "\n| Staff | 2 | ███████░░░ 66.67 | 100% | 2 | 0 | 0 |\n" in text
-        assert "\n| Money | 1 | █████░░░░░ 50 (could be 25 to 75) | 50% | 1 | 1 | 0 |\n" in text
-        assert "\n| **Suitability** |  |  |  |  |  |  |\n" in text
-        check_markdown(text, set())
-        capped = md_render.render_markdown(make_result(mini, capped=True), mini)
-        assert (
-            "\n- Few staff want this. The verdict can be no better than Weak. \\[1\\]\n" in capped
+        decision = text.split("## Decision\n", 1)[1].split("\n## ", 1)[0]
+        found = [decision.index(f"**{label}:**") for label in DECISION_LABELS.values()]
+        assert found == sorted(found)
+        assert text.startswith(
+            "# Public service mutual assessment\n\n**Day services, Anytown Council**\n\n## Decision\n"
         )
-        assert "No legal form or governance is ranked while this stands" in capped
+        check_markdown(text, _source_urls(result_for("capped"), rq))
 
-    def test_deterministic_but_for_timestamp(self, mini: Questionnaire) -> None:
-        a = md_render.render_markdown(make_result(mini), mini)
-        assert a == md_render.render_markdown(make_result(mini), mini)
-        b = md_render.render_markdown(make_result(mini, timestamp="2030-01-01T00:00:00Z"), mini)
+    def test_ranges_are_plain(self, rq: Questionnaire) -> None:
+        result = result_for("between")
+        text = md_render.render_markdown(result, rq)
+        s = result.verdict.score
+        n = build_report(result, rq).verdict.score.unknowns
+        assert (
+            f"**Verdict:** **Between Strong and Unsuitable**, score {number(s.point or 0)} "
+            f"(could be {number(s.low or 0)}–{number(s.high or 0)} depending on {n} unknown "
+            "answers).\n"
+        ) in text
+        assert "The answers so far point to " in text
+        assert (
+            "\n- Would cap at Unsuitable if this holds: Staff would have no say. \\[1, 2\\]\n"
+            in text
+        )
+
+    def test_withheld_and_what_if_as_actions(self, rq: Questionnaire) -> None:
+        text = md_render.render_markdown(result_for("withheld"), rq)
+        assert (
+            "**Legal form:** No legal form is ranked while the blocker above stands; first: Give "
+            "staff votes or board seats first.\n"
+        ) in text
+        assert "### What would have to change first\n" in text
+        what_if = text.split("## What could change the verdict\n", 1)[1].split("\n## ", 1)[0]
+        assert re.search(r"^1\. \S", what_if, flags=re.M)
+        assert "from “" not in what_if or "Work to change" in what_if  # the engine's own words
+
+    def test_readiness_section(self, rq: Questionnaire) -> None:
+        text = md_render.render_markdown(with_readiness_behind(result_for("decided")), rq)
+        assert "**Readiness:** Behind for Spin out" in text
+        assert (
+            "- Q7 How far have pensions been settled?: Not started, behind (expected by Spin "
+            "out: Agreed)"
+        ) in text
+        section = text.split("## Readiness for the stage\n", 1)[1].split("\n## ", 1)[0]
+        assert "| Staff transfer |" in section
+
+    def test_appendix_has_publisher_year_and_url(self, rq: Questionnaire) -> None:
+        text = md_render.render_markdown(result_for("decided"), rq)
+        appendix = text.split("## Appendix: sources\n", 1)[1].split("\n## ", 1)[0]
+        assert (
+            "Introduction to public service mutuals. GOV.UK (Cabinet Office), 2023. "
+            "<https://www.gov.uk/guidance/introduction-to-public-service-mutuals>"
+        ) in appendix
+        assert "Pensions and staff transfer. Local Government Association, 2021." in appendix
+
+    def test_deterministic_but_for_timestamp(self, rq: Questionnaire) -> None:
+        a = md_render.render_markdown(result_for("decided"), rq)
+        assert a == md_render.render_markdown(result_for("decided"), rq)
+        b = md_render.render_markdown(result_for("decided", timestamp="2030-01-01T00:00:00Z"), rq)
         diff = [(x, y) for x, y in zip(a.splitlines(), b.splitlines(), strict=True) if x != y]
         assert diff == [
             ("| Produced at | 2026-11-25T10:00:00Z |", "| Produced at | 2030-01-01T00:00:00Z |")
         ]
 
     @pytest.mark.parametrize("name", HOSTILE)
-    def test_hostile_service_name_stays_text(self, mini: Questionnaire, name: str) -> None:
+    def test_hostile_service_name_stays_text(self, rq: Questionnaire, name: str) -> None:
         """A service name cannot add HTML, links, images, table cells or blocks."""
-        text = md_render.render_markdown(make_result(mini, service=name), mini)
-        tokens = check_markdown(text, set())
+        result = _with_metadata(result_for("decided"), service=name)
+        text = md_render.render_markdown(result, rq)
+        tokens = check_markdown(text, _source_urls(result, rq))
         flat = " ".join(text_lines(name))
         cells = [t.content for t in tokens if t.type == "text"]
         assert flat in cells  # the Service cell of the facts table, whole
         assert _prose(text).count(flat) >= 2  # and the subtitle
 
-    def test_hostile_note_stays_in_its_list_item(self, mini: Questionnaire) -> None:
+    def test_hostile_note_stays_in_its_paragraph(self, rq: Questionnaire) -> None:
         note = "first\n\n- list\n1. ordered\n> quote\n===\n# heading\n<div>raw</div>\n```"
-        plain = md_render.render_markdown(make_result(mini), mini)
-        text = md_render.render_markdown(make_result(mini, note=note), mini)
+        plain = md_render.render_markdown(result_for("decided"), rq)
+        text = md_render.render_markdown(_with_metadata(result_for("decided"), notes=note), rq)
         count = lambda md, kind: sum(t.type == kind for t in _md_tokens(md))  # noqa: E731
         for kind in ("bullet_list_open", "ordered_list_open", "blockquote_open", "heading_open",
                      "fence", "hr", "html_block", "list_item_open"):  # fmt: skip
@@ -423,12 +584,14 @@ class TestMarkdown:
 
 _PIECES = st.sampled_from(
     [
-        *"ab 1.-+=>#*_`[]()<>!|~$&;\\\n:/\"'{}^@%\t\u00a0é",
+        *"ab 1.-+=>#*_`[]()<>!|~$&;\\\n:/\"'{}^@%\t\u00a0é\x1b\x9b",
         "&amp;",
         "&#60;",
         "&#x41;",
         "www.",
         "http://",
+        "\x1b]8;;",
+        "\x1b[2J",
     ]
 )
 _USER_TEXT = st.lists(_PIECES, max_size=30).map("".join)
@@ -438,7 +601,7 @@ class TestEscapingProperties:
     @settings(max_examples=300, deadline=None)
     @given(_USER_TEXT)
     def test_markdown_inline_shows_the_text(self, s: str) -> None:
-        """Any user text, escaped with md(), reads back as itself."""
+        """Any user text, escaped with md(), reads back as itself (cleaned)."""
         assert _prose("x " + md_render.md(s)).strip() == ("x " + " ".join(text_lines(s))).strip()
 
     @settings(max_examples=300, deadline=None)
@@ -451,6 +614,7 @@ class TestEscapingProperties:
         assert not set(kinds) & {"blockquote_open", "heading_open", "html_block", "fence", "hr",
                                  "code_block", "html_inline", "link_open"}  # fmt: skip
         assert _prose(item).replace("\n", " ").strip() == ("a: " + " ".join(text_lines(s))).strip()
+        assert "\x1b" not in item
 
     @settings(max_examples=300, deadline=None)
     @given(_USER_TEXT)
@@ -460,68 +624,86 @@ class TestEscapingProperties:
         assert "".join(c.data) == "".join(text_lines(s)) + " ".join(text_lines(s))
 
 
+# --------------------------------------------------------------------------- HTML
+
+
 class TestHtml:
-    def test_well_formed_and_self_contained(self, mini: Questionnaire) -> None:
-        page = html_render.render_html(make_result(mini), mini)
-        check_self_contained(page, set())
+    def test_well_formed_and_self_contained(self, rq: Questionnaire) -> None:
+        result = result_for("between")
+        page = html_render.render_html(result, rq)
+        check_self_contained(page, _source_urls(result, rq))
         assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
         assert "Content-Security-Policy" in page
 
-    def test_headings_and_verdict(self, mini: Questionnaire) -> None:
-        page = html_render.render_html(make_result(mini), mini)
+    def test_decision_first_then_details(self, rq: Questionnaire) -> None:
+        page = html_render.render_html(result_for("capped"), rq)
         assert re.findall(r"<h2>(.*?)</h2>", page) == [html.escape(h) for h in HEADINGS.values()]
-        assert (
-            '<p class="headline">Score 61.11 (could be 52.78 to 69.44) out of 100, '
-            "83.33% of it answered.</p>" in page
-        )
-        assert '<div class="verdict-box tone-middle">' in page
+        assert '<div class="verdict-box tone-middle"><p class="band">Promising</p>' in page
+        decision = page.split('<section id="decision">', 1)[1].split("</section>", 1)[0]
+        found = [
+            decision.index(f"<dt>{label}</dt>") for label in list(DECISION_LABELS.values())[1:]
+        ]
+        assert found == sorted(found)
+        assert "Capped at this band: Consulting staff is not control." in decision
 
-    def test_prints_on_a4(self, mini: Questionnaire) -> None:
-        page = html_render.render_html(make_result(mini), mini)
+    def test_ranges_and_range_bars(self, rq: Questionnaire) -> None:
+        page = html_render.render_html(result_for("between"), rq)
+        assert re.search(
+            r"Score [\d.]+ \(could be [\d.]+–[\d.]+ depending on \d+ unknown answers\)\.", page
+        )
+        assert '<rect class="range"' in page
+        assert '<rect class="point"' in page
+
+    def test_prints_on_a4(self, rq: Questionnaire) -> None:
+        page = html_render.render_html(result_for("decided"), rq)
         assert "size: A4;" in page
         assert "@media print" in page
         assert "break-inside: avoid" in page
 
-    def test_deterministic_but_for_timestamp(self, mini: Questionnaire) -> None:
-        a = html_render.render_html(make_result(mini), mini)
-        assert a == html_render.render_html(make_result(mini), mini)
-        b = html_render.render_html(make_result(mini, timestamp="2030-01-01"), mini)
+    def test_deterministic_but_for_timestamp(self, rq: Questionnaire) -> None:
+        a = html_render.render_html(result_for("decided"), rq)
+        assert a == html_render.render_html(result_for("decided"), rq)
+        b = html_render.render_html(result_for("decided", timestamp="2030-01-01"), rq)
         assert a.replace("2026-11-25T10:00:00Z", "2030-01-01") == b
 
     @pytest.mark.parametrize("name", HOSTILE)
-    def test_hostile_strings_are_escaped(self, mini: Questionnaire, name: str) -> None:
-        result = make_result(mini, service=name, note=name)
-        page = html_render.render_html(result, mini)
-        c = check_self_contained(page, set())
+    def test_hostile_strings_are_escaped(self, rq: Questionnaire, name: str) -> None:
+        result = _with_metadata(result_for("decided"), service=name, notes=name)
+        page = html_render.render_html(result, rq)
+        c = check_self_contained(page, _source_urls(result, rq))
         text = "".join(c.data)
         assert " ".join(text_lines(name)) in text
         for line in text_lines(name):
             assert line in text
         assert "<script" not in page.lower().replace("&lt;script", "")
 
-    def test_only_safe_source_urls_are_links(self, mini: Questionnaire) -> None:
-        r = make_result(mini, capped=True).model_copy(
+    def test_only_safe_source_urls_are_links(self) -> None:
+        r = result_for("decided").model_copy(
             update={
                 "sources": [
-                    SourceRef(id="domain-1-2", title="ok", url="https://www.gov.uk/x"),
+                    SourceRef(id="guide", title="ok", url="https://www.gov.uk/x"),
                     SourceRef(id="bad", title="bad", url="javascript:alert(1)"),
                 ]
             }
         )
         page = html_render.render_html(r, None)
         c = check_self_contained(page, {"https://www.gov.uk/x"})
-        hrefs = [a["href"] for tag, a in c.starts if tag == "a" and not a["href"].startswith("#")]
+        hrefs = [
+            a["href"] for tag, a in c.starts if tag == "a" and not (a["href"] or "").startswith("#")
+        ]
         assert hrefs == ["https://www.gov.uk/x"]
         assert "javascript:alert(1)" in "".join(c.data)
         text = md_render.render_markdown(r, None)
         check_markdown(text, {"https://www.gov.uk/x"})
         assert "<https://www.gov.uk/x>" in text
 
-    def test_internal_links_resolve(self, mini: Questionnaire) -> None:
-        page = html_render.render_html(make_result(mini), mini)
+    def test_internal_links_resolve(self, rq: Questionnaire) -> None:
+        page = html_render.render_html(result_for("between"), rq)
         c = check_html(page)
         ids = {a["id"] for _, a in c.starts if a.get("id")}
-        targets = {a["href"][1:] for _, a in c.starts if (a.get("href") or "").startswith("#")}
+        targets = {
+            (a["href"] or "")[1:] for _, a in c.starts if (a.get("href") or "").startswith("#")
+        }
         assert targets
         assert targets <= ids
 
@@ -529,33 +711,30 @@ class TestHtml:
 # --------------------------------------------------------------------------- examples
 
 
-EXAMPLES = [
-    p
-    for p in sorted((ROOT / "examples").glob("*.yaml"))
-    if "mutual-detector/answers@1" in p.read_text(encoding="utf-8")
-]
-
-
-@pytest.fixture(scope="module")
-def builtin() -> Questionnaire:
-    return get_questionnaire("mutual-detector").questionnaire
-
-
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
-def test_example_reports(builtin: Questionnaire, path: Path) -> None:
+def test_example_reports(path: Any) -> None:
     """Every example renders to safe, well-formed, deterministic Markdown and HTML."""
-    from mutual_detector.loading import load_answers
-
-    answers = load_answers(path).answers
-    result = assess(builtin, answers, timestamp="2026-11-25T10:00:00Z")
-    urls = _source_urls(result, builtin)
-    page = html_render.render_html(result, builtin)
-    text = md_render.render_markdown(result, builtin)
+    result, q = example(path.stem)
+    urls = _source_urls(result, q)
+    page = html_render.render_html(result, q)
+    text = md_render.render_markdown(result, q)
     check_self_contained(page, urls)
     check_markdown(text, urls)
-    assert page == html_render.render_html(result, builtin)
-    assert text == md_render.render_markdown(result, builtin)
+    assert page == html_render.render_html(result, q)
+    assert text == md_render.render_markdown(result, q)
     explained = [e for e in result.explanations if e.status != "not_applicable"]
     for e in explained:
         assert f'id="q-{e.id}"' in page
     assert len(re.findall(r"^\*\*Q\d+ ", text, flags=re.M)) == len(explained)
+    # The decision comes first and the full appendix lists every source of the result.
+    assert text.index("## Decision") < text.index("## About this assessment")
+    appendix = text.split("## Appendix: sources\n", 1)[1]
+    for s in result.sources:
+        assert md_render.md(s.title) in appendix
+
+
+def test_every_case_renders(rq: Questionnaire) -> None:
+    for case in CASES:
+        result = result_for(case)
+        check_markdown(md_render.render_markdown(result, rq), _source_urls(result, rq))
+        check_self_contained(html_render.render_html(result, rq), _source_urls(result, rq))

@@ -150,6 +150,25 @@ class TestSchemas:
     def test_result_schema_is_valid(self) -> None:
         jsonschema.Draft202012Validator.check_schema(schema_dict("result"))
 
+    @pytest.mark.parametrize("draft", sorted(DRAFTS))
+    def test_result_schema_describes_real_results(self, draft: str) -> None:
+        """result@2 in both drafts: decided, between, capped and withheld results validate;
+        a result@1 shape does not."""
+        from mutual_detector.render.json import render_json
+        from report_cases import CASES, result_for
+
+        cls = VALIDATORS[draft]
+        schema = schema_dict("result", draft)
+        validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        assert schema["$id"].endswith("result@2")
+        for case in CASES:
+            data = json.loads(render_json(result_for(case)))
+            assert list(validator.iter_errors(data)) == [], case
+        old = json.loads(render_json(result_for("between")))
+        old["format"] = "mutual-detector/result@1"
+        old["verdict"] = {"status": "inconclusive", "band": None, "score": 61.0, "confidence": 0.4}
+        assert list(validator.iter_errors(old))
+
 
 class TestCommand:
     def test_prints_json(self, runner: CliRunner) -> None:

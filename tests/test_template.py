@@ -139,6 +139,4 @@ class TestCli:
         )
         assert proc.returncode == 0, proc.stderr
         rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8-sig"))))
-        assert [(r["row"], r["status"], r["verdict"]) for r in rows] == [
-            ("5", "ok", "inconclusive")
-        ]
+        assert [(r["row"], r["status"], r["verdict"]) for r in rows] == [("5", "ok", "between")]

@@ -1,28 +1,37 @@
 """``compare A B``: two assessments of one service, side by side.
 
-Pure: it takes the questionnaire and two sets of answers, scores them with the
-engine, and says which answers changed, how the verdict, each section and the
-flags moved, and what each change did.
+Pure: it takes the two sets of answers, their results and the questionnaire,
+and says how the verdict moved (bands and score range), which answers
+changed, what each change did, how each section moved and which flags were
+raised or cleared.
 
-How "what each change did" is worked out: each changed answer is applied *on
-its own* to the earlier answers and scored again; the difference in the point
-estimate is that change's own effect. Changes can interact (one makes
-another question apply, or two together cross a cap), so the own effects need
-not add up to the whole move: the difference is shown as one clearly labelled
-remainder, so that the rows add up exactly to the change in score.
+**What each change did.** Each changed answer is applied *alone* to the
+earlier answers, and the change in the point estimate is its own effect: a
+3 -> 4 answer that alone adds 0.46 points is shown as +0.46, whatever else
+changed. Effects do not simply add up: two changes can interact (one makes
+the other's question apply, or both move the same section's weights), and a
+question can start or stop applying because of another answer. One
+**remainder** row, labelled as such, holds that difference, so the rows add up
+exactly (to the hundredth) to the change in the point estimate.
+
+Flags that were raised or cleared are tied to the changed answers their
+condition reads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 if TYPE_CHECKING:
-    from mutual_detector.model.answers import Answer, AnswersFile
+    from mutual_detector.model.answers import AnswersFile
     from mutual_detector.model.questionnaire import Questionnaire
-    from mutual_detector.model.result import Result
+    from mutual_detector.model.result import Explanation, Result
 
 Move = Literal["better", "worse", "same"]
+
+#: The remainder row's label.
+REMAINDER: Final = "Interactions between changes, and questions that started or stopped applying"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +39,24 @@ class VerdictSide:
     status: str
     """``decided`` or ``between``."""
     label: str
+    """The band's label, or "Between A and B"."""
     best: str
     worst: str
-    score: float | None
-    """The point estimate."""
+    indicative: str
+    indicative_label: str
     low: float | None
+    point: float | None
     high: float | None
-    answered: float
+    answered_share: float
     rank: tuple[int, int]
-    """(indicative band, worst band), 0 = best: lower is better."""
+    """(indicative band's rank, worst band's rank): lower is better."""
     legal_form: str | None
+    readiness: str
+
+    @property
+    def band(self) -> str | None:
+        """The decided band, or None."""
+        return self.best if self.status == "decided" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +65,11 @@ class AnswerChange:
     prompt: str
     section: str
     before: str
-    """The answer in words ("—" when unanswered, "Don't know")."""
+    """The answer in words ("—" when unanswered, "Don't know", "not asked")."""
     after: str
-    points: float
-    """The change's own effect: the earlier answers with only this one changed, scored
-    again, minus the earlier score (points of the point estimate)."""
+    effect: float | None
+    """Change in the point estimate when this change alone is made to the earlier answers
+    (None when it cannot be worked out alone, or there is no score)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +78,8 @@ class SectionMove:
     title: str
     before: float | None
     after: float | None
+    before_range: tuple[float | None, float | None] = (None, None)
+    after_range: tuple[float | None, float | None] = (None, None)
 
     @property
     def delta(self) -> float | None:
@@ -74,9 +93,20 @@ class FlagChange:
     id: str
     severity: str
     message: str
-    change: Literal["raised", "cleared"]
+    before: str | None
+    """raised, possible, or None (not raised)."""
+    after: str | None
     because: tuple[str, ...] = ()
     """Ids of changed answers that the flag's condition reads."""
+
+    @property
+    def change(self) -> str:
+        """raised, cleared, now possible, no longer possible, ..."""
+        if self.after == "raised":
+            return "raised"
+        if self.before == "raised":
+            return "cleared" if self.after is None else "now only possible"
+        return "now possible" if self.after == "possible" else "no longer possible"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,123 +118,179 @@ class Comparison:
     after: VerdictSide
     move: Move
     score_delta: float | None
+    """Change in the point estimate (2 dp)."""
+    answered_delta: float
     changes: tuple[AnswerChange, ...]
-    """Every answer that differs, biggest own effect first."""
-    remainder: float
-    """The part of the score's move that no single change makes on its own: changes
-    acting together, and questions that started or stopped applying. The changes'
-    own effects plus this add up to ``score_delta`` exactly."""
+    """Every answer that differs, biggest effect first."""
+    remainder: float | None
+    """``score_delta`` minus the changes' own effects: interactions between changes, and
+    questions that started or stopped applying (see :data:`REMAINDER`)."""
     sections: tuple[SectionMove, ...]
     flags: tuple[FlagChange, ...]
     notes: tuple[str, ...] = field(default=())
 
     @property
     def drivers(self) -> tuple[AnswerChange, ...]:
-        """Changed answers that moved the score, biggest effect first."""
-        return tuple(c for c in self.changes if abs(c.points) >= 0.005)
+        """Changed answers that moved the score on their own, biggest effect first."""
+        return tuple(c for c in self.changes if c.effect is not None and abs(c.effect) >= 0.005)
 
 
-def _side(result: Result, bands: list[str]) -> VerdictSide:
+def _labels(questionnaire: Questionnaire) -> dict[str, str]:
+    from mutual_detector.model.questionnaire import text
+
+    return {b.id: text(b.label) for b in questionnaire.scoring.bands}
+
+
+def _side(result: Result, bands: list[str], labels: dict[str, str]) -> VerdictSide:
     v = result.verdict
     forms = result.recommendations.legal_forms
+
+    def rank(band: str) -> int:
+        return bands.index(band) if band in bands else len(bands)
+
     return VerdictSide(
         status=v.status,
-        label=v.label or v.best,
+        label=v.label or labels.get(v.best, v.best),
         best=v.best,
         worst=v.worst,
-        score=v.score.point,
+        indicative=v.indicative,
+        indicative_label=labels.get(v.indicative, v.indicative),
         low=v.score.low,
+        point=v.score.point,
         high=v.score.high,
-        answered=v.answered_share,
-        rank=(bands.index(v.indicative), bands.index(v.worst)),
+        answered_share=v.answered_share,
+        rank=(rank(v.indicative), rank(v.worst)),
         legal_form=forms[0].title if forms else None,
+        readiness=result.readiness.status,
     )
 
 
-def _words(q: Questionnaire, qid: str, answer: Answer | None) -> str:
-    from mutual_detector.engine import answer_text, plan_for
-
-    if answer is None or answer.value is None:
-        return "—"
-    if answer.is_dont_know:
+def _answer_words(e: Explanation | None) -> str:
+    if e is None or e.status == "not_applicable":
+        return "not asked"
+    if e.status == "dont_know":
         return "Don't know"
-    qp = plan_for(q).by_id.get(qid)
-    return answer_text(qp, answer.value) if qp is not None else str(answer.value)  # type: ignore[arg-type]
+    if e.status in ("unanswered", "may_apply") and e.answer is None:
+        return "—"
+    return e.answer_text or str(e.answer)
+
+
+def _cents(x: float) -> int:
+    return round(x * 100)
+
+
+def own_effects(
+    questionnaire: Questionnaire, before: AnswersFile, after: AnswersFile, changed: list[str]
+) -> dict[str, float | None]:
+    """The change in the point estimate that each changed answer makes alone to ``before``."""
+    from mutual_detector.engine.brief import brief
+    from mutual_detector.errors import InputError
+
+    base = brief(questionnaire, before).point
+    out: dict[str, float | None] = {}
+    for qid in changed:
+        answers = dict(before.answers)
+        if qid in after.answers:
+            answers[qid] = after.answers[qid]
+        else:
+            answers.pop(qid, None)
+        alone = before.model_copy(update={"answers": answers})
+        try:
+            point = brief(questionnaire, alone).point
+        except InputError:  # the change makes no sense on its own (say, an exclusive option)
+            point = None
+        out[qid] = (
+            None if point is None or base is None else (_cents(point) - _cents(base)) / 100 + 0.0
+        )
+    return out
+
+
+def _value(answers: AnswersFile, qid: str) -> object:
+    a = answers.answers.get(qid)
+    if a is None:
+        return None
+    return tuple(a.value) if isinstance(a.value, list) else a.value
 
 
 def compare(
+    before: Result,
+    after: Result,
     questionnaire: Questionnaire,
-    before: AnswersFile,
-    after: AnswersFile,
     *,
+    before_answers: AnswersFile,
+    after_answers: AnswersFile,
     before_name: str = "A",
     after_name: str = "B",
 ) -> Comparison:
-    """How ``after`` differs from ``before`` (both answers to ``questionnaire``).
-
-    Raises :class:`~mutual_detector.errors.InputError` as the engine does for
-    answers that do not fit the questionnaire.
-    """
-    from mutual_detector.engine import assess, brief
-    from mutual_detector.model.questionnaire import text
-
+    """How ``after`` differs from ``before`` (results of the two sets of answers)."""
     bands = [b.id for b in questionnaire.scoring.bands]
-    a_result = assess(questionnaire, before, whatif=False)
-    b_result = assess(questionnaire, after, whatif=False)
-    a_side, b_side = _side(a_result, bands), _side(b_result, bands)
+    labels = _labels(questionnaire)
+    a_side, b_side = _side(before, bands, labels), _side(after, bands, labels)
     move: Move = "same"
     if b_side.rank < a_side.rank:
         move = "better"
     elif b_side.rank > a_side.rank:
         move = "worse"
-    index = questionnaire.question_index
-    ids = [q.id for q in questionnaire.ordered_questions]
-    ids += sorted((set(before.answers) | set(after.answers)) - set(ids))
-    changes: list[AnswerChange] = []
-    own_total = 0.0
-    for qid in ids:
-        old, new = before.answers.get(qid), after.answers.get(qid)
-        if (old.value if old else None) == (new.value if new else None):
-            continue
-        changed = dict(before.answers)
-        if new is None:
-            changed.pop(qid, None)
-        else:
-            changed[qid] = new
-        alone = brief(questionnaire, before.model_copy(update={"answers": changed})).point
-        own = 0.0
-        if alone is not None and a_side.score is not None:
-            own = round(alone - a_side.score, 2) + 0.0
-        own_total += own
-        question = index.get(qid)
+    a_expl = {e.id: e for e in before.explanations}
+    b_expl = {e.id: e for e in after.explanations}
+    order = [e.id for e in after.explanations] + [q for q in a_expl if q not in b_expl]
+    changed = [
+        qid
+        for qid in order
+        if _value(before_answers, qid) != _value(after_answers, qid)
+        or (qid in before_answers.answers) != (qid in after_answers.answers)
+    ]
+    effects = own_effects(questionnaire, before_answers, after_answers, changed)
+    changes = []
+    for qid in changed:
+        ea, eb = a_expl.get(qid), b_expl.get(qid)
+        ref = eb or ea
+        assert ref is not None
         changes.append(
             AnswerChange(
                 question=qid,
-                prompt=text(question.prompt) if question is not None else qid,
-                section=question.section if question is not None else "",
-                before=_words(questionnaire, qid, old),
-                after=_words(questionnaire, qid, new),
-                points=own,
+                prompt=ref.prompt,
+                section=ref.section,
+                before=_answer_words(ea),
+                after=_answer_words(eb),
+                effect=effects.get(qid),
             )
         )
-    order = {qid: i for i, qid in enumerate(ids)}
-    changes.sort(key=lambda c: (-abs(c.points), order.get(c.question, len(order))))
-    score_delta = None
-    remainder = 0.0
-    if a_side.score is not None and b_side.score is not None:
-        score_delta = round(b_side.score - a_side.score, 2) + 0.0
-        remainder = round(score_delta - round(own_total, 2), 2) + 0.0
-    sections_a = {s.id: s for s in a_result.sections}
-    sections = tuple(
-        SectionMove(s.id, s.title, _point(sections_a.get(s.id)), _point(s))
-        for s in b_result.sections
-        if s.scored
+    position = {qid: i for i, qid in enumerate(order)}
+    changes.sort(
+        key=lambda c: (c.effect is None, -abs(c.effect or 0.0), position.get(c.question, 0))
     )
-    flags = _flag_changes(a_result, b_result, questionnaire, {c.question for c in changes})
+    score_delta = remainder = None
+    if a_side.point is not None and b_side.point is not None:
+        delta = _cents(b_side.point) - _cents(a_side.point)
+        score_delta = delta / 100 + 0.0
+        remainder = (delta - sum(_cents(c.effect) for c in changes if c.effect is not None)) / 100
+        remainder += 0.0
+    sections_a = {s.id: s for s in before.sections}
+    sections = []
+    for s in after.sections:
+        if not s.scored or s.measure != "suitability":
+            continue
+        old = sections_a.get(s.id)
+        old_score = old.score if old is not None else None
+        sections.append(
+            SectionMove(
+                s.id,
+                s.title,
+                old_score.point if old_score is not None else None,
+                s.score.point if s.score is not None else None,
+                (old_score.low, old_score.high) if old_score is not None else (None, None),
+                (s.score.low, s.score.high) if s.score is not None else (None, None),
+            )
+        )
+    flags = _flag_changes(before, after, questionnaire, set(changed))
     notes = []
     a_service, b_service = before.metadata.service, after.metadata.service
     if a_service and b_service and a_service.strip().lower() != b_service.strip().lower():
-        notes.append(f"the two files name different services ({a_service!r} and {b_service!r})")
+        notes.append(
+            f"the two files name different services ({before.metadata.service!r} and "
+            f"{after.metadata.service!r})"
+        )
     return Comparison(
         before_name=before_name,
         after_name=after_name,
@@ -213,45 +299,45 @@ def compare(
         after=b_side,
         move=move,
         score_delta=score_delta,
+        answered_delta=round(b_side.answered_share - a_side.answered_share, 4) + 0.0,
         changes=tuple(changes),
         remainder=remainder,
-        sections=sections,
+        sections=tuple(sections),
         flags=flags,
         notes=tuple(notes),
     )
 
 
-def _point(section: object) -> float | None:
-    score = getattr(section, "score", None)
-    return getattr(score, "point", None) if score is not None else None
-
-
 def _flag_changes(
     before: Result, after: Result, q: Questionnaire, changed: set[str]
 ) -> tuple[FlagChange, ...]:
-    a = {f.id: f for f in before.flags if f.status == "raised"}
-    b = {f.id: f for f in after.flags if f.status == "raised"}
+    a = {f.id: f for f in before.flags}
+    b = {f.id: f for f in after.flags}
     rules = {f.id: f for f in q.flags}
     out: list[FlagChange] = []
-    for ident, flag, change in [
-        *((i, f, "raised") for i, f in b.items() if i not in a),
-        *((i, f, "cleared") for i, f in a.items() if i not in b),
-    ]:
+    for ident in [*b, *(i for i in a if i not in b)]:
+        fa, fb = a.get(ident), b.get(ident)
+        sa = fa.status if fa is not None else None
+        sb = fb.status if fb is not None else None
+        if sa == sb:
+            continue
+        flag = fb or fa
+        assert flag is not None
         rule = rules.get(ident)
         refs = sorted(rule.when.refs & changed) if rule is not None else []
-        out.append(
-            FlagChange(ident, flag.severity, flag.message, change, tuple(refs))  # type: ignore[arg-type]
-        )
+        out.append(FlagChange(ident, flag.severity, flag.message, sa, sb, tuple(refs)))
     severity = {"blocker": 0, "warning": 1, "info": 2}
-    out.sort(key=lambda f: (severity.get(f.severity, 3), f.change, f.id))
+    out.sort(key=lambda f: (f.after != "raised", severity.get(f.severity, 3), f.change, f.id))
     return tuple(out)
 
 
 __all__ = [
+    "REMAINDER",
     "AnswerChange",
     "Comparison",
     "FlagChange",
     "SectionMove",
     "VerdictSide",
     "compare",
+    "own_effects",
 ]

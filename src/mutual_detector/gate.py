@@ -3,18 +3,18 @@
 Used by ``assess`` and ``batch`` alike, so the two commands fail for the same
 reasons and say so in the same words.
 
-Rules (documented in docs/ci.md):
+Rules (documented in docs/ci.md). Unknown answers give the score a range and
+the verdict a best and a worst band; the gate is conservative:
 
-- ``--min-band B`` passes when the *worst* band the verdict could be is B or
-  a better one (bands are listed best first in the questionnaire; caps
-  applied). A decided verdict is its band; a verdict "between A and C" passes
-  only if C, the worse end, passes: unknown answers are not given the benefit
-  of the doubt.
-- ``--min-score N`` passes when the *low* end of the score's range is at
-  least N (0-100); for a fully answered assessment that is the score.
-- The band may be given by id or by label, in any case (``promising``,
-  ``Promising, with gaps to close``).
-- With both options, both must pass.
+- ``--min-band B`` passes when the **worst** band the unknown answers could
+  lead to (caps applied) is B or a better one (bands are listed best first in
+  the questionnaire). A decided verdict's worst band is its band; a verdict
+  "between A and C" passes only if C is good enough. B may be a band's id or
+  its label, in any case.
+- ``--min-score N`` passes when the **low** end of the score's range (every
+  unknown answer at its worst) is at least N (0-100); without unknown answers
+  that is the score itself.
+- With both options, both must pass. The printed reason names what fell short.
 """
 
 from __future__ import annotations
@@ -65,21 +65,26 @@ class Gate:
     ) -> Gate | None:
         """A gate for ``(id, label)`` bands (best first); None when no option is given.
 
-        Raises :class:`UsageError` for a band that does not exist or a score outside 0-100.
+        ``min_band`` may be a band's id or label, in any case. Raises
+        :class:`UsageError` for a band that does not exist or a score outside 0-100.
         """
         if min_band is None and min_score is None:
             return None
         ids = tuple(b for b, _ in bands)
-        if min_band is not None and min_band not in ids:
-            by_name = {label.lower(): b for b, label in bands} | {b.lower(): b for b in ids}
-            by_name |= {label.split(",")[0].split()[0].lower(): b for b, label in bands}
-            if min_band.strip().lower() in by_name:
-                min_band = by_name[min_band.strip().lower()]
-            else:
+        if min_band is not None:
+            wanted = " ".join(min_band.split()).casefold()
+            found = [
+                b
+                for b, label in bands
+                if wanted in (b.casefold(), " ".join(label.split()).casefold())
+            ]
+            if not found:
+                choices = ", ".join(f"{b} ({label!r})" for b, label in bands)
                 raise UsageError(
                     f"--min-band {min_band!r} is not a band of this questionnaire; "
-                    f"choose one of {', '.join(ids)} (best first)"
+                    f"choose a band id or label, best first: {choices}"
                 )
+            min_band = found[0]
         if min_score is not None and (not math.isfinite(min_score) or not 0 <= min_score <= 100):
             raise UsageError(f"--min-score must be between 0 and 100, got {min_score:g}")
         return cls(min_band, min_score, ids, tuple(label for _, label in bands))
@@ -105,27 +110,41 @@ class Gate:
     def check(
         self,
         *,
-        best: str,
         worst: str,
         low: float | None,
         decided: bool = True,
+        point: float | None = None,
     ) -> GateOutcome:
-        """Whether a verdict passes: its worst band and the low end of its score."""
+        """Whether a verdict passes.
+
+        ``worst``: the worst band the unknown answers could lead to (the band itself
+        when decided); ``low``: the low end of the score's range; ``point``: the point
+        estimate (for the message only).
+        """
         reasons: list[str] = []
         if self.min_band is not None:
             want = self.bands.index(self.min_band)
             got = self.bands.index(worst) if worst in self.bands else len(self.bands)
             if got > want:
                 label = self.labels[got] if got < len(self.labels) else "no band"
-                what = f"band {label!r}" if decided else f"the worst band it could be, {label!r},"
-                reasons.append(
-                    f"{what} is below --min-band {self.min_band} ({self.labels[want]!r})"
-                )
+                need = f"--min-band {self.min_band} ({self.labels[want]!r})"
+                if decided:
+                    reasons.append(f"band {label!r} is below {need}")
+                else:
+                    reasons.append(
+                        f"the unknown answers could lead to {label!r}, below {need}; "
+                        "answer them to settle it"
+                    )
         if self.min_score is not None and (low is None or low < self.min_score):
-            shown = "no score" if low is None else f"score {low:g}"
-            if not decided and low is not None:
-                shown = f"the lowest score the unknown answers allow, {low:g},"
-            reasons.append(f"{shown} is below --min-score {self.min_score:g}")
+            need = f"--min-score {self.min_score:g}"
+            if low is None:
+                reasons.append(f"no score is below {need}")
+            elif point is not None and point != low:
+                reasons.append(
+                    f"the score could be as low as {low:g} (point estimate {point:g}), below {need}"
+                )
+            else:
+                reasons.append(f"score {low:g} is below {need}")
         return GateOutcome(not reasons, tuple(reasons))
 
     def check_result(self, result: Any) -> GateOutcome:
@@ -135,8 +154,10 @@ class Gate:
         return self.check_brief(Brief.of_result(result))
 
     def check_brief(self, brief: Any) -> GateOutcome:
-        """:meth:`check` for a :class:`~mutual_detector.engine.brief.Brief`."""
-        return self.check(best=brief.best, worst=brief.worst, low=brief.low, decided=brief.decided)
+        """:meth:`check` for a :class:`~mutual_detector.engine.brief.Brief` (or a batch Summary)."""
+        return self.check(
+            worst=brief.worst, low=brief.low, decided=brief.decided, point=brief.point
+        )
 
 
 def verdict_line(gate: Gate | None, result: Any) -> tuple[str | None, bool]:

@@ -46,11 +46,13 @@ _DESCRIPTIONS: Final[dict[str, str]] = {
     "RecommendationRule": "A reason for (points > 0) or against (points < 0) a recommendation, "
     "or one that rules it out (exclude: true), when its condition holds.",
     "ScaleSpec": "The range of a scale question, its labels and, optionally, points per value.",
-    "Scoring": "How the overall score becomes a verdict: the bands and the confidence needed.",
+    "Scoring": "How the overall score becomes a verdict: the bands, where an unknown answer "
+    "counts in the point estimate, and the question that states the stage.",
     "Section": "A group of questions with its weight in the overall score.",
     "Metadata": "Who assessed which service, for which organisation, and when.",
-    "Recommendations": "Ranked legal forms, governance features and next steps by stage.",
-    "Sensitivity": "How much each answer moved the score.",
+    "Recommendations": "Ranked legal forms, governance features and next steps by stage; legal "
+    "forms and governance are withheld while a blocker stands.",
+    "Sensitivity": "The verdict if one section's weight were 20% higher or lower.",
     "StageSteps": "The next steps for one stage of a spin-out.",
 }
 

@@ -1,14 +1,14 @@
 """``batch --rank``: the shortlist a council would take forward.
 
-Services are ordered by their indicative band (the band of the point
-estimate, caps applied; best first), then by the worst band the unknown
-answers could lead to (a decided verdict before an undecided one), then by
-score (highest first), then input order. Inputs that could not be assessed
-come last, in input order.
+Services are ordered by their indicative band (where the answers so far
+point, caps applied; best first), then by the worst band their unknown
+answers could lead to (best first: a decided verdict ranks above one that
+could still fall), then by the point estimate (highest first), then input
+order. Inputs that could not be assessed come last, in input order.
 
-For each service we say what holds it back: the caps raised, the blockers and
-warnings, the unknown answers when the verdict is undecided, and its weakest
-section.
+For each service we say what holds it back: the blockers that cap it, the
+caps its unknown answers could trigger, the warnings raised, how far the
+verdict is from decided, and its weakest section.
 
 Ranking needs every result before the first line can be written, so it keeps
 one short summary per input in memory; the full results (for the json and
@@ -31,34 +31,34 @@ MAX_WARNINGS = 4
 def rank_key(item: BatchItem) -> tuple[int, int, float, int]:
     s = item.summary
     if item.status != "ok" or s is None:
-        return (1 << 30, 0, 0.0, item.index)
-    return (s.band_rank, s.worst_rank, -(s.score or 0.0), item.index)
+        return (1 << 30, 1 << 30, 0.0, item.index)
+    return (s.indicative_rank, s.worst_rank, -(s.point or 0.0), item.index)
 
 
 def held_back(summary: Summary, context: BatchContext) -> list[str]:
     """What keeps a service from a better verdict, most important first."""
     out: list[str] = []
-    if summary.undecided:
+    if not summary.decided:
         out.append(
-            f"unknown answers: it could be as low as {context.band_label(summary.worst)} "
-            f"({summary.answered:.0%} answered)"
+            f"not decided: could be {context.band_label(summary.best)} to "
+            f"{context.band_label(summary.worst)} ({summary.answered_share:.0%} answered)"
         )
-    raised = [f for f in summary.flags if f.status == "raised"]
-    for flag in raised:
+    for flag in summary.raised:
         if flag.severity == "blocker" or flag.caps:
             cap = f", caps at {context.band_label(flag.caps)}" if flag.caps else ""
             out.append(f"{flag.id} ({flag.severity}{cap})")
-    warnings = [f"{f.id} (warning)" for f in raised if f.severity == "warning" and not f.caps]
+    for flag in summary.possible:
+        if flag.caps:
+            out.append(f"{flag.id} (possible, would cap at {context.band_label(flag.caps)})")
+    warnings = [
+        f"{f.id} (warning)" for f in summary.raised if f.severity == "warning" and not f.caps
+    ]
     if len(warnings) > MAX_WARNINGS:
         more = len(warnings) - MAX_WARNINGS + 1
         warnings = [*warnings[: MAX_WARNINGS - 1], f"{more} more warnings"]
     out += warnings
-    scored = [
-        (score, sid)
-        for sid, score in summary.sections
-        if score is not None and (not context.suitability or sid in context.suitability)
-    ]
-    if scored and summary.band_rank > 0:
+    scored = [(score, sid) for sid, score in summary.sections if score is not None]
+    if scored and summary.indicative_rank > 0:
         score, sid = min(scored)
         out.append(f"weakest: {context.section_title(sid)} {score:g}")
     return out

@@ -103,16 +103,16 @@ class ErrorRecord:
 @_wire
 @dataclass(frozen=True, slots=True)
 class FlagBrief:
-    """A red flag raised for one assessment."""
+    """A red flag raised for one assessment, or one its unknown answers could raise."""
 
     id: str
     severity: str
     """blocker, warning or info."""
     message: str
     caps: str | None = None
-    """The best band the verdict can reach while it is raised."""
+    """The best band the verdict can reach while it holds (None: it does not cap)."""
     status: str = "raised"
-    """raised, or possible (unknown answers could raise it)."""
+    """raised, or possible (it depends on unknown answers)."""
 
 
 @_wire
@@ -125,35 +125,51 @@ class Summary:
     assessor: str | None
     date: str | None
     verdict: str
-    """The band id when the verdict is decided; ``between`` when it is not."""
+    """The decided band's id, or ``between``."""
     verdict_label: str
     """The band's label, or "Between <best> and <worst>"."""
     best: str
-    """The best band the answers allow."""
+    """The best band the answers still allow (band id)."""
     worst: str
     """The worst band the unknown answers could lead to."""
-    band: str
-    """The indicative band: the point estimate's, caps applied."""
-    band_rank: int
-    """The indicative band's rank, 0 for the best band (used to rank)."""
+    indicative: str
+    """The band of the point estimate, raised caps applied."""
+    best_rank: int
+    """Rank of ``best`` (0 for the best band of the questionnaire)."""
     worst_rank: int
-    score: float | None
-    """The point estimate, 0 to 100 (None when nothing scored applies)."""
+    indicative_rank: int
     low: float | None
+    """The score if every unknown answer turned out worst (0-100)."""
+    point: float | None
+    """The point estimate: unknown answers at their neutral value."""
     high: float | None
-    answered: float
+    answered_share: float
     """Share of the applicable scored weight answered, 0 to 1."""
     readiness: str
     """on_track, behind, unclear or not_assessed."""
     legal_form: str | None
-    """Title of the best-fitting legal form (None when none is ranked)."""
+    """Title of the best-fitting legal form (None when withheld or none fits)."""
     flags: tuple[FlagBrief, ...] = ()
+    """Raised and possible flags, in the result's order."""
     sections: tuple[tuple[str, float | None], ...] = ()
     """Point estimate of each scored section (section id, 0 to 100 or None)."""
 
     @property
-    def undecided(self) -> bool:
-        return self.verdict == "between"
+    def decided(self) -> bool:
+        return self.verdict != "between"
+
+    @property
+    def score(self) -> float | None:
+        """The point estimate."""
+        return self.point
+
+    @property
+    def raised(self) -> tuple[FlagBrief, ...]:
+        return tuple(f for f in self.flags if f.status == "raised")
+
+    @property
+    def possible(self) -> tuple[FlagBrief, ...]:
+        return tuple(f for f in self.flags if f.status != "raised")
 
 
 @_wire
@@ -197,8 +213,6 @@ class BatchContext:
     sections: tuple[tuple[str, str], ...]
     """Scored section ids and titles, in questionnaire order."""
     tool_version: str
-    suitability: frozenset[str] = frozenset()
-    """The scored sections that make the verdict (the others measure readiness)."""
     timestamp: str | None = None
     gate: str | None = None
     """The gate in words (``--min-band promising``), if any."""
@@ -220,12 +234,13 @@ class BatchTotals:
     skipped: int = 0
     below_gate: int = 0
     bands: dict[str, int] = field(default_factory=dict)
+    """Decided verdicts by band id; ``between`` counts the others."""
 
     def add(self, item: BatchItem) -> None:
         if item.status == "ok":
             self.assessed += 1
             if item.summary is not None:
-                key = item.summary.verdict
+                key = item.summary.verdict  # a band id, or "between"
                 self.bands[key] = self.bands.get(key, 0) + 1
             if item.gate is not None and not item.gate.passed:
                 self.below_gate += 1

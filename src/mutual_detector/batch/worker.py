@@ -228,6 +228,10 @@ def _done(
 def summarise(brief: Brief, bands: tuple[str, ...], scored: tuple[str, ...]) -> Summary:
     """The short form of an assessment that tables, CSV rows and rankings show."""
     meta = brief.metadata
+
+    def rank(band: str) -> int:
+        return bands.index(band) if band in bands else len(bands)
+
     sections = dict(brief.section_scores)
     return Summary(
         service=meta.service,
@@ -238,13 +242,14 @@ def summarise(brief: Brief, bands: tuple[str, ...], scored: tuple[str, ...]) -> 
         verdict_label=brief.label,
         best=brief.best,
         worst=brief.worst,
-        band=brief.indicative,
-        band_rank=_rank(bands, brief.indicative),
-        worst_rank=_rank(bands, brief.worst),
-        score=brief.point,
+        indicative=brief.indicative,
+        best_rank=rank(brief.best),
+        worst_rank=rank(brief.worst),
+        indicative_rank=rank(brief.indicative),
         low=brief.low,
+        point=brief.point,
         high=brief.high,
-        answered=brief.answered_share,
+        answered_share=brief.answered_share,
         readiness=brief.readiness,
         legal_form=brief.legal_form,
         flags=tuple(FlagBrief(f.id, f.severity, f.message, f.cap, f.status) for f in brief.flags),

@@ -290,8 +290,9 @@ def assess(
     min_band: MinBandOpt = None,
     min_score: MinScoreOpt = None,
 ) -> Outcome | None:
-    """Score a service's answers: verdict, confidence, section scores, red flags, legal forms
-    with reasons, governance, what could change the verdict, and next steps."""
+    """Score a service's answers: the verdict and its score range, caps, red flags, readiness
+    for the stage, legal forms with reasons, governance, next steps, and what could change
+    the verdict."""
     if review:  # a usage error comes before anything is read
         from mutual_detector.interactive.collect import check_review
 

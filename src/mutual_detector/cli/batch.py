@@ -58,7 +58,8 @@ def batch(
         bool,
         typer.Option(
             "--rank",
-            help="Order services by verdict, score and confidence, with what holds each back.",
+            help="Order services by indicative band, then worst band, then score, with what "
+            "holds each back.",
         ),
     ] = False,
     min_band: MinBandOpt = None,
@@ -111,7 +112,6 @@ def batch(
         bands=tuple((b.id, text(b.label)) for b in q.scoring.bands),
         sections=tuple((s.id, text(s.title)) for s in q.sections if s.scored),
         tool_version=__version__,
-        suitability=frozenset(s.id for s in q.sections if s.scored and s.measure == "suitability"),
         timestamp=timestamp(),
         gate=gate.describe() if gate is not None else None,
         ranked=rank,
@@ -219,7 +219,10 @@ class ErrorLines:
     def __call__(self, item: BatchItem) -> None:
         if item.status != "error" or self.shown > self.limit:
             return
+        from mutual_detector.render.safe import visible
+
         line = item.errors[0].one_line() if item.errors else f"{item.label}: could not assess"
+        line = visible(line)
         if self.shown == self.limit:
             line = "mutual-detector: more inputs could not be assessed; see the output"
         self.shown += 1

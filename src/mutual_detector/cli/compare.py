@@ -14,6 +14,7 @@ from mutual_detector.terminal import FILE, Terminal
 
 if TYPE_CHECKING:
     from mutual_detector.loading import LoadedAnswers, LoadedQuestionnaire
+    from mutual_detector.model.result import Result
 
 
 def compare(
@@ -30,7 +31,8 @@ def compare(
     output: OutputOpt = None,
 ) -> None:
     """Compare two assessments of one service (say, before and after a business case):
-    which answers changed, how the verdict and each section moved, and which changes drove it.
+    how the verdict and its score range moved, which answers changed and what each change did
+    on its own, how each section moved, and which flags were raised or cleared.
     """
     from mutual_detector.atomic import atomic_write
     from mutual_detector.compare import compare as compare_results
@@ -39,12 +41,12 @@ def compare(
     a = load_answers(before)
     b = load_answers(after)
     q = get_questionnaire(questionnaire, answers=a)
-    _check(a, q)
-    _check(b, q)
     comparison = compare_results(
+        _assess(a, q),
+        _assess(b, q),
         q.questionnaire,
-        a.answers,
-        b.answers,
+        before_answers=a.answers,
+        after_answers=b.answers,
         before_name=display_path(before),
         after_name=display_path(after),
     )
@@ -57,11 +59,14 @@ def compare(
         sys.stdout.flush()
 
 
-def _check(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> None:
-    """Errors in the answers, located in their file (the engine's would not say where)."""
+def _assess(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> Result:
+    """The result of one answers file; its errors are located in the file first (the
+    engine's would not say where)."""
+    from mutual_detector.engine import assess
     from mutual_detector.errors import InputError
     from mutual_detector.loading import check_answers
 
     errors = [f for f in check_answers(loaded, q) if f.level == "error"]
     if errors:
         raise InputError(errors[0].one_line(), errors)
+    return assess(q.questionnaire, loaded.answers)

@@ -47,7 +47,8 @@ MinBandOpt = Annotated[
     typer.Option(
         "--min-band",
         metavar="BAND",
-        help="Exit 1 if a verdict is below this band (an inconclusive verdict fails).",
+        help="Exit 1 if the worst band the unknown answers could lead to is below this band "
+        "(a band id or label, any case).",
         show_default=False,
     ),
 ]
@@ -58,7 +59,7 @@ MinScoreOpt = Annotated[
     typer.Option(
         "--min-score",
         metavar="N",
-        help="Exit 1 if a score is below this, 0-100 (an inconclusive verdict fails).",
+        help="Exit 1 if the low end of the score's range is below this, 0-100.",
         show_default=False,
     ),
 ]

@@ -4,16 +4,18 @@ Both stream: each input's object is written as soon as it is ready. An
 object holds ``index`` (input order, from 0), ``source``, ``row`` (CSV
 inputs), ``status`` (``ok``, ``error`` or ``skipped``), ``rank`` (with
 ``--rank``), ``gate`` (with ``--min-band``/``--min-score``), and either
-``result`` (the full result, format ``mutual-detector/result@1``),
+``result`` (the full result, format ``mutual-detector/result@2``),
 ``errors`` (file, line, column, row, field, message, rule) or ``note``.
 
 The JSON document wraps them::
 
-    {"format": "mutual-detector/batch@1", "tool_version": ..., "timestamp": ...,
+    {"format": "mutual-detector/batch@2", "tool_version": ..., "timestamp": ...,
      "questionnaire": {...}, "gate": ..., "ranked": ...,
      "items": [ ...one object per line... ],
      "summary": {"inputs": n, "assessed": n, "failed": n, "skipped": n,
                  "below_gate": n, "verdicts": {...}, "exit_code": n}}
+
+``verdicts`` counts the decided verdicts by band id, and ``between`` the others.
 
 Keys of our own objects are sorted; a result keeps the field order of its
 model. The same inputs give the same bytes, whatever ``--jobs``.
@@ -26,7 +28,7 @@ from typing import Any, Final
 
 from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 
-BATCH_FORMAT: Final = "mutual-detector/batch@1"
+BATCH_FORMAT: Final = "mutual-detector/batch@2"
 
 
 def _dumps(value: Any) -> str:

@@ -11,6 +11,13 @@ from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 from mutual_detector.render.markdown import md
 from mutual_detector.render.report_model import number, percent
 
+_READINESS = {
+    "on_track": "on track",
+    "behind": "behind",
+    "unclear": "unclear",
+    "not_assessed": "not assessed",
+}
+
 
 def _cell(value: str | None) -> str:
     return md(value) if value else ""
@@ -33,11 +40,11 @@ class MarkdownRenderer:
             "",
         ]
         head = ["#"] if c.ranked else []
-        head += ["Input", "Service", "Verdict", "Score", "Answered", "Legal form"]
-        head += ["Held back by" if c.ranked else "Flags"]
+        head += ["Input", "Service", "Verdict", "Score", "Could be", "Answered", "Readiness"]
+        head += ["Legal form", "Held back by" if c.ranked else "Flags"]
         head += ["Gate"] if self.gated else []
         align = ["---:"] if c.ranked else []
-        align += ["---", "---", "---", "---:", "---:", "---", "---"]
+        align += ["---", "---", "---", "---:", "---:", "---:", "---", "---", "---"]
         align += ["---"] if self.gated else []
         lines.append("| " + " | ".join(head) + " |")
         lines.append("| " + " | ".join(align) + " |")
@@ -55,21 +62,24 @@ class MarkdownRenderer:
             )
         if item.status == "error":
             message = "; ".join(e.one_line() for e in item.errors[:3])
-            cells += ["", "**could not assess**", "", "", "", md(message)]
+            cells += ["", "**could not assess**", "", "", "", "", "", md(message)]
         elif item.status == "skipped" or s is None:
-            cells += ["", "skipped", "", "", "", md(item.note or "")]
+            cells += ["", "skipped", "", "", "", "", "", md(item.note or "")]
         else:
             verdict = md(s.verdict_label)
             verdict = f"**{verdict}**" if verdict else verdict
-            score = score_range(s.score, s.low, s.high)
+            score = number(s.point) if s.point is not None else ""
+            could = ""
+            if s.low is not None and s.high is not None and s.low != s.high:
+                could = f"{number(s.low)}–{number(s.high)}"
             if c.ranked:
                 notes = "; ".join(held_back(s, c))
             else:
-                notes = "; ".join(
-                    f"{f.id} ({f.severity}{', possible' if f.status == 'possible' else ''})"
-                    for f in s.flags
-                )
-            cells += [_cell(s.service), verdict, md(score), percent(s.answered)]
+                notes = "; ".join(f"{f.id} ({f.severity})" for f in s.raised)
+                if s.possible:
+                    notes += ("; " if notes else "") + f"{len(s.possible)} possible"
+            cells += [_cell(s.service), verdict, score, could, percent(s.answered_share)]
+            cells += [_READINESS.get(s.readiness, s.readiness)]
             cells += [_cell(s.legal_form), md(notes) if notes else ""]
         if self.gated:
             cells.append(gate)
@@ -77,16 +87,6 @@ class MarkdownRenderer:
 
     def end(self, totals: BatchTotals, exit_code: int) -> str:
         return "\n" + md(summary_sentence(totals, self.context)) + "\n"
-
-
-def score_range(point: float | None, low: float | None, high: float | None) -> str:
-    """A score with its range: ``70.5`` or ``70.5 (61-79)``."""
-    if point is None and low is None:
-        return ""
-    shown = number(point) if point is not None else "-"
-    if low is not None and high is not None and low != high:
-        shown += f" ({number(low)}-{number(high)})"
-    return shown
 
 
 def summary_sentence(totals: BatchTotals, context: BatchContext) -> str:
@@ -108,4 +108,4 @@ def summary_sentence(totals: BatchTotals, context: BatchContext) -> str:
     return parts[0] + ": " + ", ".join(parts[1:]) + "."
 
 
-__all__ = ["MarkdownRenderer", "score_range", "summary_sentence"]
+__all__ = ["MarkdownRenderer", "summary_sentence"]

@@ -16,16 +16,17 @@ from mutual_detector.batch.rank import held_back
 from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 from mutual_detector.render.batch_markdown import summary_sentence
 from mutual_detector.render.console import text_console
-from mutual_detector.render.report_model import number, one_line
+from mutual_detector.render.report_model import number
+from mutual_detector.render.safe import one_line, visible
 
 #: Column: (title, ideal width, minimum width, right-aligned).
 _FIXED = {
     "#": ("#", 3, 3, True),
     "input": ("Input", 20, 12, False),
     "service": ("Service", 16, 10, False),
-    "verdict": ("Verdict", 14, 12, False),
-    "score": ("Score", 6, 5, True),
-    "answered": ("Ans.", 5, 5, True),
+    "verdict": ("Verdict", 16, 12, False),
+    "score": ("Score", 11, 11, True),
+    "answered": ("Ans.", 4, 4, True),
     "legal_form": ("Legal form", 18, 10, False),
     "gate": ("Gate", 6, 6, False),
 }
@@ -67,11 +68,10 @@ class TableRenderer:
         )
         for key in self.keys:
             title, _, _, right = _FIXED[key]
-            # Text wraps at spaces (long words fold) rather than being cut off.
             table.add_column(
                 title,
                 width=self.widths[key],
-                no_wrap=key in ("#", "gate"),
+                no_wrap=key in ("#", "gate", "answered"),
                 overflow="fold",
                 justify="right" if right else "left",
             )
@@ -112,18 +112,18 @@ class TableRenderer:
             table.add_column(
                 width=self.widths[key],
                 no_wrap=True,
-                overflow="ellipsis",
+                overflow="fold",
                 justify="right" if key == "#" else "left",
             )
         rest = sum(self.widths.values()) + len(self.keys) - sum(self.widths[k] + 1 for k in first)
         table.add_column(width=rest, overflow="fold")
         cells = [str(rank) if rank is not None else ""] if self.context.ranked else []
-        table.add_row(*cells, item.label, message)
+        table.add_row(*cells, visible(item.label), message)
         return self._render(table)
 
     def item(self, item: BatchItem, rank: int | None = None) -> str:
         if item.status == "error":
-            message = "; ".join(e.short() for e in item.errors[:2])
+            message = visible("; ".join(e.short() for e in item.errors[:2]))
             if len(item.errors) > 2:
                 message += f" (and {len(item.errors) - 2} more)"
             return self._wide(
@@ -134,13 +134,13 @@ class TableRenderer:
             return self._wide(item, rank, Text(f"skipped: {item.note or ''}", style="dim"))
         table = self._table(header=False)
         cells: list[Any] = [str(rank) if rank is not None else ""] if self.context.ranked else []
-        cells.append(item.label)
-        style = self._style(s.band_rank, s.undecided)
-        cells += [one_line(s.service or ""), Text(s.verdict_label, style=style)]
-        score = Text(number(s.score) if s.score is not None else "—")
+        cells.append(visible(item.label))
+        style = self._style(s.indicative_rank, not s.decided)
+        cells += [one_line(s.service or ""), Text(one_line(s.verdict_label), style=style)]
+        score = number(s.point) if s.point is not None else "—"
         if s.low is not None and s.high is not None and s.low != s.high:
-            score.append(f"\n{s.low:.0f}-{s.high:.0f}", style="dim")
-        cells += [score, f"{s.answered:.0%}"]
+            score += f" ({s.low:.1f}–{s.high:.1f})".replace(".0–", "–").replace(".0)", ")")
+        cells += [score, f"{s.answered_share:.0%}"]
         cells.append(one_line(s.legal_form or "—"))
         if self.context.gate:
             if item.gate is not None and not item.gate.passed:
@@ -150,10 +150,9 @@ class TableRenderer:
         if self.context.ranked:
             notes = "; ".join(held_back(s, self.context))
         else:
-            notes = ", ".join(
-                f"{f.id} ({f.severity}{', possible' if f.status == 'possible' else ''})"
-                for f in s.flags
-            )
+            notes = ", ".join(f"{f.id} ({f.severity})" for f in s.raised)
+            if s.possible:
+                notes += ("; " if notes else "") + f"{len(s.possible)} possible"
         cells.append(notes or "—")
         table.add_row(*cells)
         return self._render(table)

@@ -18,19 +18,24 @@ from mutual_detector import __version__
 from mutual_detector.model.questionnaire import Questionnaire
 from mutual_detector.model.result import Result
 from mutual_detector.render.report_model import (
+    DECISION_LABELS,
     HEADINGS,
     PHRASES,
     SECTION_COLUMNS,
     AnswerView,
     CandidateView,
+    ExpectationView,
     FlagView,
     QuestionLink,
     ReasonView,
     Report,
+    ScoreView,
+    SectionRow,
     build_report,
-    one_line,
-    text_lines,
+    number,
+    plural,
 )
+from mutual_detector.render.safe import one_line, text_lines
 
 CSS = """\
 @page {
@@ -83,6 +88,14 @@ table.scores tr.group th {
 svg.bar { width: 24mm; height: 2.6mm; vertical-align: -0.3mm; margin-right: 1.5mm; }
 svg.bar .track { fill: var(--track); }
 svg.bar .fill { fill: var(--accent); }
+svg.bar .range { fill: #9db4d6; }
+svg.bar .point { fill: var(--ink); }
+dl.decision { display: grid; grid-template-columns: 28mm 1fr; gap: 1.5mm 3mm; margin: 0 0 3mm; }
+dl.decision dt { font-weight: 600; }
+dl.decision dd { margin: 0; }
+dl.decision dd ul, dl.decision dd ol { margin: 0; }
+.label.blocker { color: var(--bad); }
+.label.warning { color: var(--middle); }
 .verdict-box {
   border: 0.8pt solid var(--unknown); border-left: 4mm solid var(--unknown);
   padding: 3mm 4mm; margin: 0 0 3mm; break-inside: avoid;
@@ -155,15 +168,30 @@ def _reason(r: ReasonView) -> str:
     )
 
 
-def _bar(score: float | None) -> str:
-    if score is None:
+def _bar(score: ScoreView | None) -> str:
+    """The score as a bar: sure up to the low end, lighter up to the high end, a tick at the point."""
+    if score is None or score.low is None or score.point is None or score.high is None:
         return ""
-    width = max(0.0, min(100.0, score))
-    return (
-        '<svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">'
-        '<rect class="track" width="100" height="6"></rect>'
-        f'<rect class="fill" width="{width:.2f}" height="6"></rect></svg>'
-    )
+
+    def x(v: float) -> float:
+        return max(0.0, min(100.0, v))
+
+    low, point, high = x(score.low), x(score.point), x(score.high)
+    parts = [
+        '<svg class="bar" viewBox="0 0 100 6" preserveAspectRatio="none" aria-hidden="true">',
+        '<rect class="track" width="100" height="6"></rect>',
+    ]
+    if high > low:
+        parts.append(
+            f'<rect class="range" x="{low:.2f}" width="{high - low:.2f}" height="6"></rect>'
+        )
+    parts.append(f'<rect class="fill" width="{low:.2f}" height="6"></rect>')
+    if high > low:
+        parts.append(
+            f'<rect class="point" x="{max(0.0, point - 0.75):.2f}" width="1.5" height="6"></rect>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
 
 
 def _ul(items: Iterable[str], cls: str = "") -> str:
@@ -199,11 +227,6 @@ def _cards(
     return f'<{tag} class="plain">{items}</{tag}>'
 
 
-def _flag(f: FlagView) -> str:
-    cap = f" <strong>{e(f.cap_text)}</strong>" if f.cap_text else ""
-    return f'<li class="card {f.severity}">{e_block(f.message)}{cap}{_cites(f.cites)}</li>'
-
-
 def _answer(a: AnswerView) -> str:
     rows = [f"<dt>{escape(label)}</dt><dd>{e_block(value)}</dd>" for label, value in a.details()]
     if a.cites:
@@ -224,73 +247,140 @@ def _p(phrase: str, cls: str = "") -> str:
     return f"<p{attr}>{escape(PHRASES[phrase])}</p>"
 
 
-def _sections_table(report: Report) -> str:
+def _sections_table(rows: tuple[SectionRow, ...], grouped: bool = True) -> str:
     def cell(tag: str, content: str, num: bool) -> str:
         return f'<{tag} class="num">{content}</{tag}>' if num else f"<{tag}>{content}</{tag}>"
 
     head = "".join(cell("th", escape(t), num) for t, num in SECTION_COLUMNS)
     body = []
-    for topic, sections in report.section_groups():
-        if topic:
+    topic = None
+    for s in rows:
+        if grouped and s.topic and s.topic != topic:
             body.append(
-                f'<tr class="group"><th colspan="{len(SECTION_COLUMNS)}">{e(topic)}</th></tr>'
+                f'<tr class="group"><th colspan="{len(SECTION_COLUMNS)}">{e(s.topic)}</th></tr>'
             )
-        for s in sections:
-            cells = [
-                e(s.title),
-                e(s.weight),
-                f'<span class="score">{_bar(s.score)}{e(s.score_text)}</span>',
-                e(s.answered_text),
-                str(s.answered),
-                str(s.open),
-                str(s.not_applicable),
-            ]
-            body.append(
-                "<tr>"
-                + "".join(
-                    cell("td", c, num) for c, (_, num) in zip(cells, SECTION_COLUMNS, strict=True)
-                )
-                + "</tr>"
+        topic = s.topic
+        point = s.score.point if s.score is not None else None
+        shown = number(point) if point is not None else s.score_text
+        floor = f' <span class="muted">({e(s.floor_text)})</span>' if s.floor_text else ""
+        cells = [
+            e(s.title),
+            e(s.weight),
+            f'<span class="score">{_bar(s.score)}{e(shown)}</span>{floor}',
+            e(s.score.range_text) if s.score is not None else "",
+            e(s.answered_text),
+            str(s.open),
+            str(s.not_applicable),
+        ]
+        body.append(
+            "<tr>"
+            + "".join(
+                cell("td", c, num) for c, (_, num) in zip(cells, SECTION_COLUMNS, strict=True)
             )
+            + "</tr>"
+        )
     return f'<table class="scores"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _dt(key: str) -> str:
+    return f"<dt>{escape(DECISION_LABELS[key])}</dt>"
+
+
+def _expectation(x: ExpectationView) -> str:
+    expected = f' <span class="muted">({e(x.expected)})</span>' if x.expected else ""
+    return f"{_q(x.question)}: {e(x.answer)}, {e(x.status_text)}{expected}"
+
+
+def _decision(report: Report) -> str:
+    d = report.decision
+    v = d.verdict
+    box = [
+        f'<p class="band">{e(v.label)}</p>',
+        f'<p class="headline">{e(v.score.text[:1].upper() + v.score.text[1:])}.</p>',
+    ]
+    if v.meaning:
+        box.append(
+            f'<p><span class="label">{escape(PHRASES["meaning"])}</span> {e_block(v.meaning)}</p>'
+        )
+    if v.indicative:
+        box.append(
+            f"<p>{e(v.indicative)}"
+            + (f" {escape(PHRASES['deciding'])}" if v.deciding else "")
+            + "</p>"
+        )
+    if v.deciding:
+        items = [
+            f"{_q(x.question)} ({e(x.reason)}" + (f"; {e(x.could_cap)})" if x.could_cap else ")")
+            for x in v.deciding
+        ]
+        more = v.deciding_total - len(v.deciding)
+        if more > 0:
+            items.append(
+                f'and {more} more (see <a href="#unknowns">{escape(HEADINGS["unknowns"])}</a>)'
+            )
+        box.append(_ul(items))
+    parts = [
+        f'<div class="verdict-box tone-{v.tone}">{"".join(box)}</div>',
+        '<dl class="decision">',
+    ]
+    if d.caps or v.score_alone:
+        items = [f"{e(c.text)}{_cites(c.cites)}" for c in d.caps]
+        if d.caps_more:
+            items.append(e(f"And {plural(d.caps_more, 'more possible cap')}."))
+        if v.score_alone:
+            items.append(e(v.score_alone))
+        parts.append(_dt("cap") + f"<dd>{_ul(items)}</dd>")
+    flags = [
+        f'<span class="label {f.severity}">{e(f.tag)}</span> {e(f.short)}{_cites(f.cites)}'
+        for f in d.flags
+    ]
+    if d.flags_text:
+        flags.append(e(d.flags_text))
+    parts.append(
+        _dt("flags")
+        + f"<dd>{_ul(flags) if d.flags else (flags[0] if flags else escape(PHRASES['no_flags']))}</dd>"
+    )
+    rd = d.readiness
+    readiness = f"<p>{e(rd.summary)}</p>"
+    if rd.behind:
+        readiness += _ul(_expectation(x) for x in rd.behind)
+    parts.append(_dt("readiness") + f"<dd>{readiness}</dd>")
+    form = d.legal_form
+    line = f"{e(form.text)}{_cites(form.cites)}"
+    if form.status == "ranked":
+        line = f"<strong>{e(form.text)}</strong>{_cites(form.cites)}"
+    if form.also:
+        line += f' <span class="muted">(next best: {e("; ".join(form.also))})</span>'
+    parts.append(_dt("legal_form") + f"<dd>{line}</dd>")
+    if d.steps:
+        steps = "".join(
+            f'<li>{e(s.title)} <span class="muted">({e(s.stage)})</span>{_cites(s.cites)}</li>'
+            for s in d.steps
+        )
+        parts.append(_dt("next_steps") + f"<dd><ol>{steps}</ol></dd>")
+    else:
+        parts.append(_dt("next_steps") + f"<dd>{escape(PHRASES['no_steps'])}</dd>")
+    parts.append("</dl>")
+    return "".join(parts)
+
+
+def _flag(f: FlagView) -> str:
+    cap = f" <strong>{e(f.cap_text)}</strong>" if f.cap_text else ""
+    depends = ""
+    if f.depends:
+        links = ", ".join(f'<a href="#q-{e(q.id)}">{q.label}</a>' for q in f.depends)
+        depends = f' <span class="muted">(depends on {links})</span>'
+    tag = (
+        f'<span class="label">{e(f.tag[:1].upper() + f.tag[1:])}:</span> '
+        if f.status == "possible"
+        else ""
+    )
+    return f'<li class="card {f.severity}">{tag}{e_block(f.message)}{_cites(f.cites)}{cap}{depends}</li>'
 
 
 def render_report(report: Report) -> str:
     """The HTML page of a built report."""
-    parts: list[str] = []
-
-    d, v = report.decision, report.verdict
-    score = f"Score {e(v.score_text)} out of 100, {e(v.answered_text)} of it answered"
-    if report.score_alone and report.score_alone != d.headline:
-        score += f"; the score alone would be {e(report.score_alone)}"
-    box = [f'<p class="band">{e(d.headline)}</p>', f'<p class="headline">{score}.</p>']
-    if d.meaning:
-        box.append(f"<p>{e_block(d.meaning)}</p>")
-    decision = [f'<div class="verdict-box tone-{v.tone}">{"".join(box)}</div>']
-    if d.deciding:
-        decision += [_p("settle"), _ul(_q(q) for q in d.deciding)]
-    if d.caps:
-        decision.append(_ul(e(c) for c in d.caps))
-    if d.top_flags:
-        decision += [
-            _p("top_flags"),
-            f'<ul class="plain">{"".join(_flag(f) for f in d.top_flags)}</ul>',
-        ]
-    decision.append(
-        f'<p><span class="label">{escape(HEADINGS["readiness"])}:</span> {e(d.readiness)}</p>'
-    )
-    if d.withheld:
-        decision.append(f"<p>{escape(PHRASES['withheld'])} {e(d.withheld[0])}</p>")
-        if d.first_change:
-            decision += [_p("first_change"), _ul(e(c) for c in d.first_change)]
-    elif d.legal_form:
-        decision.append(f"<p>{escape(PHRASES['best_form'])} <strong>{e(d.legal_form)}</strong></p>")
-    if d.first_steps:
-        steps_li = "".join(f"<li>{e(x)}</li>" for x in d.first_steps)
-        decision += [_p("first_steps"), f"<ol>{steps_li}</ol>"]
-    if d.scope:
-        decision.append(f'<p class="muted small">{e(PHRASES["scope_prefix"] + d.scope)}</p>')
-    parts.append(_section("decision", decision))
+    parts: list[str] = [_section("decision", [_decision(report)])]
 
     about = [_pairs("facts", report.facts)]
     if report.assessor_notes:
@@ -298,36 +388,43 @@ def render_report(report: Report) -> str:
             f'<p><span class="label">{escape(PHRASES["assessor_notes"])}</span> '
             f"{e_block(report.assessor_notes)}</p>"
         )
+    if report.warnings:
+        about += [_p("warnings"), _ul(e(x) for x in report.warnings)]
     parts.append(_section("about", about))
 
-    verdict: list[str] = []
-    if v.summary:
-        verdict.append(f"<p>{e_block(v.summary)}</p>")
-    verdict.append(_ul(e(n) for n in v.notes))
-    if v.deciding:
-        verdict += [_p("settle"), _ul(_q(q) for q in v.deciding)]
-    if report.warnings:
-        verdict += [_p("warnings"), _ul(e(x) for x in report.warnings)]
-    parts.append(_section("verdict", verdict))
-
     parts.append(
-        _section("sections", [_sections_table(report), _p("confidence_note", "muted small")])
+        _section("sections", [_sections_table(report.sections), _p("sections_note", "muted small")])
     )
 
-    r = report.readiness
-    ready: list[str] = [f"<p>{e_block(r.summary)}</p>"]
-    if r.items:
-        rows = "".join(
-            f"<tr><td>{_q(i.question)}</td><td>{e(i.status)}</td>"
-            f"<td>{e(i.expected or '-')}</td><td>{e(i.answer or '-')}</td></tr>"
-            for i in r.items
-        )
-        ready.append(
-            _p("readiness_items")
-            + '<table class="readiness"><thead><tr><th>Question</th><th>Status</th>'
-            f"<th>Expected</th><th>Answer</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-    parts.append(_section("readiness", ready))
+    d = report.drivers
+    drivers: list[str] = []
+    if d.baseline:
+        drivers.append(f'<p class="muted">{e(d.baseline)}</p>')
+    if not d.helped and not d.held_back:
+        drivers.append(_p("no_drivers"))
+    for phrase, listed in (("helped", d.helped), ("held_back", d.held_back)):
+        if listed:
+            drivers += [
+                _p(phrase),
+                _ul(
+                    f'<span class="num">{e(x.amount)}</span> {_q(x.question)}'
+                    + (f' <span class="muted">({e(x.answer)})</span>' if x.answer else "")
+                    for x in listed
+                ),
+            ]
+    parts.append(_section("drivers", drivers))
+
+    if report.unknowns:
+        unknowns = [
+            _ul(
+                f"{_q(u.question)}: {e(u.reason)}"
+                + (f' <span class="muted">({e(u.detail)})</span>' if u.detail else "")
+                for u in report.unknowns
+            )
+        ]
+    else:
+        unknowns = [_p("no_unknowns")]
+    parts.append(_section("unknowns", unknowns))
 
     flags: list[str] = [] if report.flag_count else [_p("no_flags")]
     for title, group in report.flag_groups():
@@ -336,71 +433,76 @@ def render_report(report: Report) -> str:
         )
     parts.append(_section("flags", flags))
 
+    rd = report.readiness
+    readiness = [f"<p>{e_block(rd.summary)}</p>"]
+    if rd.expectations:
+        readiness.append(f"<h3>{escape(PHRASES['expectations'])}</h3>")
+        readiness.append(_ul(_expectation(x) for x in rd.expectations))
+    if rd.sections:
+        readiness.append(_sections_table(rd.sections, grouped=False))
+    parts.append(_section("readiness", readiness))
+
+    recs = report.recommendations
     forms: list[str] = []
-    if d.withheld:
-        forms.append(f"<p>{escape(PHRASES['withheld'])} {e(d.withheld[0])}</p>")
-    elif report.legal_forms:
+    if recs.status == "withheld":
+        forms.append(f"<p><strong>{e(recs.withheld or '')}</strong></p>")
+        if recs.first_change:
+            forms.append(f"<h3>{escape(PHRASES['first_change'])}</h3>")
+            forms.append(_ul(e(x) for x in recs.first_change))
+    elif recs.legal_forms:
         cards = "".join(
-            _candidate(c, level=3, cls="form", with_score=True) for c in report.legal_forms
+            _candidate(c, level=3, cls="form", with_score=True) for c in recs.legal_forms
         )
         forms += [_p("forms_intro"), f'<ol class="plain">{cards}</ol>']
     else:
         forms.append(_p("no_forms"))
-    if report.excluded_forms:
+    if recs.excluded_forms:
         forms.append(f"<h3>{escape(PHRASES['ruled_out'])}</h3>")
-        forms.append(_cards(report.excluded_forms, cls="excluded", with_score=False))
+        forms.append(_cards(recs.excluded_forms, cls="excluded", with_score=False))
     parts.append(_section("legal_forms", forms))
 
     gov: list[str] = []
-    if d.withheld:
-        gov.append(f"<p>{escape(PHRASES['withheld'])} {e(d.withheld[0])}</p>")
-    elif report.governance:
+    if recs.status == "withheld":
+        gov.append(f"<p>{e(recs.withheld or '')}</p>")
+    elif recs.governance:
         gov.append(f"<h3>{escape(PHRASES['recommended'])}</h3>")
-        gov.append(_cards(report.governance, cls="", with_score=True))
+        gov.append(_cards(recs.governance, cls="", with_score=True))
     else:
         gov.append(_p("no_governance"))
-    if report.governance_not_recommended:
+    if recs.governance_not_recommended:
         gov.append(f"<h3>{escape(PHRASES['not_recommended'])}</h3>")
-        gov.append(_cards(report.governance_not_recommended, cls="excluded", with_score=True))
+        gov.append(_cards(recs.governance_not_recommended, cls="excluded", with_score=True))
     parts.append(_section("governance", gov))
-
-    wi = report.what_if
-    what: list[str] = [f"<h3>{escape(PHRASES['scenarios'])}</h3>"]
-    if wi.goal:
-        what.append(f"<p>{e_block(wi.goal)}</p>")
-    if wi.scenarios:
-        items = []
-        for n, s in enumerate(wi.scenarios, start=1):
-            changes = [
-                f"{e(c.action)} ({_q(c.question)}: from &ldquo;{e(c.before)}&rdquo; to "
-                f"&ldquo;{e(c.after)}&rdquo;)"
-                for c in s.changes
-            ]
-            items.append(
-                f'<li class="card"><h4>{n}. {e(s.outcome)}</h4>'
-                f"{_ul(changes + [e(x) for x in s.effects])}</li>"
-            )
-        what.append(f'<ol class="plain">{"".join(items)}</ol>')
-    what.extend(f"<p>{e_block(note)}</p>" for note in wi.notes)
-    what.append(f"<h3>{escape(PHRASES['robustness'])}</h3><p>{e_block(report.robustness)}</p>")
-    what.append(_ul(e(x) for x in report.sensitivities))
-    if report.drivers_up or report.drivers_down:
-        what.append(f"<h3>{escape(PHRASES['drivers'])}</h3>")
-        for phrase, drivers in (("helped", report.drivers_up), ("held_back", report.drivers_down)):
-            if drivers:
-                what += [_p(phrase), _ul(f"{_q(d.question)} ({e(d.amount)})" for d in drivers)]
-    if report.open_questions:
-        what.append(f"<h3>{escape(PHRASES['open'])}</h3>")
-        what.append(
-            _ul(f"{_q(o.question)} — {e(o.reason)} ({e(o.share)})" for o in report.open_questions)
-        )
-    parts.append(_section("what_if", what))
 
     steps: list[str] = [] if report.next_steps else [_p("no_steps")]
     for stage in report.next_steps:
         steps.append(f"<h3>{e(stage.title)}</h3>")
         steps.append(_cards(stage.steps, cls="step", with_score=False))
     parts.append(_section("next_steps", steps))
+
+    wi = report.what_if
+    what: list[str] = []
+    if wi.goal:
+        what.append(f"<p>{e_block(wi.goal)}</p>")
+    if wi.scenarios:
+        items = []
+        for n, s in enumerate(wi.scenarios, start=1):
+            actions = [e(c.action) for c in s.changes]
+            head = f"{n}. " + " <em>and</em> ".join(actions)
+            items.append(
+                f'<li class="card"><h4>{head}</h4>'
+                f"{_ul([e(s.outcome)] + [e(x) for x in s.effects])}</li>"
+            )
+        what.append(f'<ol class="plain">{"".join(items)}</ol>')
+    what.extend(f"<p>{e_block(note)}</p>" for note in wi.notes)
+    parts.append(_section("what_if", what))
+
+    rb = report.robustness
+    robust = [f"<p>{e_block(rb.summary)}</p>"]
+    if rb.margin:
+        robust.append(f'<p class="muted">{e(rb.margin)}</p>')
+    robust.append(_ul(e(x) for x in rb.sensitivities))
+    parts.append(_section("robustness", robust))
 
     answers: list[str] = [_p("answers_intro")]
     for topic in report.answers:
@@ -420,7 +522,9 @@ def render_report(report: Report) -> str:
     srcs: list[str] = [] if report.sources else [_p("no_sources")]
     items = []
     for src in report.sources:
-        item = e(src.citation)
+        item = e(src.title)
+        if src.byline:
+            item += ("" if src.title.endswith(".") else ".") + f" {e(src.byline)}."
         if src.url:
             item += f'<br><a href="{escape(src.url, quote=True)}">{escape(src.url)}</a>'
         elif src.raw_url:
@@ -436,6 +540,10 @@ def render_report(report: Report) -> str:
 
     title = report.title + (f": {report.subtitle}" if report.subtitle else "")
     subtitle = f'<p class="subtitle">{e(report.subtitle)}</p>' if report.subtitle else ""
+    if report.draft:
+        subtitle += (
+            '<p class="muted">These answers are a draft: the assessment was not finished.</p>'
+        )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{e(report.language)}">\n<head>\n<meta charset="utf-8">\n'

@@ -1,4 +1,4 @@
-"""A result as JSON (format ``mutual-detector/result@1``).
+"""A result as JSON (format ``mutual-detector/result@2``).
 
 Deterministic: the same result gives the same bytes. Keys come in the order
 the result model declares them (format and versions first), floats in their

@@ -15,19 +15,24 @@ from collections.abc import Iterable
 from mutual_detector.model.questionnaire import Questionnaire
 from mutual_detector.model.result import Result
 from mutual_detector.render.report_model import (
+    DECISION_LABELS,
     HEADINGS,
     PHRASES,
     SECTION_COLUMNS,
     AnswerView,
     CandidateView,
+    ExpectationView,
     FlagView,
     QuestionLink,
     ReasonView,
     Report,
+    SectionRow,
     build_report,
+    number,
+    plural,
     text_bar,
-    text_lines,
 )
+from mutual_detector.render.safe import text_lines
 
 # Characters that start inline constructs anywhere in a line: escapes, code,
 # emphasis, links and images, raw HTML and autolinks, GFM tables,
@@ -137,11 +142,6 @@ def _items(candidates: Iterable[CandidateView], with_score: bool) -> list[str]:
     return [line for c in candidates for line in _candidate_item(c, with_score)]
 
 
-def _flag(f: FlagView) -> str:
-    cap = f" {md(f.cap_text)}" if f.cap_text else ""
-    return f"- {md(f.message)}{cap}{_cites(f.cites)}"
-
-
 def _answer(w: _Writer, a: AnswerView) -> None:
     w.block(_bold(_q(a.question)))
     items = [f"- {label}: {md_block(value, 2)}" for label, value in a.details()]
@@ -150,85 +150,117 @@ def _answer(w: _Writer, a: AnswerView) -> None:
     w.block(*items)
 
 
-def _sections(report: Report) -> list[str]:
-    rows: list[list[str]] = []
+def _sections(rows: tuple[SectionRow, ...], grouped: bool = True) -> list[str]:
+    out: list[list[str]] = []
     blank = [""] * (len(SECTION_COLUMNS) - 1)
-    for topic, sections in report.section_groups():
-        if topic:
-            rows.append([_bold(md(topic)), *blank])
-        rows.extend(
+    topic = None
+    for s in rows:
+        if grouped and s.topic and s.topic != topic:
+            out.append([_bold(md(s.topic)), *blank])
+        topic = s.topic
+        point = s.score.point if s.score is not None else None
+        score = (
+            text_bar(point) + " " + (number(point) if point is not None else s.score_text)
+        ).strip()
+        if s.floor_text:
+            score += f" ({s.floor_text})"
+        out.append(
             [
                 md(s.title),
                 s.weight,
-                (text_bar(s.score) + " " + md(s.score_text)).strip(),
+                score,
+                s.score.range_text if s.score is not None else "",
                 s.answered_text,
-                str(s.answered),
                 str(s.open),
                 str(s.not_applicable),
             ]
-            for s in sections
         )
     header = [title for title, _ in SECTION_COLUMNS]
     align = ["---:" if num else "---" for _, num in SECTION_COLUMNS]
-    return _table(header, align, rows)
+    return _table(header, align, out)
+
+
+def _label(key: str) -> str:
+    return _bold(DECISION_LABELS[key] + ":")
 
 
 def _decision(w: _Writer, report: Report) -> None:
-    d, v = report.decision, report.verdict
+    d = report.decision
+    v = d.verdict
     w.heading(2, HEADINGS["decision"])
-    score = f"Score {md(v.score_text)} out of 100, {md(v.answered_text)} of it answered"
-    if report.score_alone and report.score_alone != d.headline:
-        score += f"; the score alone would be {md(report.score_alone)}"
-    w.block(_bold(md(d.headline)) + "\\", score + ".")
-    if d.meaning:
-        w.block(md_block(d.meaning, line_start=True))
-    if d.deciding:
-        w.block(PHRASES["settle"])
-        w.block(*(f"- {_q(q)}" for q in d.deciding))
-    if d.caps:
-        w.block(*(f"- {md(c)}" for c in d.caps))
-    if d.top_flags:
-        w.block(PHRASES["top_flags"])
-        w.block(*(_flag(f) for f in d.top_flags))
-    w.block(_bold(HEADINGS["readiness"] + ":") + " " + md(d.readiness))
-    if d.withheld:
-        w.block(PHRASES["withheld"] + " " + md(d.withheld[0]))
-        if d.first_change:
-            w.block(PHRASES["first_change"])
-            w.block(*(f"- {md(c)}" for c in d.first_change))
-    elif d.legal_form:
-        w.block(PHRASES["best_form"] + " " + _bold(md(d.legal_form)))
-    if d.first_steps:
-        w.block(PHRASES["first_steps"])
-        w.block(*(f"{n}. {md(step)}" for n, step in enumerate(d.first_steps, start=1)))
-    if d.scope:
-        w.block("_" + md(PHRASES["scope_prefix"] + d.scope) + "_")
-
-
-def _readiness(w: _Writer, report: Report) -> None:
-    r = report.readiness
-    w.heading(2, HEADINGS["readiness"])
-    w.block(md_block(r.summary, line_start=True))
-    if r.items:
-        w.block(PHRASES["readiness_items"])
-        rows = (
-            [
-                _q(i.question),
-                md(i.status),
-                md(i.expected or "-"),
-                md(i.answer or "-"),
-            ]
-            for i in r.items
+    w.block(f"{_label('verdict')} {_bold(md(v.label))}, {md(v.score.text)}.")
+    if v.meaning:
+        w.block(PHRASES["meaning"] + " " + md_block(v.meaning))
+    if v.indicative:
+        w.block(md(v.indicative) + (" " + PHRASES["deciding"] if v.deciding else ""))
+    if v.deciding:
+        items = [
+            f"- {_q(x.question)} ({md(x.reason)}"
+            + (f"; {md(x.could_cap)})" if x.could_cap else ")")
+            for x in v.deciding
+        ]
+        more = v.deciding_total - len(v.deciding)
+        if more > 0:
+            items.append(f"- and {more} more (see {HEADINGS['unknowns']})")
+        w.block(*items)
+    if d.caps or v.score_alone:
+        items = [f"- {md(c.text)}{_cites(c.cites)}" for c in d.caps]
+        if d.caps_more:
+            items.append(f"- And {plural(d.caps_more, 'more possible cap')}.")
+        if v.score_alone:
+            items.append(f"- {md(v.score_alone)}")
+        w.block(_label("cap"))
+        w.block(*items)
+    if d.flags:
+        w.block(_label("flags"))
+        items = [f"- {f.tag}: {md(f.short)}{_cites(f.cites)}" for f in d.flags]
+        if d.flags_text:
+            items.append(f"- {md(d.flags_text)}")
+        w.block(*items)
+    else:
+        w.block(f"{_label('flags')} {md(d.flags_text or PHRASES['no_flags'])}")
+    rd = d.readiness
+    w.block(f"{_label('readiness')} {md(rd.summary)}")
+    if rd.behind:
+        w.block(*(_expectation(x) for x in rd.behind))
+    form = d.legal_form
+    line = f"{_label('legal_form')} {md(form.text)}{_cites(form.cites)}"
+    if form.also:
+        line += " (next best: " + "; ".join(md(x) for x in form.also) + ")"
+    w.block(line)
+    if d.steps:
+        w.block(_label("next_steps"))
+        w.block(
+            *(
+                f"{n}. {md(s.title)} ({md(s.stage)}){_cites(s.cites)}"
+                for n, s in enumerate(d.steps, start=1)
+            )
         )
-        w.block(*_table(["Question", "Status", "Expected", "Answer"], ["---"] * 4, rows))
+    else:
+        w.block(f"{_label('next_steps')} {PHRASES['no_steps']}")
+
+
+def _expectation(x: ExpectationView) -> str:
+    expected = f" ({md(x.expected)})" if x.expected else ""
+    return f"- {_q(x.question)}: {md(x.answer)}, {md(x.status_text)}{expected}"
+
+
+def _flag_item(f: FlagView, full: bool = True) -> str:
+    text = md(f.message) if full else md(f.short)
+    cap = f" {md(f.cap_text)}" if f.cap_text else ""
+    depends = f" (depends on {', '.join(q.label for q in f.depends)})" if f.depends else ""
+    tag = f"{f.tag[:1].upper()}{f.tag[1:]}: " if f.status == "possible" else ""
+    return f"- {tag}{text}{_cites(f.cites)}{cap}{depends}"
 
 
 def render_report(report: Report) -> str:
-    """The Markdown text of a built report: the decision first, then the details."""
+    """The Markdown text of a built report."""
     w = _Writer()
     w.heading(1, report.title)
     if report.subtitle:
         w.block(_bold(md(report.subtitle)))
+    if report.draft:
+        w.block("These answers are a draft: the assessment was not finished.")
 
     _decision(w, report)
 
@@ -236,89 +268,85 @@ def render_report(report: Report) -> str:
     w.block(*_table(["Item", "Detail"], ["---", "---"], ([md(k), md(v)] for k, v in report.facts)))
     if report.assessor_notes:
         w.block(_bold(PHRASES["assessor_notes"]) + " " + md_block(report.assessor_notes))
-
-    v = report.verdict
-    w.heading(2, HEADINGS["verdict"])
-    if v.summary:
-        w.block(md_block(v.summary, line_start=True))
-    if v.notes:
-        w.block(*(f"- {md(n)}" for n in v.notes))
-    if v.deciding:
-        w.block(PHRASES["settle"])
-        w.block(*(f"- {_q(q)}" for q in v.deciding))
     if report.warnings:
         w.block(PHRASES["warnings"])
         w.block(*(f"- {md(x)}" for x in report.warnings))
 
     w.heading(2, HEADINGS["sections"])
-    w.block(*_sections(report))
-    w.block(PHRASES["confidence_note"])
+    w.block(*_sections(report.sections))
+    w.block(PHRASES["sections_note"])
 
-    _readiness(w, report)
+    d = report.drivers
+    w.heading(2, HEADINGS["drivers"])
+    if d.baseline:
+        w.block(md_block(d.baseline, line_start=True))
+    if not d.helped and not d.held_back:
+        w.block(PHRASES["no_drivers"])
+    for phrase, drivers in (("helped", d.helped), ("held_back", d.held_back)):
+        if drivers:
+            w.block(PHRASES[phrase])
+            w.block(
+                *(
+                    f"- {x.amount} {_q(x.question)}" + (f" ({md(x.answer)})" if x.answer else "")
+                    for x in drivers
+                )
+            )
+
+    w.heading(2, HEADINGS["unknowns"])
+    if not report.unknowns:
+        w.block(PHRASES["no_unknowns"])
+    else:
+        w.block(
+            *(
+                f"- {_q(u.question)}: {md(u.reason)}" + (f" ({md(u.detail)})" if u.detail else "")
+                for u in report.unknowns
+            )
+        )
 
     w.heading(2, HEADINGS["flags"])
     if not report.flag_count:
         w.block(PHRASES["no_flags"])
     for title, flags in report.flag_groups():
         w.heading(3, title)
-        w.block(*(_flag(f) for f in flags))
+        w.block(*(_flag_item(f) for f in flags))
 
+    rd = report.readiness
+    w.heading(2, HEADINGS["readiness"])
+    w.block(md_block(rd.summary, line_start=True))
+    if rd.expectations:
+        w.heading(3, PHRASES["expectations"])
+        w.block(*(_expectation(x) for x in rd.expectations))
+    if rd.sections:
+        w.block(*_sections(rd.sections, grouped=False))
+
+    recs = report.recommendations
     w.heading(2, HEADINGS["legal_forms"])
-    if report.decision.withheld:
-        w.block(PHRASES["withheld"] + " " + md(report.decision.withheld[0]))
-    elif report.legal_forms:
+    if recs.status == "withheld":
+        w.block(md_block(recs.withheld or "", line_start=True))
+        if recs.first_change:
+            w.heading(3, PHRASES["first_change"])
+            w.block(*(f"- {md(x)}" for x in recs.first_change))
+    elif recs.legal_forms:
         w.block(PHRASES["forms_intro"])
-        for c in report.legal_forms:
+        for c in recs.legal_forms:
             _candidate(w, c, 3)
     else:
         w.block(PHRASES["no_forms"])
-    if report.excluded_forms:
+    if recs.excluded_forms:
         w.heading(3, PHRASES["ruled_out"])
-        w.block(*_items(report.excluded_forms, False))
+        w.block(*_items(recs.excluded_forms, False))
 
     w.heading(2, HEADINGS["governance"])
-    if report.decision.withheld:
-        w.block(PHRASES["withheld"] + " " + md(report.decision.withheld[0]))
+    if recs.status == "withheld":
+        w.block(md_block(recs.withheld or "", line_start=True))
+    elif recs.governance:
+        w.heading(3, PHRASES["recommended"])
+        w.block(*_items(recs.governance, True))
     else:
-        if report.governance:
-            w.heading(3, PHRASES["recommended"])
-            w.block(*_items(report.governance, True))
-        else:
-            w.block(PHRASES["no_governance"])
-        if report.governance_not_recommended:
-            w.heading(3, PHRASES["not_recommended"])
-            w.block(*_items(report.governance_not_recommended, True))
-
-    w.heading(2, HEADINGS["what_if"])
-    wi = report.what_if
-    w.heading(3, PHRASES["scenarios"])
-    if wi.goal:
-        w.block(md_block(wi.goal, line_start=True))
-    for n, s in enumerate(wi.scenarios, start=1):
-        lines = [f"{n}. {md(s.outcome)}"]
-        lines += [
-            f"   - {md(c.action)} ({_q(c.question)}: from “{md(c.before)}” to “{md(c.after)}”)"
-            for c in s.changes
-        ]
-        lines += [f"   - {md(e)}" for e in s.effects]
-        w.block(*lines)
-    for note in wi.notes:
-        w.block(md_block(note, line_start=True))
-    w.heading(3, PHRASES["robustness"])
-    w.block(md_block(report.robustness, line_start=True))
-    if report.sensitivities:
-        w.block(*(f"- {md(x)}" for x in report.sensitivities))
-    if report.drivers_up or report.drivers_down:
-        w.heading(3, PHRASES["drivers"])
-        for phrase, drivers in (("helped", report.drivers_up), ("held_back", report.drivers_down)):
-            if drivers:
-                w.block(PHRASES[phrase])
-                w.block(*(f"- {_q(d.question)} ({md(d.amount)})" for d in drivers))
-    if report.open_questions:
-        w.heading(3, PHRASES["open"])
-        w.block(
-            *(f"- {_q(o.question)} — {md(o.reason)} ({md(o.share)})" for o in report.open_questions)
-        )
+        w.block(PHRASES["no_governance"])
+    if recs.governance_not_recommended:
+        w.heading(3, PHRASES["not_recommended"])
+        w.block(*_items(recs.governance_not_recommended, True))
 
     w.heading(2, HEADINGS["next_steps"])
     if not report.next_steps:
@@ -326,6 +354,27 @@ def render_report(report: Report) -> str:
     for stage in report.next_steps:
         w.heading(3, md(stage.title))
         w.block(*_items(stage.steps, False))
+
+    w.heading(2, HEADINGS["what_if"])
+    wi = report.what_if
+    if wi.goal:
+        w.block(md_block(wi.goal, line_start=True))
+    for n, s in enumerate(wi.scenarios, start=1):
+        lines = [f"{n}. {md(s.changes[0].action) if s.changes else ''}"]
+        lines += [f"   - and {md(c.action)}" for c in s.changes[1:]]
+        lines += [f"   - {md(s.outcome)}"]
+        lines += [f"   - {md(e)}" for e in s.effects]
+        w.block(*lines)
+    for note in wi.notes:
+        w.block(md_block(note, line_start=True))
+
+    rb = report.robustness
+    w.heading(2, HEADINGS["robustness"])
+    w.block(md_block(rb.summary, line_start=True))
+    if rb.margin:
+        w.block(md_block(rb.margin, line_start=True))
+    if rb.sensitivities:
+        w.block(*(f"- {md(x)}" for x in rb.sensitivities))
 
     w.heading(2, HEADINGS["answers"])
     w.block(PHRASES["answers_intro"])
@@ -347,7 +396,9 @@ def render_report(report: Report) -> str:
         w.block(PHRASES["no_sources"])
     items = []
     for src in report.sources:
-        line = f"{src.number}. {md(src.citation)}"
+        line = f"{src.number}. {md(src.title)}"
+        if src.byline:
+            line += ("" if src.title.endswith(".") else ".") + f" {md(src.byline)}."
         if src.url:
             line += f" <{src.url}>"
         elif src.raw_url:
