@@ -108,7 +108,7 @@ def with_readiness_behind(result: Result) -> Result:
             )
         ],
         flags=["pensions_late"],
-        summary="Behind for Spin out: 1 of 1 things this stage expects is not in place.",
+        summary="Behind for Spin out: the one thing this stage expects is not in place.",
     )
     return result.model_copy(update={"readiness": readiness})
 

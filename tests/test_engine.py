@@ -289,7 +289,7 @@ class TestReadiness:
             "spin_out",
             "Started",
         )
-        assert r.readiness.summary.startswith("Behind for Spin out: 1 of 1")
+        assert r.readiness.summary.startswith("Behind for Spin out: the one thing")
 
 
 def _mini_values() -> dict[str, object]:

@@ -113,7 +113,7 @@ class TestOrder:
             step.help,
             step.why,
         ) == ("Staff", "Formally consulted.", "Smoother transitions.")
-        assert step.citations[0].title == "Domain research §1.2"
+        assert step.citations[0].title == "Introduction to Public Service Mutuals"
 
     def test_a_question_whose_condition_is_false_is_skipped(self, mini: Questionnaire) -> None:
         """appetite == few makes `unions` not apply, so turnover comes next."""

@@ -329,7 +329,7 @@ class TestDecision:
         d = build_report(result_for("between"), rq).decision
         assert [c.status for c in d.caps] == ["possible"]
         assert d.caps[0].text == "Would cap at Unsuitable if this holds: Staff would have no say."
-        assert d.caps_more == 2
+        assert d.caps_more == "And 2 more possible caps: see Red flags and conditions."
         assert d.flags_text == "None raised (2 possible, depending on unknown answers)."
 
     def test_capped_says_why_and_where_the_score_alone_would_be(self, rq: Questionnaire) -> None:
@@ -344,9 +344,11 @@ class TestDecision:
         report = build_report(result_for("withheld"), rq)
         form = report.decision.legal_form
         assert form.status == "withheld"
+        # The first change is an action (here worded plainly: the asset has no `action:`),
+        # not the rest of the blocker's own message.
         assert form.text == (
-            "No legal form is ranked while the blocker above stands; first: Give staff votes or "
-            "board seats first."
+            "No legal form is ranked while the blocker above stands; first: Work to change "
+            "“How much say will staff have?” from “No say” to “Staff control it”."
         )
         recs = report.recommendations
         assert recs.status == "withheld"
@@ -361,13 +363,11 @@ class TestDecision:
 
     def test_floor(self, rq: Questionnaire) -> None:
         d = build_report(result_for("floor"), rq).decision
-        assert [(c.kind, c.status, c.band) for c in d.caps] == [
-            ("floor", "raised", "weak"),
-            ("flag", "raised", "promising"),
-        ]
+        # The cap that binds hardest is named; the others are counted.
+        assert [(c.kind, c.status, c.band) for c in d.caps] == [("floor", "raised", "weak")]
         assert d.caps[0].text.startswith("Capped at this band: Staff scores below its floor of 30")
         assert d.caps[0].text.endswith(".")
-        assert d.caps[1].text.startswith("Capped at Promising: ")
+        assert d.caps_more == "And 1 more cap: see Red flags and conditions."
 
     def test_readiness_behind(self, rq: Questionnaire) -> None:
         rd = build_report(with_readiness_behind(result_for("decided")), rq).decision.readiness
@@ -516,8 +516,8 @@ class TestMarkdown:
     def test_withheld_and_what_if_as_actions(self, rq: Questionnaire) -> None:
         text = md_render.render_markdown(result_for("withheld"), rq)
         assert (
-            "**Legal form:** No legal form is ranked while the blocker above stands; first: Give "
-            "staff votes or board seats first.\n"
+            "**Legal form:** No legal form is ranked while the blocker above stands; first: Work "
+            "to change “How much say will staff have?” from “No say” to “Staff control it”.\n"
         ) in text
         assert "### What would have to change first\n" in text
         what_if = text.split("## What could change the verdict\n", 1)[1].split("\n## ", 1)[0]

@@ -39,14 +39,16 @@ from report_cases import (
 HERE = Path(__file__).resolve().parent
 SNAPSHOTS = HERE / "snapshots" / "report"
 UPDATE = os.environ.get("MUTUAL_DETECTOR_UPDATE_SNAPSHOTS") == "1"
-FIRST_SCREEN = 24
+#: A terminal window of 80 x 30: the whole decision fits, whatever the example (the
+#: built-in bands' meanings run to four lines, and three red flags to six).
+FIRST_SCREEN = 30
 LABELS = ("VERDICT", "CAP", "RED FLAGS", "READINESS", "LEGAL FORM", "NEXT STEPS")
 
 #: One example of each way a verdict comes out, with the built-in questionnaire.
 PINNED = {
     "decided": "strong-community-health",
     "between": "inconclusive-early-idea",
-    "capped": "spin-out-pensions-gap",
+    "capped": "tiny-back-office-no-market",
     "withheld": "council-company-not-a-mutual",
 }
 
@@ -157,13 +159,14 @@ class TestContent:
         assert "unknown answers" in flat
 
     def test_readiness_behind_is_on_the_first_screen(self) -> None:
+        """The decision says how far behind; the gaps head the readiness section."""
         result = with_readiness_behind(result_for("decided"))
-        flat = " ".join(first_screen(render_text(result, report_questionnaire())).split())
+        text = render_text(result, report_questionnaire())
+        flat = " ".join(first_screen(text).split())
         assert "READINESS Behind for Spin out" in flat
-        assert (
-            "• How far have pensions been settled?: Not started (expected by Spin out: Agreed)"
-            in flat
-        )
+        gap = "How far have pensions been settled? — Not started (expected by Spin out: Agreed)"
+        assert gap not in flat
+        assert gap in " ".join(text.split())
 
     def test_section_bars_show_the_range_and_the_point(self) -> None:
         text = render_text(result_for("between"), report_questionnaire(), width=80)

@@ -315,9 +315,11 @@ class TestStrictAndExitCodes:
 
     def test_negative_weight_is_a_schema_error(self, write_tree: TreeWriter) -> None:
         """Weights below zero are refused by the format (E010) at the weight."""
-        root = write_tree({"q.yaml": MINI.replace("weight: 2\n", "weight: -2\n", 1)})
+        text = MINI.replace("weight: 2\n", "weight: -2\n", 1)
+        line = text.splitlines().index(next(x for x in text.splitlines() if "weight: -2" in x)) + 1
+        root = write_tree({"q.yaml": text})
         report = validate_paths([root / "q.yaml"])
-        assert [(f.rule, f.line) for f in report.findings] == [("E010", 18)]
+        assert [(f.rule, f.line) for f in report.findings] == [("E010", line)]
 
 
 class TestOutputFile:

@@ -30,7 +30,10 @@ from mutual_detector.validation import validate_paths
 ASSETS = Path(__file__).resolve().parent / "assets"
 MINI = (ASSETS / "mini.yaml").read_text(encoding="utf-8")
 MINI_ANSWERS = (ASSETS / "mini-answers.yaml").read_text(encoding="utf-8")
-PART = "format: mutual-detector/questionnaire-part@1\nsources:\n  - id: extra\n    title: Extra\n"
+PART = (
+    "format: mutual-detector/questionnaire-part@1\nsources:\n  - id: extra\n    title: Extra\n"
+    "    publisher: Nobody\n    year: 2026\n    url: https://example.org/extra\n"
+)
 #: The part above with a source id the main file already has: Q101 at line 3, column 9.
 BAD_PART = PART.replace("id: extra", "id: domain-1-2")
 WITH_PART = MINI.replace("sources:\n", "include: [parts/more.yaml]\nsources:\n", 1)

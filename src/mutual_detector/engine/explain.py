@@ -287,14 +287,21 @@ def readiness(ev: Evaluation, readiness_flags: list[str]) -> Data:
     elif counts["behind"]:
         status = "behind"
         n = counts["behind"]
-        summary = (
-            f"Behind for {title}: {n} of {n + counts['met'] + counts['unknown']} things this "
-            f"stage expects {'is' if n == 1 else 'are'} not in place."
-        )
+        total = n + counts["met"] + counts["unknown"]
+        if total == 1:
+            summary = f"Behind for {title}: the one thing this stage expects is not in place."
+        else:
+            summary = (
+                f"Behind for {title}: {n} of the {total} things this stage expects "
+                f"{'is' if n == 1 else 'are'} not in place."
+            )
     elif counts["unknown"]:
         status = "unclear"
         n = counts["unknown"]
-        summary = f"Unclear for {title}: {n} answer{'s' if n != 1 else ''} this stage expects {'are' if n != 1 else 'is'} not known."
+        summary = (
+            f"Unclear for {title}: {n} answer{'s' if n != 1 else ''} this stage expects "
+            f"{'are' if n != 1 else 'is'} not known."
+        )
     else:
         status = "on_track"
         summary = f"On track for {title}: everything this stage expects is in place."

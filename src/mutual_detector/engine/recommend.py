@@ -145,7 +145,7 @@ def recommendations(ev: Evaluation, first_change: list[str]) -> tuple[Data, set[
         "governance": [_candidate(plan, s) for s in governance],
         "governance_not_recommended": [_candidate(plan, s) for s in not_recommended],
         "next_steps": stage_steps,
-        "first_steps": _first_steps(plan, ev.stage, steps),
+        "first_steps": _first_steps(plan, ev.stage, steps, blockers),
     }
     return recs, cited
 
@@ -166,9 +166,27 @@ def _one_per_group(recommended: list[_Scored]) -> tuple[list[_Scored], list[_Sco
     return keep, dropped
 
 
-def _first_steps(plan: Plan, stage: str | None, steps: dict[str, list[_Scored]]) -> list[str]:
+def _first_steps(
+    plan: Plan, stage: str | None, steps: dict[str, list[_Scored]], blockers: list[str]
+) -> list[str]:
+    """The next three steps: from the current stage on, in stage order.
+
+    While a blocker stands, the steps that deal with it come first, whatever their
+    stage: a step whose condition reads the blocker, or a question the blocker reads.
+    Building a business case for a spin-out that cannot go ahead is not a next step.
+    """
     start = plan.stage_rank(stage) or 0
     ordered = [s for sid, _ in plan.stages[start:] for s in steps[sid]]
+    if blockers:
+        raised = set(blockers)
+        reads = {q for f in plan.flags if f.id in raised for q in f.reads}
+        everything = [s for sid, _ in plan.stages for s in steps[sid]]
+        first = [
+            s
+            for s in everything
+            if s.rec.when is not None and (s.rec.when.flags & raised or s.rec.when.refs & reads)
+        ]
+        ordered = first + [s for s in ordered if s not in first]
     return [s.rec.rec.id for s in ordered[:FIRST_STEPS]]
 
 

@@ -326,7 +326,7 @@ def _decision(report: Report) -> str:
     if d.caps or v.score_alone:
         items = [f"{e(c.text)}{_cites(c.cites)}" for c in d.caps]
         if d.caps_more:
-            items.append(e(f"And {plural(d.caps_more, 'more possible cap')}."))
+            items.append(e(d.caps_more))
         if v.score_alone:
             items.append(e(v.score_alone))
         parts.append(_dt("cap") + f"<dd>{_ul(items)}</dd>")

@@ -206,7 +206,7 @@ def _decision(w: _Writer, report: Report) -> None:
     if d.caps or v.score_alone:
         items = [f"- {md(c.text)}{_cites(c.cites)}" for c in d.caps]
         if d.caps_more:
-            items.append(f"- And {plural(d.caps_more, 'more possible cap')}.")
+            items.append(f"- {md(d.caps_more)}")
         if v.score_alone:
             items.append(f"- {md(v.score_alone)}")
         w.block(_label("cap"))

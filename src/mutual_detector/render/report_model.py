@@ -70,6 +70,9 @@ HEADINGS: Final = {
     "colophon": "About this report",
 }
 
+#: Raised caps the decision names (the ones that bind hardest); the rest are counted.
+FIRST_SCREEN_CAPS: Final = 1
+
 #: Labels of the decision's parts, in order (the terminal's first screen, the reports' summary).
 DECISION_LABELS: Final = {
     "verdict": "Verdict",
@@ -440,8 +443,8 @@ class Decision:
 
     verdict: VerdictView
     caps: tuple[CapView, ...]
-    caps_more: int
-    """Possible caps not shown on the first screen."""
+    caps_more: str | None
+    """The caps not shown on the first screen, in words ("And 2 more caps."), or None."""
     flags: tuple[FlagView, ...]
     """The top red flags not already shown as a cap: raised blockers and warnings first."""
     flags_text: str | None
@@ -923,11 +926,16 @@ class _Builder:
 
     def caps(self) -> tuple[tuple[CapView, ...], int]:
         """Raised caps, then the worst possible one; and how many possible caps are left out."""
-        raised = [c for c in self.r.caps if c.status == "raised"]
+        order = {band: i for i, band in enumerate(self.band_labels)}
+        # The caps that bind hardest first: the lowest band they cap at.
+        raised = sorted(
+            (c for c in self.r.caps if c.status == "raised"),
+            key=lambda c: -order.get(c.band, len(order)),
+        )
         possible = [c for c in self.r.caps if c.status == "possible"]
         if self.r.verdict.status == "decided":
             possible = []  # they cannot move a decided verdict
-        shown = raised + possible[:1]
+        shown = raised[:FIRST_SCREEN_CAPS] + possible[:1]
         out = []
         for c in shown:
             flag = self.flag_results.get(c.id) if c.kind == "flag" else None
@@ -950,7 +958,13 @@ class _Builder:
                     cites=cites,
                 )
             )
-        return tuple(out), len(possible) - len(possible[:1])
+        more = []
+        if len(raised) > FIRST_SCREEN_CAPS:
+            more.append(plural(len(raised) - FIRST_SCREEN_CAPS, "more cap"))
+        if len(possible) > 1:
+            more.append(plural(len(possible) - 1, "more possible cap"))
+        text = f"And {' and '.join(more)}: see {HEADINGS['flags']}." if more else None
+        return tuple(out), text
 
     def top_flags(self, caps: tuple[CapView, ...]) -> tuple[tuple[FlagView, ...], str | None]:
         shown_caps = {c.id for c in caps if c.kind == "flag"}
@@ -1028,16 +1042,11 @@ class _Builder:
             what = "a blocker"
         verb = "stand" if what == "the blockers above" else "stands"
         messages = {one_line(b.message) for b in blockers}
-        advice: list[str] = []
-        for item in recs.first_change:
-            line = one_line(item)
-            if line in messages:
-                rest = after_first_sentence(line)
-                if rest:
-                    advice.append(rest)
-            elif line:
-                advice.append(line)
-        first = first_sentence(advice[0]) if advice else None
+        # The first change is an action; a blocker's own message explains rather than acts.
+        actions = [line for line in map(one_line, recs.first_change) if line and line not in messages]
+        first = first_sentence(actions[0]) if actions else None
+        if first and first[-1] not in ".!?":
+            first += "."
         notice = f"No legal form is ranked while {what} {verb}"
         return notice, tuple(one_line(x) for x in recs.first_change), first
 

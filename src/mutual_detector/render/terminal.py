@@ -193,8 +193,7 @@ def _field_rows(decision: Decision) -> list[tuple[str, list[RenderableType]]]:
         line.append(_cites(c.cites), style="dim")
         caps.append(line)
     if decision.caps_more and caps:
-        n = decision.caps_more
-        caps[-1].append(f" And {n} more possible cap{'s' if n != 1 else ''}.", style="dim")
+        caps[-1].append(" " + decision.caps_more, style="dim")
     if v.score_alone:
         caps.append(Text(v.score_alone))
     if caps:
@@ -209,15 +208,8 @@ def _field_rows(decision: Decision) -> list[tuple[str, list[RenderableType]]]:
         flags.append(Text(decision.flags_text, style="dim" if decision.flags else ""))
     rows.append((DECISION_LABELS["flags"], flags))
 
-    rd = decision.readiness
-    readiness: list[RenderableType] = [_t(rd.summary)]
-    for x in rd.behind:
-        body = _t(x.question.prompt)
-        body.append(": ")
-        body.append_text(_t(x.answer, "red"))
-        if x.expected:
-            body.append(f" ({one_line(x.expected)})", style="dim")
-        readiness.append(_item("•", body, 0))
+    # The gaps themselves head the readiness section: the decision gives the count.
+    readiness: list[RenderableType] = [_t(decision.readiness.summary)]
     rows.append((DECISION_LABELS["readiness"], readiness))
 
     form = decision.legal_form
