@@ -18,7 +18,14 @@ from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.batch import csvrows
 from mutual_detector.batch.fastload import Miss, quick_data
 from mutual_detector.batch.gate import Gate
-from mutual_detector.batch.inputs import FailedTask, FileTask, RowTask, Task
+from mutual_detector.batch.inputs import (
+    REPORT_NOTE,
+    FailedTask,
+    FileTask,
+    RowTask,
+    SkippedTask,
+    Task,
+)
 from mutual_detector.batch.records import BatchItem, ErrorRecord, FlagBrief, Summary
 from mutual_detector.errors import InputError
 from mutual_detector.loading import read_raw
@@ -33,6 +40,10 @@ if TYPE_CHECKING:
 
 #: Most error records kept for one input (the first is the one tables show).
 MAX_ERRORS: Final = 20
+#: Reports mutual-detector writes: skipped when found in a folder, never read as answers.
+REPORT_FORMATS: Final = frozenset(
+    f"mutual-detector/{kind}@1" for kind in ("batch", "result", "validate", "compare")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +110,8 @@ def process(index: int, task: Task) -> BatchItem:
     assert _state is not None, "init() was not called"
     if isinstance(task, FailedTask):
         return BatchItem(index, task.name, task.row, "error", errors=(task.error,))
+    if isinstance(task, SkippedTask):
+        return BatchItem(index, task.name, None, "skipped", note=task.note)
     try:
         if isinstance(task, FileTask):
             return _file(index, task, _state)
@@ -135,6 +148,8 @@ def _file(index: int, task: FileTask, state: _State) -> BatchItem:
                 return BatchItem(index, task.name, None, "skipped", note="a questionnaire file")
             message = "this is a questionnaire, not an answers file"
             return failed([ErrorRecord(task.name, message, rule="E007", field="format")])
+        if fmt in REPORT_FORMATS and not task.explicit:  # e.g. last run's -o out.json
+            return BatchItem(index, task.name, None, "skipped", note=REPORT_NOTE)
         if fmt is None and "answers" not in data and not task.explicit:
             # A YAML file found in a folder that is not an answers file at all.
             return BatchItem(index, task.name, None, "skipped", note="not an answers file")
