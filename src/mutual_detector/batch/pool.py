@@ -69,8 +69,8 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
     return b"".join(parts)
 
 
-def receive(fd: int) -> Any:
-    """The next message on ``fd``; raises EOFError when the pipe has ended."""
+def receive_bytes(fd: int) -> bytes:
+    """The next message on ``fd``, still pickled; raises EOFError when the pipe has ended."""
     header = _read_exactly(fd, _HEADER.size)
     if header is None:
         raise EOFError
@@ -78,7 +78,12 @@ def receive(fd: int) -> Any:
     body = _read_exactly(fd, size)
     if body is None:
         raise EOFError
-    return pickle.loads(body)
+    return body
+
+
+def receive(fd: int) -> Any:
+    """The next message on ``fd``; raises EOFError when the pipe has ended."""
+    return pickle.loads(receive_bytes(fd))
 
 
 def send(fd: int, message: Any) -> None:
@@ -92,31 +97,32 @@ def send(fd: int, message: Any) -> None:
 # --------------------------------------------------------------------------- the worker side
 
 _BOOT: Final = (
+    "import signal; signal.signal(signal.SIGINT, signal.SIG_IGN); "
     "import sys; sys.path[:] = {path!r}; from mutual_detector.batch.pool import serve; serve()"
 )
 
 
 def serve() -> None:
-    """The worker's main loop (run by ``python -c``); never returns."""
-    from mutual_detector.batch import worker
+    """The worker's main loop (run by ``python -c``); never returns.
 
+    The pipe is watched from the start, before the heavy imports, so a worker
+    that is still starting when the main process stops (or dies) goes at once.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     inbox, outbox = os.dup(0), os.dup(1)  # dup'ed descriptors are not inherited
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(2, 1)  # print() goes to standard error, never into the pipe
     os.close(devnull)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    try:
-        config = receive(inbox)
-    except EOFError:
-        os._exit(0)
-    work: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    work: queue.SimpleQueue[bytes] = queue.SimpleQueue()
     threading.Thread(target=_listen, args=(inbox, work), daemon=True).start()
     try:
-        worker.init(config)
+        from mutual_detector.batch import worker
+
+        worker.init(pickle.loads(work.get()))  # the first message: the settings
         send(outbox, ("ready", os.getpid()))
         while True:
-            message = work.get()
+            message = pickle.loads(work.get())
             if message[0] == "chunk":
                 _, seq, chunk = message
                 send(outbox, ("items", seq, worker.process_chunk(chunk)))
@@ -133,14 +139,14 @@ def serve() -> None:
         os._exit(1)
 
 
-def _listen(inbox: int, work: queue.SimpleQueue[Any]) -> None:
+def _listen(inbox: int, work: queue.SimpleQueue[bytes]) -> None:
     """Read the main process's messages as they come; exit when its pipe ends."""
     while True:
         try:
-            message = receive(inbox)
+            message = receive_bytes(inbox)
         except EOFError:
             # Finished with us, or the main process died (even by SIGKILL): go now,
-            # even if the main thread is waiting on a slow input.
+            # even if the main thread is importing, or waiting on a slow input.
             os._exit(0)
         work.put(message)
 
@@ -217,9 +223,10 @@ class Pool:
             "-c",
             _BOOT.format(path=list(sys.path)),
         ]
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
-        )
+        with _sigint_blocked():  # the child starts with Ctrl-C blocked: it is ours to handle
+            process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0
+            )
         worker = Worker(number, process)
         assert process.stdin is not None
         assert process.stdout is not None
@@ -325,6 +332,27 @@ class Pool:
                 raise
 
 
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while a worker is started (POSIX).
+
+    A new process inherits the signal mask, so a worker never sees a Ctrl-C
+    meant for the main process, not even in the moment before its first line
+    ignores it (it would print a KeyboardInterrupt traceback). This process
+    loses nothing: a SIGINT that comes meanwhile is handled by another thread,
+    or waits until the mask is restored.
+    """
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:  # Windows
+        yield
+        return
+    old = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, old)
+
+
 def _kill(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(OSError):
         process.kill()
@@ -338,4 +366,14 @@ def _interpreter_flags() -> list[str]:
     return list(flags()) if callable(flags) else []
 
 
-__all__ = ["STOP_GRACE", "Answer", "Death", "Pool", "Worker", "receive", "send", "serve"]
+__all__ = [
+    "STOP_GRACE",
+    "Answer",
+    "Death",
+    "Pool",
+    "Worker",
+    "receive",
+    "receive_bytes",
+    "send",
+    "serve",
+]
