@@ -70,7 +70,7 @@ class Tally:
     runs: int = 0
     codes: Counter[str] = field(default_factory=Counter)
     outputs: Counter[str] = field(default_factory=Counter)
-    after_signal: list[float] = field(default_factory=list)
+    after_signal: list[tuple[float, str]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     anomalies: dict[str, list[str]] = field(
         default_factory=lambda: {"start-up": [], "shut-down": [], "other": [], "traceback": []}
@@ -186,7 +186,7 @@ def _one(command: Command, work: Path, rng: random.Random, limit: float, tally: 
     if code == "hung":
         problems.append(f"still running {limit:.0f}s after it started")
     else:
-        tally.after_signal.append(ended - sent)
+        tally.after_signal.append((ended - sent, f"{command.name} {how} at {delay:.2f}s"))
     # The workers see their pipe close at once; give them a moment to be gone.
     deadline = time.monotonic() + 2.0
     while _session(proc.pid) and time.monotonic() < deadline:
@@ -219,10 +219,10 @@ def _one(command: Command, work: Path, rng: random.Random, limit: float, tally: 
     if problems:
         tally.failures.append(f"{label}: " + "; ".join(problems))
     stderr = (work / "stderr.txt").read_text("utf-8", "replace")
-    last = (stderr.strip().splitlines() or [""])[-1]
+    last = " | ".join(stderr.strip().splitlines()[-2:])
     if code not in (130, command.code, "hung"):
         # Not one of the five checks above, which the issue sets; counted apart.
-        if "mutual-detector:" not in stderr and kind == "old":
+        if code in (-signal.SIGINT, -signal.SIGTERM) and kind == "old":
             what = "start-up"  # before the command set up its signal handling
         elif kind == "new":
             what = "shut-down"  # the work was done and written; the signal came at exit
@@ -263,19 +263,21 @@ def main() -> int:
             tally = Tally()
             for _ in range(args.runs):
                 _one(rng.choice(members), work, rng, args.limit, tally)
-            waits = sorted(tally.after_signal) or [0.0]
+            slowest = sorted(tally.after_signal, reverse=True)[:3]
+            waits = sorted(w for w, _ in tally.after_signal) or [0.0]
             print(
                 f"\n{group}: {tally.runs} runs; exit codes {dict(sorted(tally.codes.items()))}; "
                 f"output {dict(sorted(tally.outputs.items()))}; "
                 f"from signal to exit: median {statistics.median(waits):.2f}s, "
                 f"max {waits[-1]:.2f}s; failed checks: {len(tally.failures)}"
             )
+            print("  slowest to end: " + "; ".join(f"{w:.2f}s ({what})" for w, what in slowest))
             for line in tally.failures[:25]:
                 print("  FAIL", line)
             odd = {k: len(v) for k, v in tally.anomalies.items()}
             print(f"  other exit codes or tracebacks (not the checks above): {odd}")
             for kind, lines in tally.anomalies.items():
-                for line in lines[:3]:
+                for line in lines[: 10 if kind == "other" else 3]:
                     print(f"    {kind}: {line}")
             failed = failed or bool(tally.failures)
     return 1 if failed else 0

@@ -265,7 +265,7 @@ class TestWorkerProcesses:
         self, tmp_path: Path, held: tuple[Path, Path], batches: Callable[..., Batch]
     ) -> None:
         """SIGTERM while a worker is stopped (SIGSTOP), so it cannot see its pipe close:
-        it is killed after a few seconds, and the batch ends with 130.
+        it is killed, and the batch ends with 130.
 
         (The hang at exit of issue 16 came from a worker killed while it wrote a
         result to the queue all workers shared; it has no deterministic trigger.

@@ -21,7 +21,9 @@ own two pipes:
   by SIGKILL: the system closes a dead process's pipes), and the worker
   exits at once, whatever it is doing. That works on every platform, with no
   ``prctl`` and no polling;
-* no semaphore, so no resource tracker.
+* no semaphore, so no resource tracker;
+* when the batch is interrupted, the workers are killed at once (their work
+  is of no use then); at the normal end, they exit as their pipe closes.
 
 The worker's own standard output is moved to its standard error, so a stray
 ``print`` cannot corrupt the pipe; standard error is the main process's.
@@ -316,10 +318,19 @@ class Pool:
             return Death(worker, None, tuple(pending))
         return Death(worker, pending[0], tuple(pending[1:]))
 
-    def close(self) -> None:
-        """Stop every worker: close its pipe (it exits at once), then kill any that lingers."""
+    def close(self, *, now: bool = False) -> None:
+        """Stop every worker: close its pipe (it exits at once), then kill any that lingers.
+
+        ``now``: the batch was interrupted, so whatever the workers are doing is of no
+        use: kill them at once. (A worker still starting up, on a busy machine, can
+        take a second or two to see its pipe close; it writes nothing but its pipe,
+        so killing it is safe.)
+        """
         for worker in self.workers:
             self._retire(worker)
+            if now:
+                with contextlib.suppress(OSError):
+                    worker.process.kill()
         deadline = time.monotonic() + STOP_GRACE
         for worker in self.workers:
             remaining = max(0.0, deadline - time.monotonic())

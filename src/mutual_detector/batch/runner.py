@@ -132,6 +132,7 @@ def _parallel(
     next_seq = 0  # of the next chunk taken from ``chunks``
     next_out = 0  # of the next chunk to yield
     local = False  # worker.init() was called in this process
+    finished = False
     pool = Pool(replace(config, ignore_sigint=True), workers)
     try:
         events = pool.events()
@@ -150,6 +151,7 @@ def _parallel(
                 next_out += 1
                 continue
             if next_out == next_seq:
+                finished = True
                 return  # every chunk taken and yielded
             event = next(events)
             if isinstance(event, Answer):
@@ -164,9 +166,10 @@ def _parallel(
                         local = local or _init_here(config)
                         done[seq] = worker.process_chunk(sent.pop(seq))
     finally:
-        # Also after Ctrl-C, SIGTERM or a consumer that stopped early: each worker
-        # exits as soon as its pipe closes, even one blocked reading an input.
-        pool.close()
+        # At the end, each worker exits as its pipe closes. After Ctrl-C, SIGTERM or a
+        # consumer that stopped early, they are killed at once, even one blocked
+        # reading an input or still starting.
+        pool.close(now=not finished)
 
 
 def _init_here(config: WorkerConfig) -> bool:
