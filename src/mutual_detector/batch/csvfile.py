@@ -124,6 +124,7 @@ def records(text: str) -> Iterator[Record | Broken]:
     columns that a swallowed row would have.
     """
     lines = _Lines(text)
+    del text  # the lines are what is kept while the rows are taken
     first = next((line for line in lines.lines if line.strip()), "")
     delimiter = sniff(first)
     width: int | None = None
