@@ -155,17 +155,19 @@ class TestRunner:
 
     @pytest.mark.slow
     def test_workers_import_neither_rich_nor_typer(self) -> None:
-        config = WorkerConfig(MINI)
-        with runner._clean_main():
-            pool = runner._pool(config, 1)
+        from mutual_detector.batch.pool import Pool
+
+        pool = Pool(WorkerConfig(MINI), 1)
         try:
-            code = "sorted(m for m in __import__('sys').modules if m.split('.')[0] in ('rich', 'typer', 'click', 'questionary'))"
-            assert pool.submit(eval, code).result() == []
-            assert pool.submit(
-                eval, "'mutual_detector.engine' in __import__('sys').modules"
-            ).result()
+            (only,) = pool.workers
+            pool.ask(only, ("modules",))
+            event = next(e for e in pool.events() if e[0] == "modules")
+            modules = event[2]
+            assert [m for m in modules if m.split(".")[0] in ("rich", "typer", "click")] == []
+            assert "questionary" not in modules
+            assert "mutual_detector.engine" in modules
         finally:
-            pool.shutdown()
+            pool.close()
 
     def test_plan_workers(self) -> None:
         assert runner.plan_workers(4, 2) == 2

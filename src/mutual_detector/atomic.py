@@ -4,6 +4,11 @@ Readers (and a crash, a full disk, Ctrl-C or SIGTERM) see either the old file
 or the new one, never half of either. The temporary file is removed on every
 failure, and a file that is replaced keeps its permissions.
 
+The temporary file is named ``.NAME.PID.XXXXXXXX.tmp`` (PID: the process
+writing it). One that a run killed by SIGKILL could not remove is removed by
+the next write to the same target (:func:`clean_stale`), once its process no
+longer exists.
+
 Two kinds of target cannot be replaced by renaming and are written in place
 instead: devices and pipes (``--output /dev/stdout``, ``/dev/null``), which a
 rename would turn into plain files (as root, it would replace ``/dev/null``
@@ -19,12 +24,20 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 
 from mutual_detector.errors import OutputError
+
+_SUFFIX = ".tmp"
+#: The random part of a name from :func:`tempfile.mkstemp`.
+_RANDOM = re.compile(r"[a-z0-9_]{8}")
+#: Temporary files older than this (the time this module was loaded) are not this run's.
+_STARTED = time.time()
 
 _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -80,9 +93,10 @@ class AtomicFile:
                 f"{self.shown}: folder {self.folder} does not exist; "
                 "create it or choose another --output"
             )
+        clean_stale(self.folder, target.name)
         try:
             self._fd, self._tmp = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=".tmp", dir=self.folder
+                prefix=f".{target.name}.{os.getpid()}.", suffix=_SUFFIX, dir=self.folder
             )
         except OSError as exc:
             raise self._error(exc) from None
@@ -209,6 +223,52 @@ def atomic_write(
     return out.target
 
 
+def clean_stale(folder: Path, name: str) -> list[str]:
+    """Remove the temporary files of ours for ``name`` in ``folder`` that a killed run left.
+
+    Ours are named ``.NAME.PID.XXXXXXXX.tmp``; one is removed only if it is a
+    plain file, older than this process, and process PID no longer exists (a run
+    killed by SIGKILL, or a machine that lost power, could not remove its own).
+    Never fails; returns the names removed. POSIX only: elsewhere there is no
+    harmless way to ask whether a process exists.
+    """
+    removed: list[str] = []
+    if os.name != "posix":
+        return removed
+    prefix = f".{name}."
+    try:
+        with os.scandir(folder) as entries:
+            candidates = [
+                e for e in entries if e.name.startswith(prefix) and e.name.endswith(_SUFFIX)
+            ]
+    except OSError:
+        return removed
+    for entry in candidates:
+        pid, dot, rest = entry.name[len(prefix) : -len(_SUFFIX)].partition(".")
+        if not (dot and pid.isdigit() and _RANDOM.fullmatch(rest)) or int(pid) == os.getpid():
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or info.st_mtime >= _STARTED or _alive(int(pid)):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(entry.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (when in doubt, yes)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # another user's process (EPERM), or a number no process can have
+    return True
+
+
 def _fsync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX); quietly skipped where folders cannot be opened."""
     try:
@@ -230,4 +290,9 @@ def _reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
-__all__ = ["AtomicFile", "atomic_write"]
+def reason(exc: OSError) -> str:
+    """An OS error in a few plain words ("the disk is full", "permission denied")."""
+    return _reason(exc)
+
+
+__all__ = ["AtomicFile", "atomic_write", "clean_stale", "reason"]

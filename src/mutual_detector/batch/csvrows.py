@@ -8,7 +8,10 @@ What a spreadsheet cell may hold, by question kind (case does not matter):
 - multi: option values separated by ``;``, e.g. ``staff; users``;
 - yes/no: ``yes``, ``no``, ``true``, ``false``, ``y`` or ``n``;
 - scale: a whole number within the scale;
-- number: a number; ``1,200``, ``£1,200`` and ``12%`` are read as 1200, 1200 and 12;
+- number: a number: ``1200``, ``1,200`` (commas only between groups of three
+  digits), ``12.5``; ``12%`` only when the question's unit is ``%`` and
+  ``£1,200`` only when it is ``£``; ``2,5``, ``1 2`` or ``4%`` for a head count
+  are refused, not guessed at;
 - text: anything.
 
 The ``date`` column takes ``2026-11-25`` or the UK form ``25/11/2026``.
@@ -31,6 +34,9 @@ DONT_KNOW_SPELLINGS: Final = frozenset({"dont_know", "don't know", "dont know", 
 YES: Final = frozenset({"yes", "y", "true"})
 NO: Final = frozenset({"no", "n", "false"})
 _UK_DATE: Final = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+_GROUPED_NUMBER: Final = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_DECIMAL_COMMA: Final = re.compile(r"[+-]?\d+,\d+", re.ASCII)
 
 
 def column_letter(index: int) -> str:
@@ -84,16 +90,52 @@ def _option(question: Question, text: str) -> str:
 
 
 def _number(question: Question, text: str) -> int | float:
-    cleaned = text.replace(",", "").replace("_", "").replace(" ", "")
-    cleaned = cleaned.removeprefix("£").removesuffix("%")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        what = "a whole number" if question.kind == "scale" else "a number"
-        raise RowProblem(f"expected {what}, got {text!r}") from None
+    """A number, written only in ways that cannot be misread.
+
+    Digits with an optional sign, decimal point and exponent (``-12.5``,
+    ``1e6``); commas only as thousands separators, in groups of three
+    (``1,234``, ``12,345.5``); ``%`` after the number only when the question's
+    unit is ``%``, and ``£`` before it only when the unit is ``£``. Anything
+    else (``2,5``, ``1,2,3``, ``1 2``, ``1_2``, ``4%`` for a head count) is
+    refused with what to write instead: reading "2,5" as 25 changed a verdict.
+    """
+    what = "a whole number" if question.kind == "scale" else "a number"
+    unit = (question.number_spec.unit or "").strip() if question.kind == "number" else ""
+    body = text.strip()
+    if body.endswith("%"):
+        if unit != "%":
+            raise RowProblem(_not_in_unit(text, "a percentage", unit))
+        body = body[:-1].rstrip()
+    sign = body[:1] if body[:1] in "+-" else ""
+    if body[len(sign) :].startswith("£"):
+        if unit not in ("£", "GBP"):
+            raise RowProblem(_not_in_unit(text, "an amount in pounds", unit))
+        body = sign + body[len(sign) + 1 :].lstrip()
+    if _PLAIN_NUMBER.fullmatch(body):
+        value = float(body)
+    elif _GROUPED_NUMBER.fullmatch(body):
+        value = float(body.replace(",", ""))
+    elif not any(ch.isdigit() for ch in body):
+        raise RowProblem(f"expected {what}, got {text!r}")
+    elif _DECIMAL_COMMA.fullmatch(body):
+        raise RowProblem(
+            f"{text!r} could be read two ways: a comma may only separate thousands "
+            f"(1,234); write {body.replace(',', '.')} for a decimal, or "
+            f"{body.replace(',', '')} if that is the number"
+        )
+    else:
+        raise RowProblem(
+            f"expected {what}, got {text!r}: write digits with an optional decimal point "
+            "and commas only between groups of three digits, e.g. 1234, 1,234 or 12.5"
+        )
     if value != value or value in (float("inf"), float("-inf")):
         raise RowProblem(f"expected a finite number, got {text!r}")
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def _not_in_unit(text: str, written: str, unit: str) -> str:
+    measured = f"is in {unit}" if unit else "has no unit"
+    return f"{text!r} is written as {written}, but this question's answer {measured}: write the number alone"
 
 
 def _date(text: str) -> str:

@@ -22,7 +22,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
+from mutual_detector.atomic import reason
 from mutual_detector.batch.records import BatchContext, BatchItem, Summary
+from mutual_detector.errors import OutputError
 
 #: Warnings listed by name in "held back by"; the rest are counted.
 MAX_WARNINGS = 4
@@ -74,11 +76,14 @@ class Ranker:
 
     def add(self, item: BatchItem) -> None:
         if item.payload is not None:
-            if self._spill is None:
-                self._spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed in ranked()
             blob = item.payload.encode("utf-8")
-            self._where[item.index] = (self._spill.tell(), len(blob))
-            self._spill.write(blob)
+            try:
+                if self._spill is None:
+                    self._spill = tempfile.TemporaryFile()  # noqa: SIM115 - closed in ranked()
+                self._where[item.index] = (self._spill.tell(), len(blob))
+                self._spill.write(blob)
+            except OSError as exc:
+                raise _spill_error(exc) from None
             item = dataclasses.replace(item, payload=None)
         self._items.append(item)
 
@@ -105,10 +110,22 @@ class Ranker:
         if where is None or self._spill is None:
             return item
         offset, length = where
-        self._spill.seek(offset)
-        payload = self._spill.read(length).decode("utf-8")
-        self._spill.seek(0, 2)
+        try:
+            self._spill.seek(offset)  # flushes what is buffered: a full disk shows here
+            payload = self._spill.read(length).decode("utf-8")
+            self._spill.seek(0, 2)
+        except OSError as exc:
+            raise _spill_error(exc) from None
         return dataclasses.replace(item, payload=payload)
+
+
+def _spill_error(exc: OSError) -> OutputError:
+    """A full (or unwritable) temporary folder: the output cannot be written (exit 4)."""
+    return OutputError(
+        f"cannot keep the results to rank them in the temporary folder "
+        f"{tempfile.gettempdir()}: {reason(exc)}; free some space there or set TMPDIR "
+        "to another folder"
+    )
 
 
 __all__ = ["Ranker", "held_back", "rank_key"]

@@ -8,28 +8,24 @@ item for item, as that of ``jobs=1``.
 Progress is reported to an optional :class:`Observer`; the rich progress bar
 that implements it lives in the CLI (style item 8).
 
-Workers are started with ``spawn``: they start from a clean interpreter and
+Workers (:mod:`mutual_detector.batch.pool`) are fresh interpreters that
 import only the worker module (pydantic, the models and the engine), never
-rich or typer, and load the questionnaire once each, in the pool's
-initializer.
+rich or typer, and load the questionnaire once each. Each has its own pipes:
+one that dies is seen at once and blocks no other, and each exits as soon as
+the main process closes its pipe, or dies.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import multiprocessing
 import os
-import sys
-from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Final, Protocol
 
 from mutual_detector.batch import worker
 from mutual_detector.batch.inputs import Task
+from mutual_detector.batch.pool import Answer, Death, Pool
 from mutual_detector.batch.records import BatchItem, ErrorRecord
 from mutual_detector.batch.worker import WorkerConfig
 
@@ -120,71 +116,73 @@ def _chunk_size(workers: int, total: int | None, payload: bool) -> int:
 def _parallel(
     tasks: Iterable[Task], config: WorkerConfig, workers: int, total: int | None
 ) -> Iterator[BatchItem]:
-    with _clean_main():
-        yield from _pooled(tasks, config, workers, total)
+    """Chunks go to the workers as they free up; items come back out in task order.
 
-
-def _pooled(
-    tasks: Iterable[Task], config: WorkerConfig, workers: int, total: int | None
-) -> Iterator[BatchItem]:
+    A worker that dies (killed, out of memory) is seen at once, as the end of its
+    pipe: the inputs of the chunk it was assessing become error records (one of
+    them may be what killed it, so they are not tried again), the chunks it had
+    not started go to the other workers, and the batch goes on; with no worker
+    left, the main process assesses the rest itself.
+    """
     size = _chunk_size(workers, total, config.payload)
     chunks = _chunks(enumerate(tasks), size)
-    window: deque[tuple[Future[list[BatchItem]], list[tuple[int, Task]]]] = deque()
-    pool = _pool(config, workers)
-    broken = False
+    limit = workers * WINDOW_PER_WORKER
+    sent: dict[int, list[tuple[int, Task]]] = {}  # seq -> chunk, until its items are in
+    done: dict[int, list[BatchItem]] = {}
+    next_seq = 0  # of the next chunk taken from ``chunks``
+    next_out = 0  # of the next chunk to yield
+    local = False  # worker.init() was called in this process
     finished = False
+    pool = Pool(replace(config, ignore_sigint=True), workers)
     try:
-        for chunk in itertools.islice(chunks, workers * WINDOW_PER_WORKER):
-            window.append((pool.submit(worker.process_chunk, chunk), chunk))
-        while window:
-            future, chunk = window.popleft()
-            try:
-                items = future.result()
-            except BrokenProcessPool:
-                broken = True
-                items = [_lost(index, task) for index, task in chunk]
-            yield from items
-            if broken:
-                break
-            nxt = next(chunks, None)
-            if nxt is not None:
-                window.append((pool.submit(worker.process_chunk, nxt), nxt))
-        finished = True
+        events = pool.events()
+        while True:
+            while next_seq - next_out < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                sent[next_seq] = chunk
+                if not pool.submit(next_seq, chunk):
+                    local = local or _init_here(config)
+                    done[next_seq] = worker.process_chunk(sent.pop(next_seq))
+                next_seq += 1
+            if next_out in done:
+                yield from done.pop(next_out)
+                next_out += 1
+                continue
+            if next_out == next_seq:
+                finished = True
+                return  # every chunk taken and yielded
+            event = next(events)
+            if isinstance(event, Answer):
+                if sent.pop(event.seq, None) is not None:
+                    done[event.seq] = event.items
+            elif isinstance(event, Death):
+                why = f"{event.worker.cause()}, process {event.worker.pid}"
+                if event.lost is not None and event.lost in sent:
+                    done[event.lost] = [_lost(i, t, why) for i, t in sent.pop(event.lost)]
+                for seq in event.orphans:
+                    if seq in sent and not pool.submit(seq, sent[seq]):
+                        local = local or _init_here(config)
+                        done[seq] = worker.process_chunk(sent.pop(seq))
     finally:
-        for future, _ in window:
-            future.cancel()
-        if finished or broken:
-            pool.shutdown(wait=not broken, cancel_futures=True)
-        else:
-            # Ctrl-C, SIGTERM or the consumer stopped early: a worker may be blocked
-            # (reading a pipe, say), so stop the workers rather than wait for them.
-            _terminate(pool)
-    if broken:
-        # A worker died (out of memory?). Report what was in flight, finish here.
-        for _, chunk in window:
-            yield from (_lost(index, task) for index, task in chunk)
-        worker.init(config)
-        for chunk in chunks:
-            yield from (worker.process(index, task) for index, task in chunk)
+        # At the end, each worker exits as its pipe closes. After Ctrl-C, SIGTERM or a
+        # consumer that stopped early, they are killed at once, even one blocked
+        # reading an input or still starting.
+        pool.close(now=not finished)
 
 
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool at once: cancel what is queued and end its worker processes."""
-    # The executor has no public way to end its workers; ``_processes`` is the
-    # documented-in-source pid -> Process map (present since Python 3.2).
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.join(timeout=5)
+def _init_here(config: WorkerConfig) -> bool:
+    worker.init(config)
+    return True
 
 
-def _lost(index: int, task: Task) -> BatchItem:
+def _lost(index: int, task: Task, why: str) -> BatchItem:
     row = getattr(task, "row", None)
-    message = "the worker process assessing this input stopped unexpectedly"
+    message = (
+        f"the worker process assessing this input stopped unexpectedly ({why}); "
+        "the other inputs were assessed: run the batch again for this one"
+    )
     return BatchItem(index, task.name, row, "error", errors=(ErrorRecord(task.name, message),))
 
 
@@ -194,53 +192,6 @@ def _chunks(pairs: Iterator[tuple[int, Task]], size: int) -> Iterator[list[tuple
         if not chunk:
             return
         yield chunk
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    # spawn: a clean interpreter on every platform, started faster than a fork server
-    # (measured: 0.3 s against 0.5 s for two workers), and never a fork of a process
-    # that may be running a progress-bar thread.
-    return multiprocessing.get_context("spawn")
-
-
-def _pool(config: WorkerConfig, workers: int) -> ProcessPoolExecutor:
-    config = replace(config, ignore_sigint=True)
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=_context(), initializer=worker.init, initargs=(config,)
-    )
-    # Start every worker now (so that start-up is not mixed with the work).
-    warm = [pool.submit(_ready) for _ in range(workers)]
-    for future in warm:
-        future.result()
-    return pool
-
-
-def _ready() -> bool:
-    return True
-
-
-@contextlib.contextmanager
-def _clean_main() -> Iterator[None]:
-    """Keep worker processes from re-running the program that started them.
-
-    HACK: ``multiprocessing`` makes each new process import the parent's
-    ``__main__`` by path, which for the ``mutual-detector`` script means
-    importing the CLI (typer, rich). Presenting ``__main__`` as the module
-    ``mutual_detector.__main__`` (what ``python -m mutual_detector`` runs) makes
-    the workers skip it, as multiprocessing does for every ``-m`` program.
-    """
-    main = sys.modules.get("__main__")
-    if main is None or getattr(main, "__spec__", None) is not None:
-        yield
-        return
-    import importlib.util
-
-    spec = importlib.util.find_spec("mutual_detector.__main__")
-    main.__spec__ = spec
-    try:
-        yield
-    finally:
-        main.__spec__ = None
 
 
 __all__ = [

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mutual_detector import QUESTIONNAIRE_FORMAT, QUESTIONNAIRE_PART_FORMAT
 from mutual_detector.batch import csvrows
-from mutual_detector.batch.inputs import FailedTask, FileTask, RowTask, Task
+from mutual_detector.batch.inputs import (
+    REPORT_NOTE,
+    FailedTask,
+    FileTask,
+    RowTask,
+    SkippedTask,
+    Task,
+)
 from mutual_detector.batch.records import BatchItem, ErrorRecord, FlagBrief, Summary
 from mutual_detector.errors import InputError
 from mutual_detector.gate import Gate
@@ -33,6 +40,15 @@ if TYPE_CHECKING:
 
 #: Most error records kept for one input (the first is the one tables show).
 MAX_ERRORS: Final = 20
+#: Reports mutual-detector writes: skipped when found in a folder, never read as answers.
+REPORT_FORMATS: Final = ("batch", "result", "validate", "compare")
+
+
+def _is_report(fmt: object) -> bool:
+    """``mutual-detector/batch@2`` and the like, in any version."""
+    if not isinstance(fmt, str) or not fmt.startswith("mutual-detector/"):
+        return False
+    return fmt.removeprefix("mutual-detector/").partition("@")[0] in REPORT_FORMATS
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +115,8 @@ def process(index: int, task: Task) -> BatchItem:
     assert _state is not None, "init() was not called"
     if isinstance(task, FailedTask):
         return BatchItem(index, task.name, task.row, "error", errors=(task.error,))
+    if isinstance(task, SkippedTask):
+        return BatchItem(index, task.name, None, "skipped", note=task.note)
     try:
         if isinstance(task, FileTask):
             return _file(index, task, _state)
@@ -129,6 +147,8 @@ def _file(index: int, task: FileTask, state: _State) -> BatchItem:
                 return BatchItem(index, task.name, None, "skipped", note="a questionnaire file")
             message = "this is a questionnaire, not an answers file"
             return failed([ErrorRecord(task.name, message, rule="E007", field="format")])
+        if _is_report(fmt) and not task.explicit:  # e.g. last run's -o out.json
+            return BatchItem(index, task.name, None, "skipped", note=REPORT_NOTE)
         if fmt is None and "answers" not in doc.data and not task.explicit:
             # A YAML file found in a folder that is not an answers file at all.
             return BatchItem(index, task.name, None, "skipped", note="not an answers file")

@@ -95,7 +95,7 @@ def batch(
 
     if not HAS_LIBYAML:
         _warn("libyaml is not installed, so YAML is read by the slower pure-Python parser")
-    sources = inputs.discover(paths)
+    sources = inputs.discover(paths, exclude=[output] if output is not None else [])
     if not sources:
         raise InputError(f"no answers or CSV files found in {', '.join(paths)}")
     path = _questionnaire_path(questionnaire, sources)
