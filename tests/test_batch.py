@@ -559,7 +559,7 @@ class TestVerdictsThatHold:
             "promising",
         )
         assert (gamma["low"], gamma["score"], gamma["high"]) == ("44.44", "61.11", "77.78")
-        assert gamma["answered"] == "0.75"
+        assert gamma["answered"] == "0.6667"  # by section weight, as the score is
         assert gamma["readiness"] == "not_assessed"
         assert gamma["flags"] == ""
         assert gamma["possible_flags"] == "high_turnover (warning)"
@@ -576,7 +576,7 @@ class TestVerdictsThatHold:
             "1 could not be assessed."
         )
         gamma = next(line for line in out.splitlines() if "Gamma" in line)
-        assert "| **Between Strong and Weak** | 61.11 | 44.44–77.78 | 75% | not assessed |" in gamma
+        assert "| **Between Strong and Weak** | 61.11 | 44.44–77.78 | 66.67% | not assessed |" in gamma
 
     def test_rank_cli(self, folder: Path) -> None:
         (folder / "e-gamma.yaml").write_text(BETWEEN, encoding="utf-8")
