@@ -17,6 +17,7 @@ from mutual_detector import gcpause
 from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from mutual_detector.render.batch_formats import BatchFormat
+from mutual_detector.text import printable
 
 if TYPE_CHECKING:
     from mutual_detector.batch.records import BatchItem, BatchTotals
@@ -238,6 +239,7 @@ class ErrorLines:
         if item.status != "error" or self.shown > self.limit:
             return
         line = item.errors[0].one_line() if item.errors else f"{item.label}: could not assess"
+        line = printable(line)  # a file name with ESC or a line break stays one harmless line
         if self.shown == self.limit:
             line = "mutual-detector: more inputs could not be assessed; see the output"
         self.shown += 1

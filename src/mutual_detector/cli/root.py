@@ -62,7 +62,9 @@ def guarded(fn: F) -> F:
             # A bug of ours: one line, not a traceback (MUTUAL_DETECTOR_DEBUG=1 shows it).
             if os.environ.get("MUTUAL_DETECTOR_DEBUG"):
                 raise
-            first = (str(exc).splitlines() or [""])[0][:200]
+            from mutual_detector.text import printable
+
+            first = printable((str(exc).splitlines() or [""])[0][:200])
             sys.stderr.write(
                 f"mutual-detector: internal error: {type(exc).__name__}: {first} "
                 "(please report it; MUTUAL_DETECTOR_DEBUG=1 shows the details)\n"
@@ -73,13 +75,15 @@ def guarded(fn: F) -> F:
 
 
 def _print_error(exc: MutualDetectorError) -> None:
+    from mutual_detector.text import printable  # one line each, whatever a file name holds
+
     findings = getattr(exc, "findings", None) or []
     if findings:
         for f in findings:
             if f.level == "error":
-                sys.stderr.write(f.one_line() + "\n")
+                sys.stderr.write(printable(f.one_line()) + "\n")
     else:
-        sys.stderr.write(f"mutual-detector: error: {exc.message}\n")
+        sys.stderr.write(f"mutual-detector: error: {printable(exc.message)}\n")
 
 
 def _version(value: bool) -> None:
