@@ -521,7 +521,12 @@ def read_document(path: os.PathLike[str] | str, reads: dict[Path, bytes] | None 
 
     A file whose bytes are already in ``reads`` is not read again: those bytes are
     parsed, so a pipe is read once and every step sees the same bytes.
+    ``-`` is standard input (read once: :mod:`mutual_detector.stdin`).
     """
+    if os.fspath(path) == "-":
+        from mutual_detector.stdin import STDIN_NAME, read_stdin
+
+        return parse_yaml(decode(read_stdin(MAX_BYTES), STDIN_NAME), STDIN_NAME)
     name = display_path(path)
     if reads is None:
         raw = read_raw(path, name)
