@@ -112,6 +112,7 @@ def validate_paths(
     strict: bool = False,
     ignore_unknown: bool = False,
     cache: bool = True,
+    output: Path | None = None,
 ) -> ValidationReport:
     """Check ``paths`` (files, or folders searched recursively); no paths: the built-ins.
 
@@ -120,6 +121,9 @@ def validate_paths(
     folder, then one among ``paths``, then a built-in.
     ``ignore_unknown`` skips named files that are not mutual-detector files
     (files found in folders are always skipped then).
+    ``output``: the report's own file, not read when found in a folder if it
+    holds an earlier report of ours (so that ``validate dir -o dir/report.json``
+    does not check its last report); anything else there is read as usual.
     ``cache``: reuse the remembered result of checking the unchanged built-ins.
 
     Every file is read once, at most ``MAX_BYTES`` of it (so a pipe such as
@@ -143,6 +147,10 @@ def validate_paths(
     folders: list[tuple[Path, list[Path]]] = []
     for path in paths:
         found = list(expand([path]))
+        if output is not None and _our_report(output):
+            from mutual_detector.outputs import same_file
+
+            found = [(p, named) for p, named in found if named or not same_file(p, output)]
         targets += found
         if path.is_dir():
             folders.append((path, [p for p, _ in found]))
@@ -225,6 +233,20 @@ def expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 
 
 # --------------------------------------------------------------------------- the work
+
+
+def _our_report(path: Path) -> bool:
+    """Whether ``path`` holds a report ``validate`` wrote (JSON or SARIF), by its first bytes."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    if not head.lstrip().startswith(b"{"):
+        return False
+    if b'"format": "mutual-detector/validate@' in head:
+        return True
+    return b"sarif-2.1.0" in head and b'"name": "mutual-detector"' in head
 
 
 def _is_ours(doc: Document) -> bool:

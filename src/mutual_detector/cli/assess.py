@@ -222,14 +222,64 @@ def _width(to_terminal: bool) -> int:
     return max(40, min(100, shutil.get_terminal_size((80, 24)).columns))
 
 
+def output_format(fmt: ResultFormat | None, output: Path | None) -> ResultFormat:
+    """``--format``, else what ``--output``'s extension names, else text.
+
+    An extension that names no format (``report.pdf``, ``.csv``) is a usage error
+    (exit 2) unless ``--format`` says what to write; a name without one is text.
+    """
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return ResultFormat.text
+    implied = ResultFormat.for_path(output.name)
+    if implied is None:
+        from mutual_detector.outputs import refuse_unknown_extension
+
+        refuse_unknown_extension(output, ".txt (text), .json, .md (markdown) or .html")
+    return implied or ResultFormat.text
+
+
+def _check_outputs(
+    answers: Path | None,
+    resume: Path | None,
+    questionnaire: str | None,
+    output: Path | None,
+    save_answers: Path | None,
+) -> None:
+    """Refuse, before anything is asked, an output that is one of the inputs (exit 2)."""
+    from mutual_detector.outputs import refuse_input_as_output, same_target
+
+    if answers is not None and str(answers) == "-":
+        from mutual_detector.stdin import check_not_a_terminal
+
+        check_not_a_terminal("--answers")
+    read: list[str | Path | None] = [answers, resume]
+    if questionnaire is not None or (answers is None and resume is None):
+        from mutual_detector.errors import InputError
+        from mutual_detector.loading import resolve_questionnaire
+
+        with contextlib.suppress(InputError):  # an unknown id is reported when it is loaded
+            read.append(resolve_questionnaire(questionnaire))
+    refuse_input_as_output(output, read)
+    # --save-answers may name the answers file (to complete it), never the questionnaire.
+    refuse_input_as_output(save_answers, read[2:], option="--save-answers")
+    if output is not None and save_answers is not None and same_target(output, save_answers):
+        from mutual_detector.errors import UsageError
+
+        raise UsageError(
+            f"--output and --save-answers name the same file, {output}; choose two files"
+        )
+
+
 def assess(
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
             "-a",
-            help="Answers file (YAML or JSON) to score. At a terminal, only missing required "
-            "answers are asked (see --review, --no-input).",
+            help="Answers file (YAML or JSON) to score; - reads it from standard input. At a "
+            "terminal, only missing required answers are asked (see --review, --no-input).",
             dir_okay=False,
         ),
     ] = None,
@@ -317,6 +367,9 @@ def assess(
 
         check_review(no_input=no_input, interactive=sys.stdin.isatty())
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
+    # Usage errors come before anything is read or asked.
+    _check_outputs(answers, resume, questionnaire, output, save_answers)
+    chosen = output_format(fmt, output)
     gated = min_band is not None or min_score is not None
     if gated:
         from mutual_detector.batch.gate import Gate
@@ -341,8 +394,11 @@ def assess(
         gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
         sys.stderr.write(f.one_line() + "\n")
+    if output is not None:  # the questionnaire's own files (its parts too) are inputs as well
+        from mutual_detector.outputs import refuse_input_as_output
+
+        refuse_input_as_output(output, [*inputs.questionnaire.files, answers, resume])
     result = score(inputs, whatif=not no_what_if)
-    chosen = fmt or (ResultFormat.for_path(output.name) if output else None) or ResultFormat.text
     to_terminal = output is None and _terminal(sys.stdout)
     text = report(
         result,
