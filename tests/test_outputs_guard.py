@@ -69,6 +69,24 @@ class TestAnOutputIsNeverAnInput:
         assert proc.returncode == 2, proc.stderr
         assert (work / "q" / "mini.json").read_bytes() == MINI.read_bytes()
 
+    def test_save_answers_never_replaces_the_questionnaire(self, work: Path) -> None:
+        proc = run_cli(
+            "assess",
+            "-a",
+            "a.yaml",
+            "-q",
+            "mini.yaml",
+            "-f",
+            "json",
+            "--save-answers",
+            "mini.yaml",
+            "--force",
+            cwd=work,
+        )
+        assert proc.returncode == 2, proc.stderr
+        assert "--save-answers mini.yaml: that is mini.yaml" in proc.stderr
+        _unchanged(work)
+
     @pytest.mark.parametrize(
         ("args", "target"),
         [

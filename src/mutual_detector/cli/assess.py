@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -45,6 +46,8 @@ class CommandLineAnswers:
 
     metadata: dict[str, str] = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
+    #: ``ID=VALUE`` as typed after each ``--set``, by question id (for messages).
+    given: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.metadata or self.answers)
@@ -68,6 +71,7 @@ def parse_command_line_answers(
         if value is not None
     }
     answers: dict[str, Answer] = {}
+    given: dict[str, str] = {}
     for item in sets:
         qid, sep, raw = item.partition("=")
         if not sep or not qid.strip():
@@ -77,10 +81,11 @@ def parse_command_line_answers(
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
             answers[qid.strip()] = Answer(value=value)
+            given[qid.strip()] = item
         except (yaml.YAMLError, ValueError) as exc:
             reason = str(exc).splitlines()[0]
             raise UsageError(f"--set {item!r}: the value is not valid ({reason})") from None
-    return CommandLineAnswers(metadata, answers)
+    return CommandLineAnswers(metadata, answers, given)
 
 
 def get_answers(
@@ -92,6 +97,7 @@ def get_answers(
     save_answers: Path | None = None,
     fixed: CommandLineAnswers | None = None,
     review: bool = False,
+    force: bool = False,
 ) -> Inputs:
     """Load ``answers_path`` and its questionnaire; raise with located findings if invalid.
 
@@ -102,7 +108,11 @@ def get_answers(
     terminal (:mod:`mutual_detector.interactive`); with ``--no-input`` or no
     terminal that fails with exit 5 instead. ``--resume`` continues a draft.
     ``--review`` shows the answers for review at the terminal even if none is missing.
+    A ``--set`` that does not fit the questionnaire is a usage error (exit 2).
+    ``save_answers`` is honoured even when nothing is asked (a copy of the
+    answers); an existing file is replaced only with ``force`` or if the user says so.
     """
+    from mutual_detector.command_line import check_set_answers
     from mutual_detector.model.checks import missing_required
 
     fixed = fixed or CommandLineAnswers()
@@ -117,15 +127,22 @@ def get_answers(
 
             return get_questionnaire(questionnaire_ref)
 
+        source_q: Callable[[], LoadedQuestionnaire] = load
+        if fixed.answers:  # a wrong --set fails now, not after the first answer
+            early = load()
+            check_set_answers(early.questionnaire, fixed.answers, fixed.given)
+            source_q = _ready(early)
+
         from mutual_detector.interactive.entry import collect_answers
 
         collected = collect_answers(
-            load,
+            source_q,
             no_input=no_input,
             save_answers=save_answers,
             fixed_metadata=fixed.metadata,
             fixed_answers=fixed.answers,
             review=review,
+            force=force,
         )
         return Inputs(collected.questionnaire, collected.loaded, ())
     from mutual_detector.loading import check_answers, get_questionnaire, load_answers
@@ -133,8 +150,15 @@ def get_answers(
     loaded = load_answers(source)
     ref = questionnaire_ref if questionnaire_ref is not None else loaded.answers.questionnaire
     questionnaire = get_questionnaire(ref)
+    check_set_answers(questionnaire.questionnaire, fixed.answers, fixed.given)
+    replaced = {(qid,) for qid in fixed.answers}
     findings = check_answers(loaded, questionnaire)
-    errors = [f for f in findings if f.level == "error"]
+    # A bad value in the file that --set replaces is no problem (--set was checked above).
+    errors = [
+        f
+        for f in findings
+        if f.level == "error" and not (f.path[:1] == ("answers",) and f.path[1:2] in replaced)
+    ]
     if errors and not can_ask:
         raise InputError(errors[0].one_line(), errors)
     warnings = tuple(f for f in findings if f.level != "error")
@@ -158,10 +182,25 @@ def get_answers(
             fixed_metadata=fixed.metadata,
             fixed_answers=fixed.answers,
             review=review,
+            force=force,
         )
         kept = tuple(f for f in warnings if f.rule not in ("A205", "A207"))  # dealt with there
         return Inputs(collected.questionnaire, collected.loaded, kept)
+    if save_answers is not None:  # nothing to ask: --save-answers gets a copy (README)
+        from mutual_detector.interactive.saving import save_copy
+
+        order = [q.id for q in questionnaire.questionnaire.ordered_questions]
+        save_copy(loaded, save_answers, order, force=force, interactive=can_ask, emit=_say)
     return Inputs(questionnaire, loaded, warnings)
+
+
+def _ready(loaded: LoadedQuestionnaire) -> Callable[[], LoadedQuestionnaire]:
+    """A loader for a questionnaire that is loaded already."""
+    return lambda: loaded
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
 
 
 def _gate_questionnaire(source: Path | None, ref: str | None) -> Questionnaire:
@@ -318,11 +357,20 @@ def assess(
         Path | None,
         typer.Option(
             "--save-answers",
-            help="Where to save the answers typed at the terminal. Default: "
-            "./<service>-answers.yaml; an existing file is replaced only if you say so.",
+            help="Where to save the answers (typed at the terminal, or a copy of --answers). "
+            "Default: ./<service>-answers.yaml; an existing file is replaced only if you say "
+            "so: at the terminal, or with --force.",
             dir_okay=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace an existing --save-answers file without asking (without a terminal, "
+            "an existing file is refused otherwise, exit code 4).",
+        ),
+    ] = False,
     service: Annotated[
         str | None,
         typer.Option(
@@ -386,6 +434,7 @@ def assess(
         save_answers=save_answers,
         fixed=fixed,
         review=review,
+        force=force,
     )
     gate: Gate | None = None
     if gated:
