@@ -133,7 +133,16 @@ def _root(
 
 #: The commands, in the order ``--help`` lists them; each is the function of that
 #: name in the module of that name under ``mutual_detector.cli``.
-COMMANDS: Final = ("validate", "schema", "assess", "batch", "compare", "template", "calibrate")
+COMMANDS: Final = (
+    "validate",
+    "schema",
+    "assess",
+    "batch",
+    "compare",
+    "template",
+    "calibrate",
+    "help",
+)
 
 
 _registered: set[str] = set()
