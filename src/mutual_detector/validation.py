@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -112,6 +113,7 @@ def validate_paths(
     strict: bool = False,
     ignore_unknown: bool = False,
     cache: bool = True,
+    only_ours: bool = False,
     output: Path | None = None,
 ) -> ValidationReport:
     """Check ``paths`` (files, or folders searched recursively); no paths: the built-ins.
@@ -121,6 +123,9 @@ def validate_paths(
     folder, then one among ``paths``, then a built-in.
     ``ignore_unknown`` skips named files that are not mutual-detector files
     (files found in folders are always skipped then).
+    ``only_ours`` skips, without reading them as YAML, files that have no
+    top-level ``format: mutual-detector/...`` line (a Helm template, a CI
+    config): what the pre-commit hook needs (see :func:`declares_our_format`).
     ``output``: the report's own file, not read when found in a folder if it
     holds an earlier report of ours (so that ``validate dir -o dir/report.json``
     does not check its last report); anything else there is read as usual.
@@ -131,7 +136,7 @@ def validate_paths(
     no questionnaire or answers file is found is an input error (E008).
     """
     override = _resolve_override(questionnaire)
-    validator = _Validator(override, ignore_unknown)
+    validator = _Validator(override, ignore_unknown or only_ours, only_ours)
     if not paths:
         key = _builtins_key(override, validator) if cache else None
         cached = _cache_load(key)
@@ -235,6 +240,19 @@ def expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 # --------------------------------------------------------------------------- the work
 
 
+#: A top-level ``format: mutual-detector/...`` line (YAML, quoted or not), or
+#: ``"format": "mutual-detector/..."`` (JSON).
+_OUR_FORMAT_LINE: Final = re.compile(
+    rb"""(?m)^(?:\xef\xbb\xbf)?["']?format["']?[ \t]*:[ \t]*["']?mutual-detector/"""
+    rb"""|"format"\s*:\s*"mutual-detector/"""
+)
+
+
+def declares_our_format(raw: bytes) -> bool:
+    """Whether a file's bytes have a ``format: mutual-detector/...`` line (read, not parsed)."""
+    return _OUR_FORMAT_LINE.search(raw) is not None
+
+
 def _our_report(path: Path) -> bool:
     """Whether ``path`` holds a report ``validate`` wrote (JSON or SARIF), by its first bytes."""
     try:
@@ -277,6 +295,7 @@ def _no_folder_hint(f: Finding) -> Finding:
 class _Validator:
     override: Path | None
     ignore_unknown: bool
+    only_ours: bool = False
     raw: dict[Path, bytes] = field(default_factory=dict)
     """The bytes of every file read, by real path: each file is read once (pipes too)."""
     unreadable: dict[Path, InputError] = field(default_factory=dict)
@@ -347,8 +366,11 @@ class _Validator:
             if key in seen:
                 continue
             seen.add(key)
-            doc = self.document(path)
             name = display_path(path)
+            if self.only_ours and not self._declared_ours(path):
+                results.append(FileResult(name, None, "skipped", note="not a mutual-detector file"))
+                continue
+            doc = self.document(path)
             if isinstance(doc, InputError):
                 if not named and not self._ours_unreadable(doc):
                     continue
@@ -392,6 +414,11 @@ class _Validator:
             results.append(self._answers(a, (by_name, by_any), findings))
         ordered = sorted(findings.values(), key=Finding.sort_key)
         return ValidationReport(tuple(sorted(results, key=lambda r: r.file)), tuple(ordered))
+
+    def _declared_ours(self, path: Path) -> bool:
+        """``only_ours``: the file has our format line (one that cannot be read is reported)."""
+        raw = self.read(path)
+        return isinstance(raw, InputError) or declares_our_format(raw)
 
     @staticmethod
     def _ours_unreadable(exc: InputError) -> bool:

@@ -55,6 +55,18 @@ IgnoreUnknownOpt = Annotated[
     ),
 ]
 
+OnlyOursOpt = Annotated[
+    bool,
+    typer.Option(
+        "--only-ours",
+        help=(
+            "Check only files with a top-level `format: mutual-detector/...` line and skip "
+            "every other file silently, even one that is not valid YAML (a Helm template); "
+            "the pre-commit hook does this. Implies --ignore-unknown."
+        ),
+    ),
+]
+
 
 def use_color(stream: object = None) -> bool:
     """Colour only on a terminal, never with NO_COLOR set; FORCE_COLOR forces it."""
@@ -73,6 +85,7 @@ def run(
     strict: bool = False,
     output: Path | None = None,
     ignore_unknown: bool = False,
+    only_ours: bool = False,
 ) -> int:
     """Validate, write the report, and return the exit code."""
     from mutual_detector.validation import validate_paths
@@ -82,6 +95,7 @@ def run(
         questionnaire=questionnaire,
         strict=strict,
         ignore_unknown=ignore_unknown,
+        only_ours=only_ours,
         output=output,
     )
     if output is not None:
@@ -112,6 +126,7 @@ def validate(
     strict: StrictOpt = False,
     output: OutputOpt = None,
     ignore_unknown: IgnoreUnknownOpt = False,
+    only_ours: OnlyOursOpt = False,
 ) -> None:
     """Check questionnaires and answers files: format, references, conditions, scores, answers.
 
@@ -119,5 +134,5 @@ def validate(
     2 bad command line (or --output naming a file it checks); 3 a file could not be read
     or parsed; 4 the report could not be written.
     """
-    code = run(paths, questionnaire, output_format, strict, output, ignore_unknown)
+    code = run(paths, questionnaire, output_format, strict, output, ignore_unknown, only_ours)
     raise typer.Exit(code)
