@@ -4,7 +4,8 @@ Through a real pseudo-terminal, as a user meets it: a draft with answers is
 waiting as ``day-services-answers.draft.yaml``; a new ``assess`` of "Day
 services" offers to carry on from it. Starting again keeps it, and an
 interrupted new session goes to ``day-services-answers-2.draft.yaml``, which
-the message names. Carrying on finishes the draft and removes it.
+the message names. Carrying on finishes the draft and removes it. Also: an
+existing ``--save-answers`` file is replaced only if the user says so.
 """
 
 from __future__ import annotations
@@ -109,3 +110,24 @@ def test_another_service_is_not_offered(spawn: Spawn, tmp_path: Path, draft: Pat
     desk.expect("meals-on-wheels-answers.draft.yaml")
     assert desk.finish() == 130
     assert draft.read_text(encoding="utf-8") == DRAFT
+
+
+@pytest.mark.parametrize(("reply", "kept"), [("y", False), ("", True)], ids=["yes", "enter-no"])
+def test_save_answers_asks_at_a_terminal(
+    spawn: Spawn,  # noqa: F811
+    tmp_path: Path,
+    reply: str,
+    kept: bool,
+) -> None:
+    """Nothing to ask, --save-answers names an existing file: asked, and no means a new name."""
+    (tmp_path / "a.yaml").write_text(
+        (Path(__file__).parent / "assets" / "mini-answers.yaml").read_text(encoding="utf-8")
+    )
+    (tmp_path / "keep.yaml").write_text("precious: true\n", encoding="utf-8")
+    desk = spawn("-a", "a.yaml", "-f", "json", "-o", "r.json", "--save-answers", "keep.yaml")
+    desk.type("keep.yaml already exists. Replace it? (y/N; no saves as keep-2.yaml)", reply)
+    desk.expect("Answers saved to " + ("keep-2.yaml" if kept else "keep.yaml"))
+    assert desk.finish() == 0
+    precious = (tmp_path / "keep.yaml").read_text(encoding="utf-8") == "precious: true\n"
+    assert precious is kept
+    assert (tmp_path / "keep-2.yaml").exists() is kept
