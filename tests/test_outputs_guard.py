@@ -87,6 +87,11 @@ class TestAnOutputIsNeverAnInput:
         assert "--save-answers mini.yaml: that is mini.yaml" in proc.stderr
         _unchanged(work)
 
+    def test_template(self, work: Path) -> None:
+        proc = run_cli("template", "-q", "mini.yaml", "-o", "mini.yaml", cwd=work)
+        assert proc.returncode == 2, proc.stderr
+        _unchanged(work)
+
     @pytest.mark.parametrize(
         ("args", "target"),
         [
