@@ -53,12 +53,13 @@ class TestCommandLineAnswers:
         assert result.exit_code == 2
         assert "QUESTION_ID=VALUE" in result.output
 
-    def test_an_invalid_set_value_is_an_input_error(self) -> None:
+    def test_an_invalid_set_value_is_a_usage_error(self) -> None:
+        """The command line is to blame, not the file (#17): exit 2, naming the option."""
         result = runner.invoke(
             app, ["assess", "-q", str(MINI), "-a", str(MINI_ANSWERS), "--set", "turnover=400"]
         )
-        assert result.exit_code == 3
-        assert "turnover" in result.output
+        assert result.exit_code == 2
+        assert "--set turnover=400: 400 is above the maximum 100" in result.output
 
 
 class TestGateCheckedFirst:

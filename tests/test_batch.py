@@ -576,7 +576,9 @@ class TestVerdictsThatHold:
             "1 could not be assessed."
         )
         gamma = next(line for line in out.splitlines() if "Gamma" in line)
-        assert "| **Between Strong and Weak** | 61.11 | 44.44–77.78 | 66.67% | not assessed |" in gamma
+        assert (
+            "| **Between Strong and Weak** | 61.11 | 44.44–77.78 | 66.67% | not assessed |" in gamma
+        )
 
     def test_rank_cli(self, folder: Path) -> None:
         (folder / "e-gamma.yaml").write_text(BETWEEN, encoding="utf-8")

@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from mutual_detector.compare import Comparison, compare
 from mutual_detector.cli import app
+from mutual_detector.compare import Comparison, compare
 from mutual_detector.engine import assess
 from mutual_detector.loading import get_questionnaire, load_answers
 from mutual_detector.model.answers import AnswersFile

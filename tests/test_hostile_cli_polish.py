@@ -61,14 +61,9 @@ class TestBashCompletion:
         assert complete("mutual-detector val") == ["validate"]
 
     def test_every_command(self) -> None:
-        assert complete("mutual-detector ") == [
-            "validate",
-            "schema",
-            "assess",
-            "batch",
-            "compare",
-            "template",
-        ]
+        from mutual_detector.cli.root import COMMANDS
+
+        assert complete("mutual-detector ") == list(COMMANDS)
 
     def test_an_option(self) -> None:
         assert complete("mutual-detector validate --fo") == ["--format"]

@@ -42,7 +42,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel built from a copy of this checkout (the checkout itself is left untouched)."""
     source = tmp_path_factory.mktemp("source")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for name in ("src", "questionnaires", "calibration"):
+    for name in ("src", "questionnaires", "calibration", "docs"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
@@ -115,3 +115,31 @@ def test_entry_points_of_the_installed_wheel(installed: Path, tmp_path: Path) ->
     bare = _run([str(installed / "bin" / "mutual-detector")], cwd=tmp_path)
     assert bare.returncode == 0, bare.stdout + bare.stderr
     assert "no problems found" in bare.stdout
+
+
+def test_wheel_contains_the_docs(wheel: Path) -> None:
+    """docs/*.md are inside the package, for `mutual-detector help TOPIC` (#17)."""
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+    docs = {f"mutual_detector/docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+    assert "mutual_detector/docs/expressions.md" in docs
+    assert docs <= names
+
+
+def test_help_from_the_installed_wheel(installed: Path, tmp_path: Path) -> None:
+    """The expression hint's `mutual-detector help expressions` works outside the checkout."""
+    script = str(installed / "bin" / "mutual-detector")
+    proc = _run([script, "help", "expressions"], cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == (ROOT / "docs" / "expressions.md").read_text(encoding="utf-8")
+    listing = _run([script, "help"], cwd=tmp_path)
+    assert listing.returncode == 0, listing.stderr
+    for topic in ("expressions", "format", "scoring", "errors"):
+        assert f"  {topic} " in listing.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        (ROOT / "tests" / "bad" / "q105-expression-syntax.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    found = _run([script, "validate", str(bad)], cwd=tmp_path)
+    assert "fix: See `mutual-detector help expressions`" in found.stdout

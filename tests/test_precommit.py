@@ -48,15 +48,30 @@ def _pre_commit() -> list[str]:
 
 class TestHookDefinition:
     def test_hook_file(self) -> None:
-        """One hook, for YAML files, given the file names, skipping files that are not ours."""
+        """One hook, for YAML files, given the file names, skipping files that are not ours,
+        in one process (require_serial: each problem is reported once, #17)."""
         hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
         (hook,) = hooks
         assert hook["id"] == HOOK_ID
         assert hook["language"] == "python"
         assert hook["types"] == ["yaml"]
         assert hook["pass_filenames"] is True
+        assert hook["require_serial"] is True
         assert hook["entry"].split()[:2] == ["mutual-detector", "validate"]
-        assert "--ignore-unknown" in hook["entry"].split()
+        assert "--only-ours" in hook["entry"].split()
+
+
+HELM_TEMPLATE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ .Release.Name }}-web
+  labels:
+    {{- include "chart.labels" . | nindent 4 }}
+spec:
+  ports:
+    - port: {{ .Values.service.port }}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +79,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A committed copy of this checkout: what a user's pre-commit would clone."""
     repo = tmp_path_factory.mktemp("hook-repo")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache")
-    for name in ("src", "questionnaires"):
+    for name in ("src", "questionnaires", "calibration", "docs"):  # what the wheel holds
         shutil.copytree(ROOT / name, repo / name, ignore=ignore)
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):
         shutil.copy2(ROOT / name, repo / name)
@@ -151,3 +166,35 @@ def test_hook_checks_a_changed_part_with_its_questionnaire(
     assert result.returncode == 1, result.stdout + result.stderr
     assert "q/parts/extra.yaml:3:" in result.stdout
     assert "unknown section 'nowhere' [Q102 unknown-reference]" in result.stdout
+
+
+def test_hook_skips_yaml_that_is_not_ours(
+    hook_repo: Path, pre_commit_home: Path, tmp_path: Path
+) -> None:
+    """A Helm template, a CloudFormation file with tags, a multi-document file and a list
+    pass the hook untouched, next to a questionnaire and answers that are checked (#17)."""
+    mini = (ASSETS / "mini.yaml").read_text(encoding="utf-8")
+    answers = (ASSETS / "mini-answers.yaml").read_text(encoding="utf-8")
+    work = _work_repo(
+        tmp_path / "work",
+        {
+            "chart/templates/service.yaml": HELM_TEMPLATE,
+            "infra/stack.yaml": "Resources:\n  Bucket: !Ref Name\n",
+            "k8s/all.yaml": "a: 1\n---\nb: 2\n",
+            "lists.yaml": "- a\n- b\n",
+            "assess/mini.yaml": mini,
+            "assess/service-a.yaml": answers.replace("turnover: 12", "turnover: 140"),
+        },
+    )
+    result = _try_repo(hook_repo, work, pre_commit_home)
+    assert result.returncode == 1, result.stdout + result.stderr
+    out = result.stdout
+    assert "assess/service-a.yaml:7:13: error:" in out
+    assert out.count("[A203 out-of-range]") == 1  # once: one process sees every file
+    for other in ("service.yaml", "stack.yaml", "all.yaml", "lists.yaml"):
+        assert other not in out
+    (work / "assess" / "service-a.yaml").write_text(answers, encoding="utf-8")
+    _git("add", "-A", cwd=work)
+    fixed = _try_repo(hook_repo, work, pre_commit_home)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "Passed" in fixed.stdout

@@ -35,7 +35,8 @@ from mutual_detector.render.report_model import (
     signed,
     text_bar,
 )
-from mutual_detector.render.safe import clean, one_line, text_lines, visible
+from mutual_detector.render.safe import clean, one_line, text_lines
+from mutual_detector.text import printable
 from report_cases import (
     CASES,
     EXAMPLES,
@@ -278,7 +279,7 @@ class TestSafeText:
         assert clean("x\ud800y") == "x\ufffdy"
 
     def test_visible_shows_what_it_escapes(self) -> None:
-        assert visible("a\x1b[2Jb\nc\u202e") == "a\\x1b[2Jb\\nc\\u202e"
+        assert printable("a\x1b[2Jb\nc\u202e") == "a\\x1b[2Jb\\nc\\u202e"
 
 
 # --------------------------------------------------------------------------- the view model

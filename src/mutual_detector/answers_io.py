@@ -19,7 +19,8 @@ Where answers go (documented in the README and ``assess --help``):
 * An interrupted assessment is saved as a draft next to it:
   ``<name>.draft.yaml`` (:func:`draft_path_for`), or back into the file given
   to ``--resume``. A draft replaces only an earlier draft, never a complete
-  answers file or anything else.
+  answers file or anything else; and a fresh session never replaces a draft
+  that holds answers (:mod:`mutual_detector.interactive.saving`).
 """
 
 from __future__ import annotations

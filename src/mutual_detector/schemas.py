@@ -161,6 +161,120 @@ def _bare_answers(data: dict[str, Any]) -> None:
     }
 
 
+# --------------------------------------------------------------------------- one questionnaire
+
+#: YAML 1.1 writes booleans as yes/no/on/off too (mutual-detector reads YAML 1.1; editors
+#: that read YAML 1.2 see these as text, so the schema accepts them).
+_YAML11_BOOLEANS: Final = tuple(
+    spelling
+    for word in ("yes", "no", "true", "false", "on", "off")
+    for spelling in (word, word.capitalize(), word.upper())
+)
+
+
+def answers_schema_dict(questionnaire: Any, draft: Draft | str = "2020-12") -> dict[str, Any]:
+    """The answers schema for one questionnaire: its question ids, kinds and options.
+
+    Each question id is a property of ``answers`` (so an editor completes the ids
+    and flags a misspelt one), whose value is what that question accepts: an
+    option value (single), a list of them (multi), true/false (yes_no), a whole
+    number in the scale's range, a number within its limits, or text; plus
+    ``dont_know`` where the question allows it, and blank (unanswered). The
+    description is the question's prompt (and help), shown on hover.
+    """
+    from mutual_detector.model.questionnaire import text
+
+    if draft not in DRAFTS:
+        raise ValueError(f"unknown draft {draft!r}; choose from {', '.join(DRAFTS)}")
+    schema = schema_dict("answers", "2020-12")
+    q = questionnaire
+    schema["$id"] = f"{SCHEMA_ID.format(kind='answers')}/{q.id}/{q.version}"
+    schema["title"] = f"mutual-detector answers for {text(q.title)} ({q.id} {q.version})"
+    props = schema["properties"]
+    props["questionnaire"] = {**props["questionnaire"], "const": q.id}
+    answers = props["answers"]
+    answer_def = schema["$defs"]["Answer"]
+    questions: dict[str, Any] = {}
+    for question in q.ordered_questions:
+        value = _question_value(question)
+        with_note = {
+            **answer_def,
+            "properties": {**answer_def["properties"], "value": value},
+        }
+        with_note.pop("title", None)
+        description = text(question.prompt)
+        if question.help is not None:
+            description += "\n\n" + text(question.help)
+        questions[question.id] = {
+            "description": description,
+            "anyOf": [value, with_note],
+        }
+    for retired in q.retired:
+        now = f" Answer {', '.join(retired.replaced_by)} instead." if retired.replaced_by else ""
+        questions.setdefault(
+            retired.id,
+            {"description": f"Retired: no longer asked.{now}", "deprecated": True},
+        )
+    answers["properties"] = questions
+    answers["additionalProperties"] = False
+    answers.pop("propertyNames", None)
+    answers["description"] = (
+        f"Answers to the questions of {q.id} {q.version}, by question id; "
+        "each bare or with a note and evidence."
+    )
+    out = {"$schema": DRAFTS["2020-12"], **{k: v for k, v in schema.items() if k != "$schema"}}
+    return _to_draft7(out) if draft == "7" else out
+
+
+def answers_schema_json(questionnaire: Any, draft: Draft | str = "2020-12") -> str:
+    text = json.dumps(answers_schema_dict(questionnaire, draft), indent=2, ensure_ascii=False)
+    return text + "\n"
+
+
+def _question_value(question: Any) -> dict[str, Any]:
+    """What a bare answer to ``question`` may be (blank included)."""
+    from mutual_detector.model.questionnaire import text
+
+    kind = question.kind
+    choices: list[dict[str, Any]] = []
+    if kind == "single":
+        choices.append({"enum": [o.value for o in question.options]})
+        what = "one of: " + ", ".join(f"{o.value} ({text(o.label)})" for o in question.options)
+    elif kind == "multi":
+        choices.append(
+            {
+                "type": "array",
+                "items": {"enum": [o.value for o in question.options]},
+                "uniqueItems": True,
+            }
+        )
+        what = "a list of: " + ", ".join(f"{o.value} ({text(o.label)})" for o in question.options)
+    elif kind == "yes_no":
+        choices += [{"type": "boolean"}, {"enum": list(_YAML11_BOOLEANS)}]
+        what = "yes or no (true or false)"
+    elif kind == "scale" and question.scale is not None:
+        lo, hi = question.scale.min, question.scale.max
+        choices.append({"type": "integer", "minimum": lo, "maximum": hi})
+        what = f"a whole number from {lo} to {hi}"
+    elif kind == "number":
+        spec = question.number_spec
+        number: dict[str, Any] = {"type": "integer" if spec.integer else "number"}
+        if spec.min is not None:
+            number["minimum"] = spec.min
+        if spec.max is not None:
+            number["maximum"] = spec.max
+        choices.append(number)
+        what = spec.describe()
+    else:
+        choices.append({"type": "string", "maxLength": question.max_length})
+        what = f"text (up to {question.max_length} characters)"
+    if question.dont_know and kind != "text":
+        choices.append({"const": "dont_know"})
+        what += "; or dont_know"
+    choices.append({"type": "null"})
+    return {"anyOf": choices, "description": f"{what}; blank: not answered"}
+
+
 def _to_draft7(schema: dict[str, Any]) -> dict[str, Any]:
     """The same schema in draft-07 form: ``definitions``, and ``$ref`` without siblings."""
 
@@ -185,4 +299,13 @@ def _to_draft7(schema: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-__all__ = ["DRAFTS", "KINDS", "Draft", "Kind", "schema_dict", "schema_json"]
+__all__ = [
+    "DRAFTS",
+    "KINDS",
+    "Draft",
+    "Kind",
+    "answers_schema_dict",
+    "answers_schema_json",
+    "schema_dict",
+    "schema_json",
+]

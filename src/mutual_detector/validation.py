@@ -8,6 +8,7 @@ turns it into text, JSON, GitHub annotations or SARIF, and the CLI writes it.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -110,6 +111,8 @@ def validate_paths(
     questionnaire: str | None = None,
     strict: bool = False,
     ignore_unknown: bool = False,
+    only_ours: bool = False,
+    output: Path | None = None,
 ) -> ValidationReport:
     """Check ``paths`` (files, or folders searched recursively); no paths: the built-ins.
 
@@ -119,13 +122,19 @@ def validate_paths(
     in the answers' folder, among the files given, built in).
     ``ignore_unknown`` skips named files that are not mutual-detector files
     (files found in folders are always skipped then).
+    ``only_ours`` skips, without reading them as YAML, files that have no
+    top-level ``format: mutual-detector/...`` line (a Helm template, a CI
+    config): what the pre-commit hook needs (see :func:`declares_our_format`).
+    ``output``: the report's own file, not read when found in a folder if it
+    holds an earlier report of ours (so that ``validate dir -o dir/report.json``
+    does not check its last report); anything else there is read as usual.
 
     Every file is read once, at most ``MAX_BYTES`` of it (so a pipe such as
     ``<(cat file)`` works): its bytes serve every later step. A folder in which
     no questionnaire or answers file is found is an input error (E008).
     """
     override = _resolve_override(questionnaire)
-    validator = _Validator(override, ignore_unknown)
+    validator = _Validator(override, ignore_unknown or only_ours, only_ours)
     if not paths:
         report = validator.run([(p, True) for p in builtin_paths()])
         if not report.files:
@@ -136,6 +145,10 @@ def validate_paths(
     folders: list[tuple[Path, list[Path]]] = []
     for path in paths:
         found = list(expand([path]))
+        if output is not None and _our_report(output):
+            from mutual_detector.outputs import same_file
+
+            found = [(p, named) for p, named in found if named or not same_file(p, output)]
         targets += found
         if path.is_dir():
             folders.append((path, [p for p, _ in found]))
@@ -225,6 +238,33 @@ def expand(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 # --------------------------------------------------------------------------- the work
 
 
+#: A top-level ``format: mutual-detector/...`` line (YAML, quoted or not), or
+#: ``"format": "mutual-detector/..."`` (JSON).
+_OUR_FORMAT_LINE: Final = re.compile(
+    rb"""(?m)^(?:\xef\xbb\xbf)?["']?format["']?[ \t]*:[ \t]*["']?mutual-detector/"""
+    rb"""|"format"\s*:\s*"mutual-detector/"""
+)
+
+
+def declares_our_format(raw: bytes) -> bool:
+    """Whether a file's bytes have a ``format: mutual-detector/...`` line (read, not parsed)."""
+    return _OUR_FORMAT_LINE.search(raw) is not None
+
+
+def _our_report(path: Path) -> bool:
+    """Whether ``path`` holds a report ``validate`` wrote (JSON or SARIF), by its first bytes."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    if not head.lstrip().startswith(b"{"):
+        return False
+    if b'"format": "mutual-detector/validate@' in head:
+        return True
+    return b"sarif-2.1.0" in head and b'"name": "mutual-detector"' in head
+
+
 def _is_ours(doc: Document) -> bool:
     fmt = doc.data.get("format")
     return isinstance(fmt, str) and fmt.startswith("mutual-detector/")
@@ -253,6 +293,7 @@ def _no_folder_hint(f: Finding) -> Finding:
 class _Validator:
     override: Path | None
     ignore_unknown: bool
+    only_ours: bool = False
     raw: dict[Path, bytes] = field(default_factory=dict)
     """The bytes of every file read, by real path: each file is read once (pipes too)."""
     unreadable: dict[Path, InputError] = field(default_factory=dict)
@@ -321,8 +362,11 @@ class _Validator:
             if key in seen:
                 continue
             seen.add(key)
-            doc = self.document(path)
             name = display_path(path)
+            if self.only_ours and not self._declared_ours(path):
+                results.append(FileResult(name, None, "skipped", note="not a mutual-detector file"))
+                continue
+            doc = self.document(path)
             if isinstance(doc, InputError):
                 if not named and not self._ours_unreadable(doc):
                     continue
@@ -365,6 +409,11 @@ class _Validator:
             results.append(self._answers(a, finder, findings))
         ordered = sorted(findings.values(), key=Finding.sort_key)
         return ValidationReport(tuple(sorted(results, key=lambda r: r.file)), tuple(ordered))
+
+    def _declared_ours(self, path: Path) -> bool:
+        """``only_ours``: the file has our format line (one that cannot be read is reported)."""
+        raw = self.read(path)
+        return isinstance(raw, InputError) or declares_our_format(raw)
 
     @staticmethod
     def _ours_unreadable(exc: InputError) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -46,6 +47,8 @@ class CommandLineAnswers:
 
     metadata: dict[str, str] = field(default_factory=dict)
     answers: dict[str, Answer] = field(default_factory=dict)
+    #: ``ID=VALUE`` as typed after each ``--set``, by question id (for messages).
+    given: dict[str, str] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.metadata or self.answers)
@@ -69,6 +72,7 @@ def parse_command_line_answers(
         if value is not None
     }
     answers: dict[str, Answer] = {}
+    given: dict[str, str] = {}
     for item in sets:
         qid, sep, raw = item.partition("=")
         if not sep or not qid.strip():
@@ -78,10 +82,11 @@ def parse_command_line_answers(
         try:
             value = yaml.safe_load(raw) if raw.strip() else None
             answers[qid.strip()] = Answer(value=value)
+            given[qid.strip()] = item
         except (yaml.YAMLError, ValueError) as exc:
             reason = str(exc).splitlines()[0]
             raise UsageError(f"--set {item!r}: the value is not valid ({reason})") from None
-    return CommandLineAnswers(metadata, answers)
+    return CommandLineAnswers(metadata, answers, given)
 
 
 def get_answers(
@@ -93,6 +98,7 @@ def get_answers(
     save_answers: Path | None = None,
     fixed: CommandLineAnswers | None = None,
     review: bool = False,
+    force: bool = False,
 ) -> Inputs:
     """Load ``answers_path`` and its questionnaire; raise with located findings if invalid.
 
@@ -103,7 +109,11 @@ def get_answers(
     terminal (:mod:`mutual_detector.interactive`); with ``--no-input`` or no
     terminal that fails with exit 5 instead. ``--resume`` continues a draft.
     ``--review`` shows the answers for review at the terminal even if none is missing.
+    A ``--set`` that does not fit the questionnaire is a usage error (exit 2).
+    ``save_answers`` is honoured even when nothing is asked (a copy of the
+    answers); an existing file is replaced only with ``force`` or if the user says so.
     """
+    from mutual_detector.command_line import check_set_answers
     from mutual_detector.model.checks import missing_required
 
     fixed = fixed or CommandLineAnswers()
@@ -118,23 +128,37 @@ def get_answers(
 
             return get_questionnaire(questionnaire_ref)
 
+        source_q: Callable[[], LoadedQuestionnaire] = load
+        if fixed.answers:  # a wrong --set fails now, not after the first answer
+            early = load()
+            check_set_answers(early.questionnaire, fixed.answers, fixed.given)
+            source_q = _ready(early)
+
         from mutual_detector.interactive.collect import collect_answers
 
         collected = collect_answers(
-            load,
+            source_q,
             no_input=no_input,
             save_answers=save_answers,
             fixed_metadata=fixed.metadata,
             fixed_answers=fixed.answers,
             review=review,
+            force=force,
         )
         return Inputs(collected.questionnaire, collected.loaded, ())
     from mutual_detector.loading import check_answers, get_questionnaire, load_answers
 
     loaded = load_answers(source)
     questionnaire = get_questionnaire(questionnaire_ref, answers=loaded)
+    check_set_answers(questionnaire.questionnaire, fixed.answers, fixed.given)
+    replaced = {(qid,) for qid in fixed.answers}
     findings = check_answers(loaded, questionnaire)
-    errors = [f for f in findings if f.level == "error"]
+    # A bad value in the file that --set replaces is no problem (--set was checked above).
+    errors = [
+        f
+        for f in findings
+        if f.level == "error" and not (f.path[:1] == ("answers",) and f.path[1:2] in replaced)
+    ]
     if errors and not can_ask:
         raise InputError(errors[0].one_line(), errors)
     warnings = tuple(f for f in findings if f.level != "error")
@@ -158,10 +182,25 @@ def get_answers(
             fixed_metadata=fixed.metadata,
             fixed_answers=fixed.answers,
             review=review,
+            force=force,
         )
         kept = tuple(f for f in warnings if f.rule not in ("A205", "A207"))  # dealt with there
         return Inputs(collected.questionnaire, collected.loaded, kept)
+    if save_answers is not None:  # nothing to ask: --save-answers gets a copy (README)
+        from mutual_detector.interactive.saving import save_copy
+
+        order = [q.id for q in questionnaire.questionnaire.ordered_questions]
+        save_copy(loaded, save_answers, order, force=force, interactive=can_ask, emit=_say)
     return Inputs(questionnaire, loaded, warnings)
+
+
+def _ready(loaded: LoadedQuestionnaire) -> Callable[[], LoadedQuestionnaire]:
+    """A loader for a questionnaire that is loaded already."""
+    return lambda: loaded
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
 
 
 def _gate_questionnaire(source: Path | None, ref: str | None) -> Questionnaire:
@@ -202,14 +241,64 @@ def report(
     return fmt.render(result, inputs.questionnaire.questionnaire, width=width, color=color)
 
 
+def output_format(fmt: ResultFormat | None, output: Path | None) -> ResultFormat:
+    """``--format``, else what ``--output``'s extension names, else text.
+
+    An extension that names no format (``report.pdf``, ``.csv``) is a usage error
+    (exit 2) unless ``--format`` says what to write; a name without one is text.
+    """
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return ResultFormat.text
+    implied = ResultFormat.for_path(output.name)
+    if implied is None:
+        from mutual_detector.outputs import refuse_unknown_extension
+
+        refuse_unknown_extension(output, ".txt (text), .json, .md (markdown) or .html")
+    return implied or ResultFormat.text
+
+
+def _check_outputs(
+    answers: Path | None,
+    resume: Path | None,
+    questionnaire: str | None,
+    output: Path | None,
+    save_answers: Path | None,
+) -> None:
+    """Refuse, before anything is asked, an output that is one of the inputs (exit 2)."""
+    from mutual_detector.outputs import refuse_input_as_output, same_target
+
+    if answers is not None and str(answers) == "-":
+        from mutual_detector.stdin import check_not_a_terminal
+
+        check_not_a_terminal("--answers")
+    read: list[str | Path | None] = [answers, resume]
+    if questionnaire is not None or (answers is None and resume is None):
+        from mutual_detector.errors import InputError
+        from mutual_detector.loading import questionnaire_path
+
+        with contextlib.suppress(InputError):  # an unknown id is reported when it is loaded
+            read.append(questionnaire_path(questionnaire))
+    refuse_input_as_output(output, read)
+    # --save-answers may name the answers file (to complete it), never the questionnaire.
+    refuse_input_as_output(save_answers, read[2:], option="--save-answers")
+    if output is not None and save_answers is not None and same_target(output, save_answers):
+        from mutual_detector.errors import UsageError
+
+        raise UsageError(
+            f"--output and --save-answers name the same file, {output}; choose two files"
+        )
+
+
 def assess(
     answers: Annotated[
         Path | None,
         typer.Option(
             "--answers",
             "-a",
-            help="Answers file (YAML or JSON) to score. At a terminal, only missing required "
-            "answers are asked (see --review, --no-input).",
+            help="Answers file (YAML or JSON) to score; - reads it from standard input. At a "
+            "terminal, only missing required answers are asked (see --review, --no-input).",
             dir_okay=False,
         ),
     ] = None,
@@ -248,11 +337,20 @@ def assess(
         Path | None,
         typer.Option(
             "--save-answers",
-            help="Where to save the answers typed at the terminal. Default: "
-            "./<service>-answers.yaml; an existing file is replaced only if you say so.",
+            help="Where to save the answers (typed at the terminal, or a copy of --answers). "
+            "Default: ./<service>-answers.yaml; an existing file is replaced only if you say "
+            "so: at the terminal, or with --force.",
             dir_okay=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace an existing --save-answers file without asking (without a terminal, "
+            "an existing file is refused otherwise, exit code 4).",
+        ),
+    ] = False,
     service: Annotated[
         str | None,
         typer.Option(
@@ -298,6 +396,9 @@ def assess(
 
         check_review(no_input=no_input, interactive=sys.stdin.isatty())
     fixed = parse_command_line_answers(service, organisation, assessor, sets or [])
+    # Usage errors come before anything is read or asked.
+    _check_outputs(answers, resume, questionnaire, output, save_answers)
+    chosen = output_format(fmt, output)
     gated = min_band is not None or min_score is not None
     if gated:
         from mutual_detector.gate import Gate
@@ -314,6 +415,7 @@ def assess(
         save_answers=save_answers,
         fixed=fixed,
         review=review,
+        force=force,
     )
     gate: Gate | None = None
     if gated:
@@ -322,8 +424,11 @@ def assess(
         gate = Gate.for_questionnaire(inputs.questionnaire.questionnaire, min_band, min_score)
     for f in inputs.warnings:
         sys.stderr.write(f.one_line() + "\n")
+    if output is not None:  # the questionnaire's own files (its parts too) are inputs as well
+        from mutual_detector.outputs import refuse_input_as_output
+
+        refuse_input_as_output(output, [*inputs.questionnaire.files, answers, resume])
     result = score(inputs, whatif=not no_what_if)
-    chosen = fmt or (ResultFormat.for_path(output.name) if output else None) or ResultFormat.text
     term = FILE if output is not None else Terminal.of(sys.stdout)
     text = report(
         result,

@@ -219,10 +219,10 @@ class ErrorLines:
     def __call__(self, item: BatchItem) -> None:
         if item.status != "error" or self.shown > self.limit:
             return
-        from mutual_detector.render.safe import visible
+        from mutual_detector.text import printable
 
         line = item.errors[0].one_line() if item.errors else f"{item.label}: could not assess"
-        line = visible(line)
+        line = printable(line)
         if self.shown == self.limit:
             line = "mutual-detector: more inputs could not be assessed; see the output"
         self.shown += 1

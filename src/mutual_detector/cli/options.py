@@ -16,6 +16,26 @@ from typing import Annotated
 
 import typer
 
+
+def output_file(value: str | Path) -> Path | None:
+    """``-o FILE``: ``-`` is standard output (None, as if ``-o`` were not given); an empty
+    name or a folder is a usage error (exit 2) before anything is read or asked."""
+    if isinstance(value, Path):
+        return value
+    text = str(value)
+    if text == "-":
+        return None
+    if not text.strip():
+        raise typer.BadParameter(
+            "the file name is empty; give a file name, or - for standard output"
+        )
+    if Path(text).is_dir():
+        raise typer.BadParameter(
+            f"{text!r} is a folder; give a file name, or - for standard output"
+        )
+    return Path(text)
+
+
 QuestionnaireOpt = Annotated[
     str | None,
     typer.Option(
@@ -35,8 +55,9 @@ OutputOpt = Annotated[
         "-o",
         metavar="FILE",
         help="Write to FILE instead of standard output (all or nothing: if anything fails, "
-        "an existing FILE is left as it was).",
-        dir_okay=False,
+        "an existing FILE is left as it was). - is standard output; FILE may not be one of "
+        "the inputs.",
+        parser=output_file,
         show_default=False,
     ),
 ]
@@ -65,4 +86,4 @@ MinScoreOpt = Annotated[
 ]
 """The score gate (assess, batch)."""
 
-__all__ = ["MinBandOpt", "MinScoreOpt", "OutputOpt", "QuestionnaireOpt"]
+__all__ = ["MinBandOpt", "MinScoreOpt", "OutputOpt", "QuestionnaireOpt", "output_file"]

@@ -34,6 +34,8 @@ _app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=True,
     rich_markup_mode=None,
+    # -h as well as --help, for every command (sub-commands inherit it).
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 #: The app with every command. It is built on first use (module ``__getattr__``
@@ -64,7 +66,9 @@ def run_guarded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
         # A bug of ours: one line, not a traceback (MUTUAL_DETECTOR_DEBUG=1 shows it).
         if os.environ.get("MUTUAL_DETECTOR_DEBUG"):
             raise
-        first = (str(exc).splitlines() or [""])[0][:200]
+        from mutual_detector.text import printable
+
+        first = printable((str(exc).splitlines() or [""])[0][:200])
         sys.stderr.write(
             f"mutual-detector: internal error: {type(exc).__name__}: {first} "
             "(please report it; MUTUAL_DETECTOR_DEBUG=1 shows the details)\n"
@@ -86,13 +90,15 @@ def guarded(fn: F) -> F:
 
 
 def _print_error(exc: MutualDetectorError) -> None:
+    from mutual_detector.text import printable  # one line each, whatever a file name holds
+
     findings = getattr(exc, "findings", None) or []
     if findings:
         for f in findings:
             if f.level == "error":
-                sys.stderr.write(f.one_line() + "\n")
+                sys.stderr.write(printable(f.one_line()) + "\n")
     else:
-        sys.stderr.write(f"mutual-detector: error: {exc.message}\n")
+        sys.stderr.write(f"mutual-detector: error: {printable(exc.message)}\n")
 
 
 def _version(value: bool) -> None:
@@ -139,7 +145,16 @@ def _root(
 
 #: The commands, in the order ``--help`` lists them; each is the function of that
 #: name in the module of that name under ``mutual_detector.cli``.
-COMMANDS: Final = ("validate", "schema", "assess", "batch", "compare", "template", "calibrate")
+COMMANDS: Final = (
+    "validate",
+    "schema",
+    "assess",
+    "batch",
+    "compare",
+    "template",
+    "calibrate",
+    "help",
+)
 
 
 _registered: set[str] = set()
@@ -168,6 +183,24 @@ def invoked_command(args: Sequence[str]) -> str | None:
     return first if first in COMMANDS else None
 
 
+_COMPLETION_OPTIONS: Final = ("--show-completion", "--install-completion")
+
+
+def completion_shell_given(args: Sequence[str]) -> bool:
+    """Whether ``--show-completion SHELL`` (or ``--install-completion SHELL``) names a shell.
+
+    typer's options detect the shell and ignore a shell named after them (so
+    ``--show-completion zsh`` printed the bash script from bash). Its own
+    variant that takes the shell as a value is used instead when one is named.
+    """
+    for i, arg in enumerate(args):
+        name, eq, value = arg.partition("=")
+        if name in _COMPLETION_OPTIONS:
+            following = value if eq else (args[i + 1] if i + 1 < len(args) else "")
+            return bool(following) and not following.startswith("-")
+    return False
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM behaves as Ctrl-C: answers so far are saved, outputs are not left half-written."""
     raise KeyboardInterrupt
@@ -181,6 +214,8 @@ def main() -> None:
     the bare tool and tab completion, which list them all, get them all.
     """
     signal.signal(signal.SIGTERM, _interrupt)
+    if completion_shell_given(sys.argv[1:]):
+        os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
     _register(invoked_command(sys.argv[1:]))
     _app()
 

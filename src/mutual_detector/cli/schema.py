@@ -37,12 +37,38 @@ def schema(
             "(VS Code's YAML extension; see docs/editor.md).",
         ),
     ] = SchemaDraft.draft2020,
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            metavar="ID|PATH",
+            help="answers only: the schema of answers to this questionnaire (a built-in id or "
+            "a file), with its question ids, kinds and options, so that an editor can "
+            "complete them (see docs/editor.md).",
+            show_default=False,
+        ),
+    ] = None,
     output: OutputOpt = None,
 ) -> None:
     """Print the JSON Schema of a questionnaire, part, answers or result file, for editors and tools."""
-    from mutual_detector.schemas import schema_json
+    if questionnaire is not None:
+        if kind is not SchemaKind.answers:
+            from mutual_detector.errors import UsageError
 
-    text = schema_json(kind.value, draft.value)
+            raise UsageError(
+                f"--questionnaire is for the answers schema (schema answers --questionnaire "
+                f"{questionnaire}), not the {kind.value} schema"
+            )
+        from mutual_detector.loading import get_questionnaire
+        from mutual_detector.schemas import answers_schema_json
+
+        loaded = get_questionnaire(questionnaire).questionnaire
+        text = answers_schema_json(loaded, draft.value)
+    else:
+        from mutual_detector.schemas import schema_json
+
+        text = schema_json(kind.value, draft.value)
     if output is None:
         typer.echo(text, nl=False)
         return

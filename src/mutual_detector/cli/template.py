@@ -45,9 +45,13 @@ def template(
     from mutual_detector.loading import get_questionnaire
     from mutual_detector.template import csv_template, yaml_template
 
-    q = get_questionnaire(questionnaire).questionnaire
+    loaded = get_questionnaire(questionnaire)
+    q = loaded.questionnaire
     body = csv_template(q) if fmt is TemplateFormat.csv else yaml_template(q)
     if output is not None:
+        from mutual_detector.outputs import refuse_input_as_output
+
+        refuse_input_as_output(output, loaded.files)  # never over the questionnaire (exit 2)
         atomic_write(output, body)
         return
     typer.echo(body, nl=False)

@@ -56,6 +56,18 @@ IgnoreUnknownOpt = Annotated[
     ),
 ]
 
+OnlyOursOpt = Annotated[
+    bool,
+    typer.Option(
+        "--only-ours",
+        help=(
+            "Check only files with a top-level `format: mutual-detector/...` line and skip "
+            "every other file silently, even one that is not valid YAML (a Helm template); "
+            "the pre-commit hook does this. Implies --ignore-unknown."
+        ),
+    ),
+]
+
 
 def run(
     paths: list[Path] | None = None,
@@ -64,19 +76,33 @@ def run(
     strict: bool = False,
     output: Path | None = None,
     ignore_unknown: bool = False,
+    only_ours: bool = False,
 ) -> Outcome:
     """Validate, write the report, and return what was found (the guard picks the exit code)."""
     from mutual_detector.validation import validate_paths
 
     report = validate_paths(
-        paths or [], questionnaire=questionnaire, strict=strict, ignore_unknown=ignore_unknown
+        paths or [],
+        questionnaire=questionnaire,
+        strict=strict,
+        ignore_unknown=ignore_unknown,
+        only_ours=only_ours,
+        output=output,
     )
     if output is not None:
         from mutual_detector.atomic import atomic_write
+        from mutual_detector.outputs import refuse_input_as_output
         from mutual_detector.render.findings import summary
+        from mutual_detector.text import printable
 
+        # The report never replaces a file it checked (exit 2).
+        read: list[Path | str] = [*(paths or []), *(f.file for f in report.files)]
+        read += [f.questionnaire for f in report.files if f.questionnaire is not None]
+        if questionnaire is not None and Path(questionnaire).exists():
+            read.append(Path(questionnaire))
+        refuse_input_as_output(output, read)
         atomic_write(output, output_format.render(report))
-        typer.echo(f"{summary(report)} Report written to {output}.", err=True)
+        typer.echo(f"{summary(report)} Report written to {printable(str(output))}.", err=True)
     else:
         color = output_format is FindingsFormat.text and Terminal.of(sys.stdout).color
         sys.stdout.write(output_format.render(report, color=color))
@@ -91,11 +117,12 @@ def validate(
     strict: StrictOpt = False,
     output: OutputOpt = None,
     ignore_unknown: IgnoreUnknownOpt = False,
+    only_ours: OnlyOursOpt = False,
 ) -> Outcome:
     """Check questionnaires and answers files: format, references, conditions, scores, answers.
 
     Exit codes: 0 no problems; 1 errors found (or warnings, with --strict);
-    2 bad command line; 3 a file could not be read or parsed;
-    4 the report could not be written.
+    2 bad command line (or --output naming a file it checks); 3 a file could not be read
+    or parsed; 4 the report could not be written.
     """
-    return run(paths, questionnaire, output_format, strict, output, ignore_unknown)
+    return run(paths, questionnaire, output_format, strict, output, ignore_unknown, only_ours)

@@ -61,7 +61,9 @@ from mutual_detector.interactive.saving import (
     Plan,
     choose_target,
     resume_command,
+    same_file,
     save_draft,
+    target_without_prompts,
     write_final,
 )
 from mutual_detector.interactive.steps import (
@@ -145,6 +147,7 @@ def collect_answers(
     no_input: bool = False,
     review: bool = False,
     save_answers: Path | None = None,
+    force: bool = False,
     argv: Sequence[str] | None = None,
     interactive: bool | None = None,
     today: dt.date | None = None,
@@ -161,6 +164,8 @@ def collect_answers(
     whether stdin is a terminal. ``say`` prints a line for the user
     (default: to stderr). ``review`` shows the review even when nothing is
     missing (a fresh assessment and a resumed draft end with it anyway).
+    ``force`` (``--force``) replaces an existing ``save_answers`` file without
+    asking; without it, and without a terminal, an existing file is refused (exit 4).
     """
     from mutual_detector import gcpause
 
@@ -185,6 +190,7 @@ def collect_answers(
             frontend,
             first_prompt,
             emit,
+            force=force,
         )
     loaded_q = loader.result()
     q = loaded_q.questionnaire
@@ -202,6 +208,10 @@ def collect_answers(
         raise InputError(f.one_line(), [f])
     from mutual_detector.interactive.session import Session
 
+    if fixed_answers:
+        from mutual_detector.command_line import check_set_answers
+
+        check_set_answers(q, fixed_answers)  # a usage error (exit 2) that names --set
     file_answers = answers.answers if answers is not None else None
     session = Session(
         q,
@@ -211,7 +221,12 @@ def collect_answers(
         fixed_metadata=fixed_metadata,
         today=when,
     )
-    problems = [_locate(answers, qid, rule, why) for qid, rule, why in session.rejected]
+    problems = [
+        _locate(answers, qid, rule, why, fixed_answers)
+        for qid, rule, why in session.rejected
+        # A bad value in the file that --set replaced is no problem (--set was checked).
+        if not (fixed_answers and qid in fixed_answers and rule != "A205")
+    ]
     missing = session.missing_required()
     # At a terminal a resumed draft carries on where it stopped: the optional
     # questions left, then the review (even if nothing is missing); so does --review.
@@ -227,7 +242,20 @@ def collect_answers(
         complete = file_answers if unchanged and file_answers else session.answers_file()
         saved = None
         if save_answers is not None:
-            saved = write_final(save_answers, complete, session, None, emit)
+            if (
+                unchanged
+                and answers is not None
+                and same_file(save_answers, Path(answers.document.file))
+            ):
+                emit(
+                    "--save-answers names the answers file itself, so "
+                    f"{answers.document.file} was left as it was."
+                )
+            else:
+                target = target_without_prompts(
+                    save_answers, force=force, interactive=interactive and not no_input
+                )
+                saved = write_final(target, complete, session, None, emit)
         return Collected(complete, loaded_q, asked=False, saved_to=saved, source=answers)
     if no_input:
         raise IncompleteError(
@@ -241,7 +269,7 @@ def collect_answers(
         )
     if review and answers is not None:  # a fresh assessment asks everything, then reviews
         session.skip_to_review()
-    plan = Plan(loader, lambda _: session, resume, save_answers, argv, session)
+    plan = Plan(loader, lambda _: session, resume, save_answers, argv, session, force=force)
     if answers is not None and file_answers is not None and resume is None and not errors:
         # Confirmed without a change, the file is not written again (saving.Plan.unchanged).
         scored = None if fixed_answers or fixed_metadata else file_answers
@@ -260,13 +288,23 @@ def _ask_fresh(
     frontend: Callable[[], PromptFrontend],
     first_prompt: FirstPrompt,
     emit: Callable[[str], None],
+    *,
+    force: bool = False,
 ) -> Collected:
-    """A fresh assessment: the first question at once, the questionnaire loading meanwhile."""
+    """A fresh assessment: the first question at once, the questionnaire loading meanwhile.
+
+    Once the service is known, an earlier draft for it is offered for resuming
+    (:mod:`mutual_detector.interactive.drafts`); it is never replaced.
+    """
     typed: dict[str, MetaValue | None] = {}
 
     def make_session(loaded: LoadedQuestionnaire) -> Session:
         from mutual_detector.interactive.session import Session
 
+        if fixed_answers:
+            from mutual_detector.command_line import check_set_answers
+
+            check_set_answers(loaded.questionnaire, fixed_answers)
         return Session(
             loaded.questionnaire,
             fixed_answers=fixed_answers,
@@ -285,8 +323,21 @@ def _ask_fresh(
             reply = first_prompt(MetaPrompt(meta_key(first.name), first, "", can_go_back=False))
             typed[first.name] = reply if isinstance(reply, str | dt.date) else None
 
-    plan = Plan(loader, make_session, None, save_answers, argv)
-    return _ask(plan, frontend, emit, before=before)
+    plan = Plan(loader, make_session, None, save_answers, argv, force=force)
+
+    def start(session: Session, ui: PromptFrontend) -> Session:
+        from mutual_detector.interactive.drafts import offer_earlier_draft
+
+        return offer_earlier_draft(
+            plan,
+            session,
+            ui,
+            fixed_answers=fixed_answers,
+            fixed_metadata=fixed_metadata,
+            today=today,
+        )
+
+    return _ask(plan, frontend, emit, before=before, start=start)
 
 
 def _ask(
@@ -296,6 +347,7 @@ def _ask(
     *,
     notices: Sequence[str] = (),
     before: Callable[[], None] | None = None,
+    start: Callable[[Session, PromptFrontend], Session] | None = None,
 ) -> Collected:
     ui: PromptFrontend | None = None
     with stop_signals():
@@ -308,6 +360,8 @@ def _ask(
             ui = make_frontend()
             for message in notices:
                 ui.notice(message)
+            if start is not None:
+                session = start(session, ui)
             complete = drive(session, ui)
             kept = plan.unchanged(complete)
             if kept is not None:
@@ -347,9 +401,21 @@ def _close(ui: PromptFrontend | None) -> None:
         ui.close()
 
 
-def _locate(loaded: LoadedAnswers | None, qid: str, rule: str, message: str) -> Finding:
+def _locate(
+    loaded: LoadedAnswers | None,
+    qid: str,
+    rule: str,
+    message: str,
+    fixed: Mapping[str, Answer] | None = None,
+) -> Finding:
     from mutual_detector.model.findings import finding
 
+    if fixed is not None and qid in fixed:
+        # Given with --set: the command line is to blame, not a line of the file.
+        from mutual_detector.command_line import shown_set
+
+        shown = f"{shown_set(qid, fixed[qid])}: {message}"
+        return finding(rule, shown).located("command line", None, None)
     f = finding(rule, f"{qid}: {message}", ("answers", qid, "value"))
     return loaded.document.locate(f) if loaded is not None else f
 

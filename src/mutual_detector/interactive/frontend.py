@@ -378,6 +378,27 @@ class QuestionaryFrontend:
         )
         return bool(answer)
 
+    def resume_draft(self, path: str, answers: int, alternative: str) -> bool:
+        """An earlier draft for this service holds ``answers`` answers: carry on from it?
+
+        False starts again; the draft is kept, and this session's draft (if it is
+        interrupted) goes to ``alternative`` (the caller says so).
+        """
+        count = "1 answer" if answers == 1 else f"{answers} answers"
+        answer = self._run(
+            questionary.select(
+                f"An earlier draft for this service is saved in {path} ({count}). "
+                "Carry on from it?",
+                choices=[
+                    Choice(f"Yes: carry on from {path}", value=True),
+                    Choice(f"No: start again ({path} is kept)", value=False),
+                ],
+                instruction="(↑/↓ to move, Enter to choose)",
+                **self._common(),
+            )
+        )
+        return bool(answer)
+
     def close(self) -> None:
         """Put the terminal back as it was (after an interrupt, it may be left raw)."""
         if self._termios is None:

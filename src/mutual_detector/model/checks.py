@@ -816,8 +816,10 @@ def resolve(
         elif qid in valid:
             values[qid] = valid[qid]
         elif qid not in dont_know and warn_missing and question.required and shown is True:
+            # Placed at the question's own key when the file has one (a blank template
+            # lists every question), else where the answers are.
             findings.append(
-                finding("A207", f"required question {qid!r} is not answered", ("answers",))
+                finding("A207", f"required question {qid!r} is not answered", ("answers", qid))
             )
     return AnswerState(
         values,

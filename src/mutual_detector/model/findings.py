@@ -126,7 +126,7 @@ _RULES: Final = [
         "expression-syntax",
         "error",
         "A condition cannot be parsed.",
-        "See docs/expressions.md for the condition language.",
+        "See `mutual-detector help expressions` (docs/expressions.md) for the condition language.",
     ),
     Rule(
         "Q106",

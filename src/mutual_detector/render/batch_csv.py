@@ -24,7 +24,8 @@ import io
 from collections.abc import Sequence
 
 from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
-from mutual_detector.render.safe import clean, visible
+from mutual_detector.render.safe import clean
+from mutual_detector.text import printable
 
 BOM = "\ufeff"
 #: The columns that describe an assessment, between ``date`` and ``gate``.
@@ -77,7 +78,7 @@ class CsvRenderer:
     def item(self, item: BatchItem, rank: int | None = None) -> str:
         cells = [str(rank) if rank is not None else ""] if self.context.ranked else []
         cells += [
-            _text(visible(item.source)),
+            _text(printable(item.source)),
             str(item.row) if item.row is not None else "",
             item.status,
         ]

@@ -17,7 +17,8 @@ from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 from mutual_detector.render.batch_markdown import summary_sentence
 from mutual_detector.render.console import text_console
 from mutual_detector.render.report_model import number
-from mutual_detector.render.safe import one_line, visible
+from mutual_detector.render.safe import one_line
+from mutual_detector.text import printable
 
 #: Column: (title, ideal width, minimum width, right-aligned).
 _FIXED = {
@@ -118,12 +119,12 @@ class TableRenderer:
         rest = sum(self.widths.values()) + len(self.keys) - sum(self.widths[k] + 1 for k in first)
         table.add_column(width=rest, overflow="fold")
         cells = [str(rank) if rank is not None else ""] if self.context.ranked else []
-        table.add_row(*cells, visible(item.label), message)
+        table.add_row(*cells, printable(item.label), message)
         return self._render(table)
 
     def item(self, item: BatchItem, rank: int | None = None) -> str:
         if item.status == "error":
-            message = visible("; ".join(e.short() for e in item.errors[:2]))
+            message = printable("; ".join(e.short() for e in item.errors[:2]))
             if len(item.errors) > 2:
                 message += f" (and {len(item.errors) - 2} more)"
             return self._wide(
@@ -134,7 +135,7 @@ class TableRenderer:
             return self._wide(item, rank, Text(f"skipped: {item.note or ''}", style="dim"))
         table = self._table(header=False)
         cells: list[Any] = [str(rank) if rank is not None else ""] if self.context.ranked else []
-        cells.append(visible(item.label))
+        cells.append(printable(item.label))
         style = self._style(s.indicative_rank, not s.decided)
         cells += [one_line(s.service or ""), Text(one_line(s.verdict_label), style=style)]
         score = number(s.point) if s.point is not None else "—"

@@ -10,7 +10,8 @@ from mutual_detector.compare import REMAINDER, Comparison, VerdictSide
 from mutual_detector.render.compare_format import CompareFormat
 from mutual_detector.render.markdown import md
 from mutual_detector.render.report_model import number, percent, signed
-from mutual_detector.render.safe import one_line, visible
+from mutual_detector.render.safe import one_line
+from mutual_detector.text import printable
 
 COMPARE_FORMAT: Final = "mutual-detector/compare@2"
 
@@ -104,16 +105,16 @@ _CHANGES_TITLE = "What changed, and what each change did on its own (points of t
 
 def render_text(c: Comparison, *, width: int = 100, color: bool = False) -> str:
     from rich.console import Group
-
-    from mutual_detector.render.console import text_console
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
+    from mutual_detector.render.console import text_console
+
     console = text_console(width, color, markup=False)
     style = {"better": "green", "worse": "red", "same": ""}[c.move]
     parts: list[Any] = [
-        Text(f"Compare {visible(c.before_name)} → {visible(c.after_name)}", style="bold"),
+        Text(f"Compare {printable(c.before_name)} → {printable(c.after_name)}", style="bold"),
     ]
     if c.service:
         parts.append(Text(f"Service: {one_line(c.service)}"))

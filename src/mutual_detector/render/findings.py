@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from mutual_detector import __version__
 from mutual_detector.model.findings import RULES, Finding
-from mutual_detector.render.safe import visible
+from mutual_detector.text import printable
 
 if TYPE_CHECKING:
     from mutual_detector.validation import FileResult, ValidationReport
@@ -93,8 +93,8 @@ def render_text(report: ValidationReport, *, color: bool = False) -> str:
         return _render_rich(report)
     lines: list[str] = []
     for f in report.findings:
-        lines.append(visible(f.one_line()))
-        lines.append(f"    fix: {visible(f.hint)}")
+        lines.append(printable(f.one_line()))
+        lines.append(f"    fix: {printable(f.hint)}")
     lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
@@ -111,15 +111,15 @@ def _render_rich(report: ValidationReport) -> str:
     for f in report.findings:
         colour = "red" if f.level == "error" else "yellow"
         line = Text()
-        line.append(visible(_where(f)) + ": ", style="bold")
+        line.append(printable(_where(f)) + ": ", style="bold")
         line.append(f.level, style=f"bold {colour}")
         line.append(": ")
         if f.path:
-            line.append(visible(f.dotted_path) + ": ", style="cyan")
-        line.append(visible(f.message))
+            line.append(printable(f.dotted_path) + ": ", style="cyan")
+        line.append(printable(f.message))
         line.append(f" [{f.rule} {f.name}]", style="dim")
         console.print(line, soft_wrap=True)
-        console.print(Text(f"    fix: {visible(f.hint)}", style="green"), soft_wrap=True)
+        console.print(Text(f"    fix: {printable(f.hint)}", style="green"), soft_wrap=True)
     style = "green" if report.exit_code == 0 else "bold red"
     console.print(Text(summary(report), style=style), soft_wrap=True)
     return out.getvalue()
@@ -189,7 +189,9 @@ def render_json(report: ValidationReport) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Line breaks are GitHub's to show (%0A); other controls (ESC...) are shown as escapes.
+    text = "\n".join(printable(part) for part in text.replace("\r\n", "\n").split("\n"))
+    return text.replace("%", "%25").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

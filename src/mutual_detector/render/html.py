@@ -33,7 +33,6 @@ from mutual_detector.render.report_model import (
     SectionRow,
     build_report,
     number,
-    plural,
 )
 from mutual_detector.render.safe import one_line, text_lines
 

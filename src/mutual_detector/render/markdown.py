@@ -29,7 +29,6 @@ from mutual_detector.render.report_model import (
     SectionRow,
     build_report,
     number,
-    plural,
     text_bar,
 )
 from mutual_detector.render.safe import text_lines

@@ -924,7 +924,7 @@ class _Builder:
         self._flags[f.id] = view
         return view
 
-    def caps(self) -> tuple[tuple[CapView, ...], int]:
+    def caps(self) -> tuple[tuple[CapView, ...], str | None]:
         """Raised caps, then the worst possible one; and how many possible caps are left out."""
         order = {band: i for i, band in enumerate(self.band_labels)}
         # The caps that bind hardest first: the lowest band they cap at.
@@ -963,8 +963,8 @@ class _Builder:
             more.append(plural(len(raised) - FIRST_SCREEN_CAPS, "more cap"))
         if len(possible) > 1:
             more.append(plural(len(possible) - 1, "more possible cap"))
-        text = f"And {' and '.join(more)}: see {HEADINGS['flags']}." if more else None
-        return tuple(out), text
+        summary = f"And {' and '.join(more)}: see {HEADINGS['flags']}." if more else None
+        return tuple(out), summary
 
     def top_flags(self, caps: tuple[CapView, ...]) -> tuple[tuple[FlagView, ...], str | None]:
         shown_caps = {c.id for c in caps if c.kind == "flag"}
@@ -1043,7 +1043,9 @@ class _Builder:
         verb = "stand" if what == "the blockers above" else "stands"
         messages = {one_line(b.message) for b in blockers}
         # The first change is an action; a blocker's own message explains rather than acts.
-        actions = [line for line in map(one_line, recs.first_change) if line and line not in messages]
+        actions = [
+            line for line in map(one_line, recs.first_change) if line and line not in messages
+        ]
         first = first_sentence(actions[0]) if actions else None
         if first and first[-1] not in ".!?":
             first += "."

@@ -12,8 +12,8 @@ such text through this module before laying it out, whatever the format:
   becomes U+FFFD. Tabs become spaces; line breaks are kept.
 * :func:`text_lines` and :func:`one_line` give the cleaned text as trimmed
   lines, or on one line (for table cells, headings and titles).
-* :func:`visible` shows control characters as ``\\xNN`` escapes instead of
-  dropping them, for text whose exact spelling matters (file names).
+* For text whose exact spelling matters (file names), :func:`mutual_detector.text.printable`
+  shows control characters as escapes instead of dropping them.
 
 Markdown and HTML escaping come on top of this, in their renderers.
 """
@@ -38,9 +38,6 @@ _CONTROL: Final = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
-_VISIBLE: Final = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
-)
 
 
 def clean(value: str) -> str:
@@ -68,10 +65,4 @@ def one_line(value: str | None) -> str:
     return " ".join(text_lines(value))
 
 
-def visible(value: str) -> str:
-    """``value`` on one line with every control character shown as an escape (``\\x1b``)."""
-    value = _SURROGATE.sub("\ufffd", value)
-    return _VISIBLE.sub(lambda m: repr(m.group())[1:-1], value)
-
-
-__all__ = ["clean", "one_line", "text_lines", "visible"]
+__all__ = ["clean", "one_line", "text_lines"]

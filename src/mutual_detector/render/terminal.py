@@ -28,7 +28,6 @@ from rich.table import Table
 from rich.text import Text
 
 from mutual_detector.render.console import text_console
-
 from mutual_detector.render.report_model import (
     DECISION_LABELS,
     HEADINGS,

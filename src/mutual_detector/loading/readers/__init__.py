@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 from typing import Final
 
-from mutual_detector.loading.files import decode, display_path, read_raw, real_path
+from mutual_detector.loading.files import MAX_BYTES, decode, display_path, read_raw, real_path
 from mutual_detector.loading.located import Document, parse_yaml
 from mutual_detector.loading.readers.interface import FastReader, NotPlain
 from mutual_detector.loading.readers.json import JsonReader
@@ -57,7 +57,12 @@ def read_document(
     A file whose bytes are already in ``reads`` is not read again: those bytes are
     parsed, so a pipe is read once and every step sees the same bytes. ``name``:
     the file as shown in messages (default: :func:`~mutual_detector.loading.files.display_path`).
+    ``-`` is standard input (read once: :mod:`mutual_detector.stdin`).
     """
+    if os.fspath(path) == "-":
+        from mutual_detector.stdin import STDIN_NAME, read_stdin
+
+        return parse_document(decode(read_stdin(MAX_BYTES), STDIN_NAME), STDIN_NAME)
     if name is None:
         name = display_path(path)
     if reads is None:
