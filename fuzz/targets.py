@@ -222,7 +222,7 @@ def answers_target(data: Any) -> str:
         return "invalid"
     state = resolve(MINI.questionnaire, answers.answers, warn_missing=True)
     check_findings(doc.locate(f) for f in state.findings)
-    applicable = set(state.applicable)
+    applicable = set(state.applicable) | set(state.may_apply)  # a "may apply" answer is kept
     if not set(state.values) <= applicable or not state.dont_know <= applicable:
         raise InvariantError("an answer to a question that does not apply was kept")
     for qid, value in state.values.items():

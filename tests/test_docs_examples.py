@@ -85,7 +85,7 @@ def test_each_example_validates(example: Example, tmp_path: Path) -> None:
     suffix = ".json" if example.lang == "json" else ".yaml"
     path = tmp_path / f"example{suffix}"
     path.write_text(example.body, encoding="utf-8")
-    report = validate_paths([path], cache=False)
+    report = validate_paths([path])
     errors = [f.one_line() for f in report.errors]
     if example.mark == "invalid":
         assert errors, f"{example} is marked invalid but validates"

@@ -17,23 +17,28 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "mutual_detector"
 
-BASE = {"(root)", "errors", "terminal", "gcpause", "atomic"}
+BASE = {"(root)", "errors", "terminal", "gcpause", "atomic", "text"}
 #: Part -> the parts of the package it may import (itself always), and the libraries.
 ALLOWED: dict[str, tuple[set[str], set[str]]] = {
     "(root)": (set(), set()),
     "errors": ({"(root)"}, set()),
     "terminal": (set(), set()),
     "gcpause": (set(), set()),
-    "atomic": ({"errors"}, set()),
+    "text": (set(), set()),
+    "atomic": ({"errors", "text"}, set()),
+    "stdin": ({"errors", "model"}, set()),
+    "outputs": ({"errors", "text", "loading"}, set()),
+    "help_topics": (set(), set()),
+    "command_line": ({"errors", "model"}, set()),
     "__main__": ({"cli"}, set()),
     "model": ({"(root)"}, {"pydantic"}),
-    "loading": (BASE | {"model"}, {"yaml", "pydantic"}),
+    "loading": (BASE | {"model", "stdin"}, {"yaml", "pydantic"}),
     "engine": (BASE | {"model"}, {"pydantic"}),
     "schemas": (BASE | {"model"}, {"pydantic"}),
     "compare": (BASE | {"model", "engine"}, set()),
     "template": (BASE | {"model"}, set()),
     "gate": (BASE | {"model", "engine"}, set()),
-    "validation": (BASE | {"model", "loading"}, {"pydantic"}),
+    "validation": (BASE | {"model", "loading", "outputs"}, {"pydantic"}),
     "calibrate": (BASE | {"model", "loading", "engine"}, {"pydantic"}),
     "answers_io": (BASE | {"model", "loading"}, {"yaml", "pydantic"}),
     "batch": (BASE | {"model", "loading", "engine", "gate"}, {"pydantic"}),
@@ -42,7 +47,7 @@ ALLOWED: dict[str, tuple[set[str], set[str]]] = {
         {"rich"},
     ),
     "interactive": (
-        BASE | {"model", "loading", "answers_io"},
+        BASE | {"model", "loading", "answers_io", "command_line"},
         {"pydantic", "questionary", "prompt_toolkit"},
     ),
     "cli": ({"*"}, {"typer", "rich", "yaml", "pydantic", "click"}),

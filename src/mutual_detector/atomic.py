@@ -32,6 +32,7 @@ from pathlib import Path
 from types import TracebackType
 
 from mutual_detector.errors import OutputError
+from mutual_detector.text import reason as _reason
 
 _SUFFIX = ".tmp"
 #: The random part of a name from :func:`tempfile.mkstemp`.
@@ -280,19 +281,4 @@ def _fsync_folder(folder: Path) -> None:
     os.close(fd)
 
 
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if exc.errno == errno.EROFS:
-        return "the disk is read-only"
-    return exc.strerror.lower() if exc.strerror else str(exc)
-
-
-def reason(exc: OSError) -> str:
-    """An OS error in a few plain words ("the disk is full", "permission denied")."""
-    return _reason(exc)
-
-
-__all__ = ["AtomicFile", "atomic_write", "clean_stale", "reason"]
+__all__ = ["AtomicFile", "atomic_write", "clean_stale"]

@@ -14,6 +14,7 @@ Standard library only (no rich, no pydantic): any renderer may import it.
 
 from __future__ import annotations
 
+import errno
 import re
 from typing import Final
 
@@ -45,4 +46,17 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-__all__ = ["printable"]
+
+
+def reason(exc: OSError) -> str:
+    """An OS error in a few plain words ("the disk is full", "permission denied")."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EROFS:
+        return "the disk is read-only"
+    return exc.strerror.lower() if exc.strerror else str(exc)
+
+
+__all__ = ["printable", "reason"]

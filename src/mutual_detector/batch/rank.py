@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from mutual_detector.atomic import reason
+from mutual_detector.text import reason
 from mutual_detector.batch.records import BatchContext, BatchItem, Summary
 from mutual_detector.errors import OutputError
 
