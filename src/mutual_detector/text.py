@@ -46,8 +46,6 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
-
-
 def reason(exc: OSError) -> str:
     """An OS error in a few plain words ("the disk is full", "permission denied")."""
     if exc.errno == errno.ENOSPC:

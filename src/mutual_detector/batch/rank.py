@@ -22,9 +22,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO
 
-from mutual_detector.text import reason
 from mutual_detector.batch.records import BatchContext, BatchItem, Summary
 from mutual_detector.errors import OutputError
+from mutual_detector.text import reason
 
 #: Warnings listed by name in "held back by"; the rest are counted.
 MAX_WARNINGS = 4
