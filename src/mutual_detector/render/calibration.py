@@ -18,38 +18,27 @@ def summary(outcomes: Sequence[CaseOutcome]) -> str:
 
 
 def render_text(outcomes: Sequence[CaseOutcome], width: int = 80) -> str:
-    """A plain table that fits ``width`` columns (cells wrap, never cut), then each
-    disagreement in full."""
+    """Each case on its own lines (its id whole, never broken), expected against got,
+    wrapped to ``width`` columns; then each disagreement in full."""
     from textwrap import wrap
 
+    from mutual_detector.text import printable
+
     width = max(width, 40)
-    name_w = min(max([4, *(len(o.case_id) for o in outcomes)]), width // 3)
-    exp_w = min(max([8, *(len(o.expected) for o in outcomes)]), width // 4)
-    got_w = max(12, width - name_w - exp_w - 4)
-    rows = [("case", "expected", "got")]
+    lines: list[str] = []
     for o in outcomes:
         mark = "ok" if o.agrees else ("could not run" if o.error else "DIFFERS")
-        rows.append((o.case_id, o.expected, f"{o.got if o.got is not None else '-'}  [{mark}]"))
-    lines: list[str] = []
-    for n, (name, expected, shown) in enumerate(rows):
-        cells = [
-            wrap(name, name_w, break_on_hyphens=False) or [""],
-            wrap(expected, exp_w, break_on_hyphens=False) or [""],
-            wrap(shown, got_w, break_on_hyphens=False) or [""],
-        ]
-        for i in range(max(len(c) for c in cells)):
-            parts = [c[i] if i < len(c) else "" for c in cells]
-            line = f"{parts[0].ljust(name_w)}  {parts[1].ljust(exp_w)}  {parts[2]}"
-            lines.append(line.rstrip())
-        if n == 0:
-            lines.append("")
+        lines.append(f"[{mark}] {printable(o.case_id)}")
+        got = o.got if o.got is not None else "-"
+        detail = f"expected {o.expected}; got {got}"
+        lines += ["    " + chunk for chunk in wrap(printable(detail), width - 4)]
     lines.append("")
     for o in outcomes:
         if o.agrees:
             continue
-        lines.append(f"{o.case_id} ({o.path}):")
+        lines.append(f"{printable(o.case_id)} ({printable(o.path)}):")
         for problem in [o.error] if o.error else list(o.problems):
-            for i, chunk in enumerate(wrap(problem or "", width - 4)):
+            for i, chunk in enumerate(wrap(printable(problem or ""), width - 4)):
                 lines.append(("  - " if i == 0 else "    ") + chunk)
     lines.append(summary(outcomes))
     return "\n".join(lines) + "\n"
