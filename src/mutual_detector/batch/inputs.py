@@ -149,8 +149,11 @@ def _file_key(entry: os.DirEntry[str], real: str) -> str | None:
         return None
 
 
-def _walk(folder: str, real: str) -> Iterator[tuple[str, str]]:
-    """``(path, real path)`` of every answers and CSV file under ``folder``, hidden ones skipped.
+def _walk(
+    folder: str, real: str, suffixes: tuple[str, ...] | None = ANSWERS_SUFFIXES + CSV_SUFFIXES
+) -> Iterator[tuple[str, str]]:
+    """``(path, real path)`` of every file under ``folder`` whose name ends in one of
+    ``suffixes`` (None: every file, as ``dir/**`` matches), hidden ones skipped.
 
     Links to folders are never followed, so a link back up the tree (or out of
     it) neither repeats files nor loops; a link to a file is a file.
@@ -161,7 +164,7 @@ def _walk(folder: str, real: str) -> Iterator[tuple[str, str]]:
         for entry, real_path in _scan(here, real_here):
             if entry.is_dir(follow_symlinks=False):
                 stack.append((entry.path, real_path))
-            elif entry.name.lower().endswith(ANSWERS_SUFFIXES + CSV_SUFFIXES):
+            elif suffixes is None or entry.name.lower().endswith(suffixes):
                 key = _file_key(entry, real_path)
                 if key is not None:
                     yield entry.path, key
@@ -196,7 +199,7 @@ def _match(folder: str, real: str, parts: list[str]) -> Iterator[tuple[str, str]
     part, rest = parts[0], parts[1:]
     if part == "**":
         if not rest:  # everything below
-            yield from _walk_all(folder, real)
+            yield from _walk(folder, real, None)
             return
         yield from _match(folder, real, rest)
         for entry, real_path in _scan(folder, real):
@@ -233,20 +236,6 @@ def _entries(
     except OSError:
         return []
     return [(e.name, (e, os.path.join(real, e.name))) for e in entries]
-
-
-def _walk_all(folder: str, real: str) -> Iterator[tuple[str, str]]:
-    """Every visible file below ``folder`` (what ``dir/**`` matches), folder links not followed."""
-    stack = [(folder, real)]
-    while stack:
-        here, real_here = stack.pop()
-        for entry, real_path in _scan(here, real_here):
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((entry.path, real_path))
-            else:
-                key = _file_key(entry, real_path)
-                if key is not None:
-                    yield entry.path, key
 
 
 #: The first bytes of the outputs we write that a batch could find among its inputs.
