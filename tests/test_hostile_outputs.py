@@ -379,3 +379,95 @@ def test_the_report_replaces_an_old_one_with_its_permissions(
     assert (workdir / "out.txt").read_text() != OLD
     assert stat.S_IMODE((workdir / "out.txt").stat().st_mode) == 0o600
     assert leftovers(workdir) == []
+
+
+class TestNeverOverAnInput:
+    """Issue 16: ``batch -o a.yaml`` and ``compare -o`` over an input replaced it (exit 0).
+
+    Every command that writes ``-o`` refuses an output that is one of its inputs (the
+    same file, also through a symbolic or hard link) with exit 2, as ``assess``,
+    ``validate`` and ``template`` do (tests/test_outputs_guard.py): one helper,
+    ``mutual_detector.outputs.refuse_input_as_output``. Real subprocesses.
+    """
+
+    @pytest.fixture
+    def work(self, tmp_path: Path) -> Path:
+        shutil.copyfile(ASSETS / "mini.yaml", tmp_path / "mini.yaml")
+        shutil.copyfile(ASSETS / "mini-answers.yaml", tmp_path / "a.yaml")
+        shutil.copyfile(ASSETS / "mini-answers.yaml", tmp_path / "b.yaml")
+        (tmp_path / "cases").mkdir()
+        shutil.copyfile(
+            ASSETS / "calibration" / "mini-promising.yaml", tmp_path / "cases" / "case.yaml"
+        )
+        return tmp_path
+
+    @staticmethod
+    def _snapshot(work: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(work)): p.read_bytes() for p in work.rglob("*") if p.is_file()}
+
+    @staticmethod
+    def _refused(work: Path, *args: str) -> str:
+        from clirun import run_cli
+
+        before = TestNeverOverAnInput._snapshot(work)
+        proc = run_cli(*args, cwd=work)
+        assert proc.returncode == 2, (args, proc.returncode, proc.stderr)
+        assert "which this command reads; writing there would replace it" in proc.stderr
+        assert proc.stderr.count("\n") == 1, proc.stderr
+        assert TestNeverOverAnInput._snapshot(work) == before
+        return proc.stderr
+
+    @pytest.mark.parametrize("target", ["a.yaml", "./b.yaml", "mini.yaml"])
+    def test_batch(self, work: Path, target: str) -> None:
+        self._refused(work, "batch", "a.yaml", "b.yaml", "-q", "mini.yaml", "-o", target)
+
+    def test_batch_the_questionnaire_the_answers_name(self, work: Path) -> None:
+        """Found beside the answers, not named: still read, so never replaced."""
+        self._refused(work, "batch", "a.yaml", "-f", "json", "-o", "mini.yaml")
+
+    def test_batch_a_symbolic_link_to_an_input(self, work: Path) -> None:
+        (work / "out.csv").symlink_to(work / "a.yaml")
+        err = self._refused(work, "batch", "a.yaml", "b.yaml", "-q", "mini.yaml", "-o", "out.csv")
+        assert "--output out.csv: that is a.yaml (the same file)" in err
+
+    def test_batch_a_hard_link_to_an_input(self, work: Path) -> None:
+        os.link(work / "b.yaml", work / "out.csv")
+        self._refused(work, "batch", "a.yaml", "b.yaml", "-q", "mini.yaml", "-o", "out.csv")
+
+    def test_batch_a_file_in_a_folder_given_is_skipped_not_refused(self, work: Path) -> None:
+        """`batch dir -o dir/out.csv`: the folder's own output is left out (as before)."""
+        from clirun import run_cli
+
+        (work / "dir").mkdir()
+        shutil.copyfile(ASSETS / "mini-answers.yaml", work / "dir" / "a.yaml")
+        proc = run_cli("batch", "dir", "-q", "mini.yaml", "-o", "dir/out.csv", "--quiet", cwd=work)
+        assert proc.returncode == EXIT_OK, proc.stderr
+
+    @pytest.mark.parametrize("target", ["a.yaml", "b.yaml", "mini.yaml"])
+    def test_compare(self, work: Path, target: str) -> None:
+        self._refused(work, "compare", "a.yaml", "b.yaml", "-q", "mini.yaml", "-o", target)
+
+    def test_compare_links(self, work: Path) -> None:
+        (work / "sym.md").symlink_to(work / "b.yaml")
+        os.link(work / "mini.yaml", work / "hard.md")
+        self._refused(work, "compare", "a.yaml", "b.yaml", "-o", "sym.md")
+        self._refused(work, "compare", "a.yaml", "b.yaml", "-o", "hard.md")
+
+    def test_schema_answers_of_a_questionnaire(self, work: Path) -> None:
+        self._refused(work, "schema", "answers", "-q", "mini.yaml", "-o", "mini.yaml")
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ["cases", "-o", "cases/case.yaml"],
+            ["cases/case.yaml", "-o", "mini.yaml"],  # the questionnaire the case names
+            ["cases", "-q", "mini.yaml", "-o", "mini.yaml"],
+        ],
+        ids=["the-case", "its-questionnaire", "the-questionnaire-given"],
+    )
+    def test_calibrate(self, work: Path, args: list[str]) -> None:
+        self._refused(work, "calibrate", *args)
+
+    def test_template_and_validate_still_refuse(self, work: Path) -> None:
+        self._refused(work, "template", "-q", "mini.yaml", "-o", "mini.yaml")
+        self._refused(work, "validate", "a.yaml", "-q", "mini.yaml", "-o", "a.yaml")

@@ -11,9 +11,13 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mutual_detector.errors import InputError
 from mutual_detector.model.calibration import CalibrationCase, disagreements, got
+
+if TYPE_CHECKING:
+    from mutual_detector.loading import LoadedQuestionnaire
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,9 @@ class CaseOutcome:
     reason: str = ""
     readiness: str | None = None
     flags: tuple[str, ...] = field(default=())
+    reads: tuple[str, ...] = field(default=(), compare=False)
+    """The files read for this case (the case, its questionnaire and parts), so that an
+    output is never one of them."""
 
     @property
     def agrees(self) -> bool:
@@ -83,6 +90,7 @@ def run_case(path: Path, questionnaire: str | os.PathLike[str] | None = None) ->
         case: CalibrationCase = validate_model(doc, CalibrationCase)
     except InputError as exc:
         return CaseOutcome(shown, path.stem, "", "", error=_first_error(exc))
+    loaded_q: LoadedQuestionnaire | None = None
     try:
         ref = questionnaire if questionnaire is not None else _case_questionnaire(case, path)
         loaded_q = get_questionnaire(ref)
@@ -95,7 +103,12 @@ def run_case(path: Path, questionnaire: str | os.PathLike[str] | None = None) ->
         result = assess(loaded_q.questionnaire, answers, whatif=False)
     except InputError as exc:
         return CaseOutcome(
-            shown, case.id, case.title, case.expect.describe(), error=_first_error(exc)
+            shown,
+            case.id,
+            case.title,
+            case.expect.describe(),
+            error=_first_error(exc),
+            reads=(str(path), *(loaded_q.files if loaded_q is not None else ())),
         )
     return CaseOutcome(
         shown,
@@ -107,6 +120,7 @@ def run_case(path: Path, questionnaire: str | os.PathLike[str] | None = None) ->
         reason=case.reason,
         readiness=result.readiness.status,
         flags=tuple(f.id for f in result.flags if f.status == "raised"),
+        reads=(str(path), *loaded_q.files),
     )
 
 

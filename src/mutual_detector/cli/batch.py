@@ -92,14 +92,22 @@ def batch(
     from mutual_detector.gate import Gate
     from mutual_detector.loading import HAS_LIBYAML, get_questionnaire
     from mutual_detector.model.questionnaire import text
+    from mutual_detector.outputs import refuse_input_as_output
 
     if not HAS_LIBYAML:
         _warn("libyaml is not installed, so YAML is read by the slower pure-Python parser")
     sources = inputs.discover(paths, exclude=[output] if output is not None else [])
+    if output is not None:
+        # An input named on the command line is never replaced by the report (exit 2); one
+        # found in a folder or by a pattern is skipped instead (inputs.discover).
+        refuse_input_as_output(output, [s.path for s in sources if s.explicit])
     if not sources:
         raise InputError(f"no answers or CSV files found in {', '.join(paths)}")
     path = _questionnaire_path(questionnaire, sources)
-    q = get_questionnaire(path).questionnaire
+    loaded = get_questionnaire(path)
+    q = loaded.questionnaire
+    if output is not None:
+        refuse_input_as_output(output, loaded.files)  # nor is the questionnaire
     gate = Gate.for_questionnaire(q, min_band, min_score)
     total = inputs.count_tasks(sources)
     chosen = fmt or (BatchFormat.for_path(output.name) if output else None) or BatchFormat.table

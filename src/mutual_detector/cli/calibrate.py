@@ -51,7 +51,13 @@ def calibrate(
     from mutual_detector.calibrate import case_paths, run_cases
     from mutual_detector.render import calibration as render
 
-    outcomes = run_cases(case_paths(cases or []), questionnaire)
+    paths = case_paths(cases or [])
+    outcomes = run_cases(paths, questionnaire)
+    if output is not None:
+        from mutual_detector.outputs import refuse_input_as_output
+
+        # Never over a case or a questionnaire it read (exit 2), even one that failed.
+        refuse_input_as_output(output, [*paths, *(f for o in outcomes for f in o.reads)])
     if format is CalibrateFormat.json:
         text = render.render_json(outcomes)
     elif format is CalibrateFormat.markdown:

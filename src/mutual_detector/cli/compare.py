@@ -41,6 +41,10 @@ def compare(
     a = load_answers(before)
     b = load_answers(after)
     q = get_questionnaire(questionnaire, answers=a)
+    if output is not None:
+        from mutual_detector.outputs import refuse_input_as_output
+
+        refuse_input_as_output(output, [before, after, *q.files])  # never over an input (exit 2)
     comparison = compare_results(
         _assess(a, q),
         _assess(b, q),

@@ -63,8 +63,12 @@ def schema(
         from mutual_detector.loading import get_questionnaire
         from mutual_detector.schemas import answers_schema_json
 
-        loaded = get_questionnaire(questionnaire).questionnaire
-        text = answers_schema_json(loaded, draft.value)
+        loaded = get_questionnaire(questionnaire)
+        if output is not None:
+            from mutual_detector.outputs import refuse_input_as_output
+
+            refuse_input_as_output(output, loaded.files)  # never over the questionnaire (exit 2)
+        text = answers_schema_json(loaded.questionnaire, draft.value)
     else:
         from mutual_detector.schemas import schema_json
 

@@ -5,8 +5,12 @@ The reference reading of every file: whatever reads faster
 the file to this reader. Only safe YAML is read: libyaml's C parser when it is
 present, the pure one otherwise. We compose the node tree ourselves and build
 plain data from it, recording the ``file:line:column`` of each value, rejecting
-duplicate keys, object-building tags, alias expansion past a bound and nesting
-past a bound.
+duplicate keys, object-building tags and three bounds, each named in its own
+error: the values written in the file (:data:`MAX_NODES`), the values aliases
+add when they are expanded (:data:`MAX_ALIAS_VALUES`, counted apart, so a long
+file with no aliases is never taken for an alias bomb) and nesting
+(:data:`MAX_DEPTH`). The file's size in bytes is bounded before this
+(:mod:`mutual_detector.loading.files`).
 """
 
 from __future__ import annotations
@@ -23,8 +27,14 @@ from mutual_detector.errors import InputError
 from mutual_detector.loading.files import fail
 from mutual_detector.model.findings import FieldPath, Finding, clip, finding
 
-MAX_NODES: Final = 200_000
+#: Values (keys, scalars, lists and mappings) written in one file (a 5 MiB questionnaire
+#: of typical questions holds about 700,000: the byte limit usually binds first).
+MAX_NODES: Final = 1_000_000
+#: Values that expanding aliases adds to those written (``*a`` counts the values under ``&a``).
+MAX_ALIAS_VALUES: Final = 200_000
 MAX_DEPTH: Final = 64
+#: libyaml and PyYAML take a key written ``key: value`` only if it is at most this long.
+SIMPLE_KEY_LIMIT: Final = 1024
 _MAX_SOURCE: Final = 8_000  #: longest scalar whose text is kept to place columns in it
 
 HAS_LIBYAML: Final = bool(getattr(yaml, "__with_libyaml__", False))
@@ -286,6 +296,10 @@ def parse_yaml(text: str, name: str) -> Document:
         col = mark.column + 1 if mark else None
         if "maximum nesting depth" in problem:  # libyaml's own bound (1,000 levels)
             raise _too_deep(text, name, line, col) from None
+        if mark is not None:
+            long_key = _long_key(text, mark)
+            if long_key is not None:
+                raise fail("E001", name, _LONG_KEY, mark.line + 1, long_key) from None
         raise fail("E001", name, _yaml_problem(problem, text, mark), line, col) from None
     except yaml.YAMLError as exc:
         raise fail("E001", name, (str(exc).splitlines() or ["invalid YAML"])[0]) from None
@@ -308,6 +322,34 @@ def parse_yaml(text: str, name: str) -> Document:
             1,
         )
     return doc
+
+
+_LONG_KEY: Final = (
+    f"a key longer than {SIMPLE_KEY_LIMIT:,} characters: YAML reads `key: value` only for "
+    f"keys of up to {SIMPLE_KEY_LIMIT:,} characters; shorten the key, or write it as "
+    "`? key` on one line and `: value` on the next"
+)
+
+
+def _long_key(text: str, mark: Any) -> int | None:
+    """The column where a too-long key starts, if the ``:`` at ``mark`` ends one.
+
+    libyaml and PyYAML give up on a key of more than SIMPLE_KEY_LIMIT characters
+    written ``key: value`` and report the ``:`` after it as "mapping values are
+    not allowed" (in a flow mapping, "did not find expected ',' or '}'"), which
+    says nothing of the key.
+    """
+    line = _line(text, mark.line)
+    if mark.column <= SIMPLE_KEY_LIMIT or line[mark.column : mark.column + 1] != ":":
+        return None
+    before = line[: mark.column]
+    key = before.lstrip(" -?")
+    for opener in ("{", "[", ","):  # a key inside a flow collection starts after these
+        key = key.rsplit(opener, 1)[-1]
+    key = key.lstrip()
+    if len(key.rstrip()) <= SIMPLE_KEY_LIMIT:
+        return None
+    return len(before) - len(key) + 1
 
 
 def _line_col(text: str, index: int) -> tuple[int, int]:
@@ -334,7 +376,11 @@ class _Builder:
         self.loader = loader
         self.doc = doc
         self.text = text
-        self.count = 0
+        self.written = 0  # values as written in the file
+        self.expanded = 0  # values added by expanding aliases
+        self.seen: set[int] = set()  # every node built once (a node met again is an alias)
+        self.aliased = 0  # > 0 while building under an alias
+        self.holder: yaml.Node | None = None  # the innermost collection written as such
         self.active: set[int] = set()
 
     def _mark(self, node: yaml.Node) -> Mark:
@@ -354,10 +400,33 @@ class _Builder:
         m = self._mark(node)
         return fail(rule, self.doc.file, message, m.line, m.column)
 
+    def _count(self, node: yaml.Node) -> bool:
+        """Count ``node`` as written or as expanded; True if it is met again (an alias)."""
+        key = id(node)
+        again = self.aliased > 0 or key in self.seen
+        if again:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_VALUES:
+                raise self._err(  # placed where the aliases are, not at the anchor
+                    "E003",
+                    f"YAML aliases expand to more than {MAX_ALIAS_VALUES:,} values "
+                    "(an alias bomb?)",
+                    self.holder or node,
+                )
+        else:
+            self.seen.add(key)
+            self.written += 1
+            if self.written > MAX_NODES:
+                raise self._err(
+                    "E004",
+                    f"more than {MAX_NODES:,} values (keys, items and mappings) in one file; "
+                    "split it into parts (a questionnaire's `include:`)",
+                    node,
+                )
+        return again
+
     def build(self, node: yaml.Node, path: FieldPath, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self._err("E003", f"more than {MAX_NODES:,} values (alias expansion?)", node)
+        again = self._count(node)
         if depth > MAX_DEPTH:
             raise self._err("E003", _TOO_DEEP, node)
         self.doc.marks.setdefault(path, self._mark(node))
@@ -383,6 +452,10 @@ class _Builder:
         if key in self.active:
             raise self._err("E003", "a YAML alias refers to itself", node)
         self.active.add(key)
+        self.aliased += again
+        holder = self.holder
+        if not again:
+            self.holder = node
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _SEQ_TAG:
@@ -400,6 +473,8 @@ class _Builder:
             return self._mapping(node, path, depth)
         finally:
             self.active.discard(key)
+            self.aliased -= again
+            self.holder = holder
 
     def _mapping(self, node: yaml.MappingNode, path: FieldPath, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
@@ -425,8 +500,10 @@ __all__ = [
     "CONTROL",
     "FORMATS",
     "HAS_LIBYAML",
+    "MAX_ALIAS_VALUES",
     "MAX_DEPTH",
     "MAX_NODES",
+    "SIMPLE_KEY_LIMIT",
     "SURROGATE",
     "Document",
     "Kind",

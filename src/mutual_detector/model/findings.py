@@ -39,15 +39,15 @@ _RULES: Final = [
         "E003",
         "alias-bomb",
         "error",
-        "YAML aliases or nesting expand beyond the safe bound.",
+        "YAML aliases expand to too many values, or nesting is too deep.",
         "Write the data out without anchors and aliases.",
     ),
     Rule(
         "E004",
         "file-too-large",
         "error",
-        "The file is larger than the size limit.",
-        "Split it, or raise MUTUAL_DETECTOR_MAX_BYTES.",
+        "The file is larger than a size limit: its bytes, or the values it holds.",
+        "Split it (a questionnaire into parts with `include:`), or raise MUTUAL_DETECTOR_MAX_BYTES.",
     ),
     Rule("E005", "not-utf8", "error", "The file is not UTF-8 text.", "Save the file as UTF-8."),
     Rule(

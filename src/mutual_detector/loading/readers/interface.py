@@ -20,7 +20,13 @@ the one place where they are chosen.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Final
+
+#: A fast reader gives up a file of more values than this: far below the located
+#: reader's own bound on values written (``located.MAX_NODES``), and far above any
+#: answers file (a few hundred), so a file anywhere near a limit is the located
+#: reader's to judge.
+GIVE_UP_VALUES: Final = 100_000
 
 
 class NotPlain(Exception):
@@ -42,4 +48,4 @@ class FastReader(ABC):
         """
 
 
-__all__ = ["FastReader", "NotPlain"]
+__all__ = ["GIVE_UP_VALUES", "FastReader", "NotPlain"]

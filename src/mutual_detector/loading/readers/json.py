@@ -27,8 +27,8 @@ from typing import Any, Final
 
 import yaml
 
-from mutual_detector.loading.located import CONTROL, MAX_DEPTH, MAX_NODES
-from mutual_detector.loading.readers.interface import FastReader, NotPlain
+from mutual_detector.loading.located import CONTROL, MAX_DEPTH
+from mutual_detector.loading.readers.interface import GIVE_UP_VALUES, FastReader, NotPlain
 
 _NON_PRINTABLE: Final = yaml.reader.Reader.NON_PRINTABLE
 _SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
@@ -71,7 +71,7 @@ class JsonReader(FastReader):
         for key in _KEY.finditer(text):
             if "\n" in key.group(1) or "\r" in key.group(1) or key.end() - key.start() > 1000:
                 raise NotPlain
-        if _size(data, 0) > MAX_NODES // 2:
+        if _size(data, 0) > GIVE_UP_VALUES:
             raise NotPlain
         return data
 

@@ -27,8 +27,8 @@ from typing import Any, Final
 
 import yaml
 
-from mutual_detector.loading.located import MAX_DEPTH, MAX_NODES
-from mutual_detector.loading.readers.interface import FastReader, NotPlain
+from mutual_detector.loading.located import MAX_DEPTH
+from mutual_detector.loading.readers.interface import GIVE_UP_VALUES, FastReader, NotPlain
 
 _STR: Final = "tag:yaml.org,2002:str"
 _RESOLVERS: Final = yaml.SafeLoader.yaml_implicit_resolvers
@@ -52,7 +52,7 @@ class PlainYamlReader(FastReader):
     def read(self, text: str) -> dict[str, Any]:
         # Values are over-counted and nesting is given up two levels early: a file
         # anywhere near the limits is the located reader's to judge.
-        return read_plain(text, MAX_NODES // 2 - 1, MAX_DEPTH - 2)
+        return read_plain(text, GIVE_UP_VALUES - 1, MAX_DEPTH - 2)
 
 
 def read_plain(text: str, max_nodes: int, max_depth: int) -> dict[str, Any]:
