@@ -5,8 +5,10 @@ clock: a batch is held at a known point (reading an input that is a named
 pipe the test keeps open without writing to it) and the test acts once it is
 there. Timeouts only bound a test that would otherwise hang.
 
-* A worker killed mid-input costs that input only (an error record, exit 3):
-  the batch ends, every other input is assessed.
+* A worker killed mid-chunk loses nothing: the chunk's inputs are tried again,
+  one by one, by another worker. An input whose second try stops a worker too
+  costs that input only (an error record, exit 3): the batch ends, every other
+  input is assessed.
 * Workers die with their main process, even one killed by SIGKILL, so a
   ``| tee`` or a CI log capture sees the end of its pipe; no resource tracker.
 * Ctrl-C and SIGTERM end a ``-j 2`` batch with 130 and leave no process.
@@ -190,13 +192,24 @@ def _held_worker(batch: Batch, pipe: Path) -> int:
 @pytest.mark.slow
 @posix_procs
 class TestWorkerProcesses:
-    def test_a_worker_killed_mid_input_costs_that_input_only(
+    def test_an_input_that_stops_two_workers_costs_that_input_only(
         self, tmp_path: Path, held: tuple[Path, Path], batches: Callable[..., Batch]
     ) -> None:
-        """Was: every input in flight lost (up to 6 here), a hang in 3 runs of 5, or exit 70."""
+        """The input in progress is tried again by another worker; killed again, it is an
+        error record, and every other input is assessed.
+
+        Was: every input in flight lost (up to 6 here), a hang in 3 runs of 5, or exit 70.
+        """
         _, pipe = held
         batch = batches(HELD_BATCH, tmp_path)
-        os.kill(_held_worker(batch, pipe), signal.SIGTERM)
+        first = _held_worker(batch, pipe)
+        os.kill(first, signal.SIGTERM)
+        _until(
+            lambda: [p for p in _readers(pipe) if p not in (batch.proc.pid, first)],
+            "another worker to try the input again",
+        )
+        (second,) = [p for p in _readers(pipe) if p not in (batch.proc.pid, first)]
+        os.kill(second, signal.SIGKILL)
         code, err = batch.finish()
         assert code == EXIT_INPUT
         rows = _csv_rows(tmp_path / "out.csv")
@@ -204,9 +217,47 @@ class TestWorkerProcesses:
             ("a.yaml", "error"),
             *((f"{n}.yaml", "ok") for n in "bcdefghijk"),
         ]
-        assert "stopped unexpectedly (killed by SIGTERM" in rows[0]["message"]
+        assert (
+            f"stopped unexpectedly (killed by SIGTERM, process {first}), and so did the one "
+            f"that tried it again (killed by SIGKILL, process {second})"
+        ) in rows[0]["message"]
         assert "answers/a.yaml: the worker process assessing this input stopped" in err
         assert "Traceback" not in err
+        _until(lambda: not _session(batch.proc.pid), "no process left", GONE)
+
+    def test_a_worker_killed_mid_chunk_loses_nothing(
+        self, tmp_path: Path, batches: Callable[..., Batch]
+    ) -> None:
+        """A chunk of several inputs (6 here; up to 32) whose worker is killed is tried
+        again, input by input, by the other worker: every input is assessed, exit 0.
+
+        Was: the whole chunk became error records.
+        """
+        folder = tmp_path / "answers"
+        folder.mkdir()
+        shutil.copyfile(ASSETS / "mini.yaml", tmp_path / "mini.yaml")
+        for n in range(1, 100):
+            shutil.copyfile(ASSETS / "mini-answers.yaml", folder / f"s{n:03}.yaml")
+        pipe = folder / "s000.yaml"  # the first input, read first, in the first chunk
+        os.mkfifo(pipe)
+        fd = os.open(pipe, os.O_RDWR)  # a writer that does not write yet: reading waits
+        try:
+            batch = batches(HELD_BATCH, tmp_path)
+            first = _held_worker(batch, pipe)
+            os.kill(first, signal.SIGKILL)
+            _until(
+                lambda: [p for p in _readers(pipe) if p not in (batch.proc.pid, first)],
+                "another worker to try the input again",
+            )
+            os.write(fd, (ASSETS / "mini-answers.yaml").read_bytes())
+        finally:
+            os.close(fd)  # the end of the pipe: the second try reads a whole file
+        code, err = batch.finish()
+        assert (code, err) == (EXIT_OK, "")
+        rows = _csv_rows(tmp_path / "out.csv")
+        assert [(Path(r["input"]).name, r["status"]) for r in rows] == [
+            (f"s{n:03}.yaml", "ok") for n in range(100)
+        ]
         _until(lambda: not _session(batch.proc.pid), "no process left", GONE)
 
     def test_workers_die_with_their_parent(

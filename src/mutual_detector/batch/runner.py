@@ -119,21 +119,44 @@ def _parallel(
     """Chunks go to the workers as they free up; items come back out in task order.
 
     A worker that dies (killed, out of memory) is seen at once, as the end of its
-    pipe: the inputs of the chunk it was assessing become error records (one of
-    them may be what killed it, so they are not tried again), the chunks it had
-    not started go to the other workers, and the batch goes on; with no worker
-    left, the main process assesses the rest itself.
+    pipe. The inputs of the chunk it was assessing are tried again, each on its
+    own, by another worker (by this process if none is left), so that nothing is
+    lost; an input whose second try also stops its worker may be what kills them,
+    and becomes an error record. The chunks the dead worker had not started go to
+    the other workers, and the batch goes on.
     """
     size = _chunk_size(workers, total, config.payload)
     chunks = _chunks(enumerate(tasks), size)
     limit = workers * WINDOW_PER_WORKER
     sent: dict[int, list[tuple[int, Task]]] = {}  # seq -> chunk, until its items are in
     done: dict[int, list[BatchItem]] = {}
+    # A lost chunk's inputs, each tried again as a chunk of its own (seq < 0):
+    retried: dict[int, tuple[int, int, str]] = {}  # retry seq -> (chunk seq, place, first cause)
+    partial: dict[int, list[BatchItem | None]] = {}  # chunk seq -> its items so far
+    next_retry = -1
     next_seq = 0  # of the next chunk taken from ``chunks``
     next_out = 0  # of the next chunk to yield
     local = False  # worker.init() was called in this process
     finished = False
     pool = Pool(replace(config, ignore_sigint=True), workers)
+
+    def settle(seq: int, items: list[BatchItem]) -> None:
+        """A chunk's items (or a retried input's item) are in."""
+        if seq >= 0:
+            done[seq] = items
+            return
+        chunk_seq, place, _ = retried.pop(seq)
+        slots = partial[chunk_seq]
+        slots[place] = items[0]
+        if all(item is not None for item in slots):
+            done[chunk_seq] = [item for item in partial.pop(chunk_seq) if item is not None]
+
+    def here(seq: int) -> None:
+        """No worker is left: assess this chunk in this process."""
+        nonlocal local
+        local = local or _init_here(config)
+        settle(seq, worker.process_chunk(sent.pop(seq)))
+
     try:
         events = pool.events()
         while True:
@@ -143,8 +166,7 @@ def _parallel(
                     break
                 sent[next_seq] = chunk
                 if not pool.submit(next_seq, chunk):
-                    local = local or _init_here(config)
-                    done[next_seq] = worker.process_chunk(sent.pop(next_seq))
+                    here(next_seq)
                 next_seq += 1
             if next_out in done:
                 yield from done.pop(next_out)
@@ -156,15 +178,26 @@ def _parallel(
             event = next(events)
             if isinstance(event, Answer):
                 if sent.pop(event.seq, None) is not None:
-                    done[event.seq] = event.items
+                    settle(event.seq, event.items)
             elif isinstance(event, Death):
                 why = f"{event.worker.cause()}, process {event.worker.pid}"
-                if event.lost is not None and event.lost in sent:
-                    done[event.lost] = [_lost(i, t, why) for i, t in sent.pop(event.lost)]
+                lost = event.lost
+                if lost is not None and lost in sent and lost < 0:
+                    # Its second try stopped a worker too: the input may be the cause.
+                    ((index, task),) = sent.pop(lost)
+                    settle(lost, [_lost(index, task, retried[lost][2], why)])
+                elif lost is not None and lost in sent:
+                    chunk = sent.pop(lost)
+                    partial[lost] = [None] * len(chunk)
+                    for place, pair in enumerate(chunk):
+                        retried[next_retry] = (lost, place, why)
+                        sent[next_retry] = [pair]
+                        if not pool.submit(next_retry, [pair]):
+                            here(next_retry)
+                        next_retry -= 1
                 for seq in event.orphans:
                     if seq in sent and not pool.submit(seq, sent[seq]):
-                        local = local or _init_here(config)
-                        done[seq] = worker.process_chunk(sent.pop(seq))
+                        here(seq)
     finally:
         # At the end, each worker exits as its pipe closes. After Ctrl-C, SIGTERM or a
         # consumer that stopped early, they are killed at once, even one blocked
@@ -177,11 +210,13 @@ def _init_here(config: WorkerConfig) -> bool:
     return True
 
 
-def _lost(index: int, task: Task, why: str) -> BatchItem:
+def _lost(index: int, task: Task, first: str, then: str) -> BatchItem:
+    """The error record of an input that stopped the worker assessing it, twice."""
     row = getattr(task, "row", None)
     message = (
-        f"the worker process assessing this input stopped unexpectedly ({why}); "
-        "the other inputs were assessed: run the batch again for this one"
+        f"the worker process assessing this input stopped unexpectedly ({first}), and so did "
+        f"the one that tried it again ({then}); the other inputs were assessed: run the batch "
+        "again for this one"
     )
     return BatchItem(index, task.name, row, "error", errors=(ErrorRecord(task.name, message),))
 
