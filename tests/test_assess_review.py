@@ -516,7 +516,10 @@ class TestQuestionaryFrontend:
         keys = keyboard(["\x1b[B\x1b[B" + ENTER, ENTER])
         assert keys.frontend.review(step) == EditNote(NOTES_KEY)
         assert "Notes on the whole assessment" in keys.text
-        assert "Consulted staff and the unions in June. The board decides…  (file)" in keys.text
+        # The preview of the note, wrapped between words in its column, then where it came from.
+        lines = [line.strip() for line in keys.text.splitlines()]
+        assert any(line.endswith("Consulted staff and the unions in June.") for line in lines)
+        assert any(line.endswith("The board decides…  (file)") for line in lines)
         assert "5. Notes on the whole assessment — Consulted staff" in keys.text
 
     def test_the_notes_prompt(

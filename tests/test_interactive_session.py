@@ -107,13 +107,45 @@ class TestOrder:
         _answer_all(session, [*META, ("appetite", "most")])
         step = session.step()
         assert isinstance(step, QuestionPrompt)
-        assert step.progress == "Suitability · 2 of 7"
+        assert step.progress == "Suitability · 2 of 7"  # settled: nothing left opens a question
         assert (
             step.section,
             step.help,
             step.why,
         ) == ("Staff", "Formally consulted.", "Smoother transitions.")
         assert step.citations[0].title == "Introduction to Public Service Mutuals"
+
+    def test_the_count_as_it_stands_and_why_it_moves(self, mini: Questionnaire) -> None:
+        """ "n of N" counts the questions that apply now; it says why N moves (#17)."""
+        session = _session(mini)
+        _answer_all(session, META)
+        first = session.step()
+        assert isinstance(first, QuestionPrompt)
+        # appetite decides whether `unions` is asked: the count is not settled yet.
+        assert first.progress == "Suitability · 1 of about 6"
+        assert first.count_note == (
+            "6 questions so far: the count changes as your answers open or close questions."
+        )
+        assert session.step() == first  # asked again: the same words
+        session.reply("most")
+        second = session.step()
+        assert isinstance(second, QuestionPrompt)
+        assert second.progress == "Suitability · 2 of 7"
+        assert second.count_note == (
+            "Now 7 questions, 1 more than before: your answers open or close questions as you go."
+        )
+        assert session.step().count_note == second.count_note  # type: ignore[union-attr]
+        session.reply(False)
+        third = session.step()
+        assert isinstance(third, QuestionPrompt)
+        assert (third.progress, third.count_note) == ("Suitability · 3 of 7", None)
+        session.back()
+        session.back()  # to appetite, then "few": `unions` no longer applies
+        session.reply("few")
+        after = session.step()
+        assert isinstance(after, QuestionPrompt)
+        assert after.count_note is not None
+        assert after.count_note.startswith("Now 6 questions, 1 fewer than before")
 
     def test_a_question_whose_condition_is_false_is_skipped(self, mini: Questionnaire) -> None:
         """appetite == few makes `unions` not apply, so turnover comes next."""

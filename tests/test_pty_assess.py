@@ -9,9 +9,11 @@ sleeps), with generous timeouts for slow machines.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import io
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -206,7 +208,11 @@ def test_a_whole_assessment_with_arrow_keys(spawn: Spawn, tmp_path: Path) -> Non
     desk.expect("Answers saved to day-services-answers.yaml")
     assert desk.finish() == 0
     assert saved(tmp_path / "day-services-answers.yaml") == expected_answers()
-    assert "Suitability · 1 of 6" in desk.screen
+    # The count as it stands, and why it moves (#17): `unions` applies once appetite is "most".
+    assert "Suitability · 1 of about 6" in desk.screen
+    assert "6 questions so far: the count changes as your answers open or close" in desk.screen
+    assert "Suitability · 2 of 7" in desk.screen
+    assert "Now 7 questions, 1 more than before" in desk.screen
     assert "Why this matters: Staff drive a mutual." in desk.screen
 
     # The same answers given with --answers (the note on `unions` cannot be typed).
@@ -456,3 +462,55 @@ def test_review_confirmed_unchanged_leaves_the_file(spawn: Spawn, tmp_path: Path
         check=True,
     )
     assert (tmp_path / "r.json").read_text() == plain.stdout
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
+
+
+@pytest.mark.parametrize("columns", [80, 100])
+def test_the_review_wraps_between_words(tmp_path: Path, columns: int) -> None:
+    """The review of a real answers file at 80 and 100 columns: every line fits, and each
+    question and answer is broken between words only (#17: a terminal wrapping a long
+    line cut answers mid-word, and questions were cut short with "…")."""
+    from mutual_detector.interactive.session import Session
+    from mutual_detector.interactive.steps import ReviewPrompt
+    from mutual_detector.loading import get_questionnaire
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "charitable-leisure-trust.yaml"
+    env = {**_env(tmp_path), "COLUMNS": str(columns)}
+    child = pexpect.spawn(
+        CLI[0],
+        [*CLI[1:], "assess", "--answers", str(example), "--review", "-o", "result.txt"],
+        cwd=str(tmp_path),
+        env=env,
+        dimensions=(40, columns),
+        encoding="utf-8",
+        timeout=TIMEOUT,
+    )
+    log = io.StringIO()
+    child.logfile_read = log
+    child.expect_exact("Are these answers right?")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    screen = ANSI.sub("", log.getvalue())
+    review = screen[screen.index("Your answers") : screen.index("Are these answers right?")]
+    lines = review.splitlines()
+    assert max(len(line) for line in lines) <= columns, review
+    assert "…" not in review
+
+    loaded = load_answers(example)
+    q = get_questionnaire(answers=loaded).questionnaire
+    session = Session(
+        q,
+        answers=loaded.answers.answers,
+        metadata=loaded.answers.metadata,
+        today=loaded.answers.metadata.date or dt.date(2026, 1, 1),
+    )
+    session.skip_to_review()
+    step = session.step()
+    assert isinstance(step, ReviewPrompt)
+    shown = set(review.split())
+    for row in step.rows:
+        for word in [*row.label.split(), *row.shown.split()]:
+            assert word in shown, f"{word!r} of row {row.number} was cut"

@@ -63,17 +63,23 @@ class TestPolicy:
         assert Terminal.of(_Stream(tty), env).color is color
 
     @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-    def test_width(self, layout: str) -> None:
-        spec = LAYOUTS[layout]  # type: ignore[index]
-        piped = Terminal.of(_Stream(False), {"COLUMNS": "50"})
-        assert piped.width(layout) == spec.piped  # type: ignore[arg-type]
+    @pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+    def test_width(self, layout: str, tty: bool) -> None:
+        """COLUMNS is the width wherever the output goes, a terminal or a pipe (#17)."""
         for columns, width in [
             (10, MIN_WIDTH),
-            (70, 70 - spec.margin),
-            (1000, spec.most),
+            (70, 70 - LAYOUTS[layout].margin),  # type: ignore[index]
+            (1000, LAYOUTS[layout].most),  # type: ignore[index]
         ]:
-            term = Terminal.of(_Stream(True), {"COLUMNS": str(columns)})
+            term = Terminal.of(_Stream(tty), {"COLUMNS": str(columns)})
             assert term.width(layout) == max(MIN_WIDTH, width)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("layout", sorted(LAYOUTS))
+    @pytest.mark.parametrize("columns", ["", "wide", "0", "-5"])
+    def test_a_pipe_without_columns_gets_the_fixed_width(self, layout: str, columns: str) -> None:
+        env = {"COLUMNS": columns} if columns else {}
+        piped = Terminal.of(_Stream(False), env)
+        assert piped.width(layout) == LAYOUTS[layout].piped  # type: ignore[arg-type,index]
 
     def test_a_file_is_plain(self) -> None:
         assert (FILE.color, FILE.width("report")) == (False, LAYOUTS["report"].piped)
@@ -83,28 +89,60 @@ def _widest(text: str) -> int:
     return max((len(ANSI.sub("", line)) for line in text.splitlines()), default=0)
 
 
+def _flagged(args: list[str], flag: str | None) -> list[str]:
+    """``args`` with ``--no-color`` before the command, after it, or not at all."""
+    if flag == "before":
+        return ["--no-color", *args]
+    return [*args, "--no-color"] if flag == "after" else args
+
+
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize(
     ("env", "flag", "color"),
     [
-        ({}, False, False),
-        ({"FORCE_COLOR": "1"}, False, True),
-        ({"FORCE_COLOR": "1", "TERM": "dumb"}, False, True),
-        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, False, False),
-        ({"FORCE_COLOR": "1"}, True, False),
-        ({"COLUMNS": "50"}, False, False),
+        ({}, None, False),
+        ({"FORCE_COLOR": "1"}, None, True),
+        ({"FORCE_COLOR": "1", "TERM": "dumb"}, None, True),
+        ({"FORCE_COLOR": "1", "NO_COLOR": "1"}, None, False),
+        ({"FORCE_COLOR": "1"}, "before", False),
+        ({"FORCE_COLOR": "1"}, "after", False),
+        ({"COLUMNS": "50"}, None, False),
     ],
-    ids=["plain", "force", "force-dumb", "force-no-color", "force-flag", "columns"],
+    ids=[
+        "plain",
+        "force",
+        "force-dumb",
+        "force-no-color",
+        "force-flag",
+        "force-flag-after",
+        "columns",
+    ],
 )
-def test_piped(command: str, env: dict[str, str], flag: bool, color: bool) -> None:
-    """Into a pipe: colour only when forced, and each layout's fixed width."""
+def test_piped(command: str, env: dict[str, str], flag: str | None, color: bool) -> None:
+    """Into a pipe: colour only when forced; COLUMNS if set, else each layout's fixed width."""
     args, layout = COMMANDS[command]
-    base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "TERM")}
-    done = run_cli(*(["--no-color"] if flag else []), *args, env={**base, **env})
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS")
+    }
+    done = run_cli(*_flagged(args, flag), env={**base, **env})
     assert done.returncode == CODES[command], done.stderr
     assert ("\x1b[" in done.stdout) is color, done.stdout[:300]
     if layout is not None:
-        assert _widest(done.stdout) <= LAYOUTS[layout].piped  # type: ignore[index]
+        width = Terminal.of(_Stream(False), env).width(layout)  # type: ignore[arg-type]
+        assert width == (50 if "COLUMNS" in env else LAYOUTS[layout].piped)  # type: ignore[index]
+        assert _widest(done.stdout) <= width
+
+
+def test_every_command_takes_no_color_after_it() -> None:
+    """``--no-color`` is one option, accepted before the command and after every one (#17)."""
+    from mutual_detector.cli.root import COMMANDS as ALL
+
+    for command in ALL:
+        done = run_cli(command, "--no-color", "--help")
+        assert done.returncode == 0, (command, done.stderr)
+        assert "--no-color" in done.stdout, command
 
 
 @pytest.mark.slow
@@ -113,15 +151,16 @@ def test_piped(command: str, env: dict[str, str], flag: bool, color: bool) -> No
 @pytest.mark.parametrize(
     ("env", "flag", "color"),
     [
-        ({}, False, True),
-        ({"NO_COLOR": "1"}, False, False),
-        ({"TERM": "dumb"}, False, False),
-        ({}, True, False),
-        ({"COLUMNS": "60"}, False, True),
+        ({}, None, True),
+        ({"NO_COLOR": "1"}, None, False),
+        ({"TERM": "dumb"}, None, False),
+        ({}, "before", False),
+        ({}, "after", False),
+        ({"COLUMNS": "60"}, None, True),
     ],
-    ids=["terminal", "no-color", "dumb", "no-color-flag", "columns"],
+    ids=["terminal", "no-color", "dumb", "no-color-flag", "no-color-flag-after", "columns"],
 )
-def test_at_a_terminal(command: str, env: dict[str, str], flag: bool, color: bool) -> None:
+def test_at_a_terminal(command: str, env: dict[str, str], flag: str | None, color: bool) -> None:
     """In a real pseudo-terminal: colour unless turned off, and the terminal's width."""
     import pexpect
 
@@ -130,7 +169,7 @@ def test_at_a_terminal(command: str, env: dict[str, str], flag: bool, color: boo
     base.update({"TERM": "xterm", **env})
     child = pexpect.spawn(
         CLI[0],
-        [*CLI[1:], *(["--no-color"] if flag else []), *args],
+        [*CLI[1:], *_flagged(args, flag)],
         env=base,
         encoding="utf-8",
         timeout=120,

@@ -146,3 +146,105 @@ def _reported(report: ValidationReport, name: str) -> None:
     expected = 3 if unreadable else 1 if report.errors else 0
     assert report.exit_code == expected
     assert (report.files[0].status == "unreadable") is unreadable
+
+
+# --------------------------------------------------------------------------- all at once (#17)
+
+
+def _findings(path: Path) -> list[tuple[str, str, str]]:
+    """(rule, dotted path, message) of each finding ``validate`` reports for ``path``."""
+    report = validate_paths([path])
+    return [(f.rule, f.dotted_path, f.message) for f in report.findings]
+
+
+class TestEveryProblemInOneRun:
+    """Was: an expression error hid the unknown ids, so three mistakes took three runs."""
+
+    def test_independent_problems_are_reported_together(self, tmp_path: Path) -> None:
+        text = (
+            MINI.replace("when: \"appetite != 'few'\"", "when: \"appetite != = 'few'\"")
+            .replace("    section: money\n    kind: number", "    section: mony\n    kind: number")
+            .replace("prompt: How ready are the finances?", "promt: How ready are the finances?")
+            .replace('when: "turnover >= 25"', 'when: "turnovr >= 25"')
+        )
+        path = tmp_path / "q.yaml"
+        path.write_text(text, encoding="utf-8")
+        found = _findings(path)
+        rules = {(rule, where) for rule, where, _ in found}
+        assert ("Q105", "questions[1].when") in rules  # the expression that cannot be parsed
+        assert ("Q102", "questions[2].section") in rules  # an unknown section, after it
+        assert ("E010", "questions[3].promt") in rules  # a misspelt field
+        assert ("Q102", "flags[1].when") in rules  # an unknown id in a later flag
+        messages = " | ".join(m for _, _, m in found)
+        assert "unknown section 'mony' (did you mean 'money'?)" in messages
+        assert "unknown question id 'turnovr' (did you mean 'turnover'?)" in messages
+        # The question set aside for its misspelt field is not reported again as unknown.
+        assert "'readiness'" not in messages, messages
+
+    def test_in_a_real_process(self, tmp_path: Path) -> None:
+        path = tmp_path / "q.yaml"
+        path.write_text(
+            MINI.replace("when: \"appetite != 'few'\"", 'when: "appetite =="').replace(
+                "cite: [domain-1-2]\n    yes_score", "cite: [domain-12]\n    yes_score"
+            ),
+            encoding="utf-8",
+        )
+        done = run_cli("validate", str(path))
+        assert done.returncode == 1, done.stderr  # findings
+        assert "[Q105 expression-syntax]" in done.stdout
+        assert "unknown source 'domain-12' (did you mean 'domain-1-2'?)" in done.stdout
+
+
+class TestDidYouMean:
+    @pytest.mark.parametrize(
+        ("old", "new", "hint"),
+        [
+            ("    topic: suitability\n    title: Staff", "    topic: suitabilty\n    title: Staff",
+             "unknown topic 'suitabilty' (did you mean 'suitability'?)"),
+            ("when: \"appetite != 'few'\"", "when: \"apetite != 'few'\"",
+             "unknown question id 'apetite' (did you mean 'appetite'?)"),
+            ("cite: [domain-1-2]\n    weight: 2", "cite: [domain1-2]\n    weight: 2",
+             "unknown source 'domain1-2' (did you mean 'domain-1-2'?)"),
+        ],
+    )  # fmt: skip
+    def test_unknown_ids_in_a_questionnaire(
+        self, tmp_path: Path, old: str, new: str, hint: str
+    ) -> None:
+        assert old in MINI
+        path = tmp_path / "q.yaml"
+        path.write_text(MINI.replace(old, new, 1), encoding="utf-8")
+        assert any(hint in message for _, _, message in _findings(path))
+
+    def test_an_unknown_question_in_answers(self, tmp_path: Path) -> None:
+        answers = (ASSETS / "mini-answers.yaml").read_text(encoding="utf-8")
+        path = tmp_path / "a.yaml"
+        path.write_text(answers.replace("  turnover: 12", "  turnovr: 12"), encoding="utf-8")
+        report = validate_paths([path], questionnaire=str(ASSETS / "mini.yaml"))
+        messages = [f.message for f in report.findings if f.rule == "A201"]
+        assert messages == ["unknown question id 'turnovr' (did you mean 'turnover'?)"]
+
+
+class TestYamlSyntaxHints:
+    @pytest.mark.parametrize(
+        ("body", "place", "words"),
+        [
+            ("id: x\ncite: [a, b\ntitle: T\n", None, "the '[' opened at line 3, column 7 is not closed"),
+            ("id: x\nsources:\n  - {id: a, title: T\ntopics: []\n", None,
+             "the '{' opened at line 4, column 5 is not closed"),
+            ('id: x\ntitle: "Unclosed\ntopics: []\n', (3, 8), "the '\"' opened here is never closed"),
+            ("id: x\ntitle: 'it''s\n", (3, 8), "a ' inside '...' is written ''"),
+            ("id: x\ntitle: Why it matters: money\n", (3, 22), "put the whole text in quotes"),
+            ("id: x\ntopics:\n\t- a\n", None, "tabs cannot indent YAML; use spaces"),
+        ],
+    )  # fmt: skip
+    def test_where_and_why(
+        self, tmp_path: Path, body: str, place: tuple[int, int] | None, words: str
+    ) -> None:
+        path = tmp_path / "q.yaml"
+        path.write_text(HEAD + body, encoding="utf-8")
+        report = validate_paths([path])
+        (f,) = report.findings
+        assert f.rule == "E001"
+        assert words in f.message, f.message
+        if place is not None:
+            assert (f.line, f.column) == place

@@ -13,10 +13,13 @@ Colour
     Files written with ``--output`` never get colour (:data:`FILE`).
 
 Width
-    On a terminal: ``COLUMNS`` if set to a whole number, else the terminal's
-    width, kept between :data:`MIN_WIDTH` and what the layout uses at most.
-    Into a pipe or a file: the layout's fixed width, so that the output is the
-    same wherever it runs. The layouts are listed in :data:`LAYOUTS`.
+    ``COLUMNS``, when set to a whole number, wherever the output goes (a
+    terminal or a pipe: ``COLUMNS=80 mutual-detector batch ... | less`` is drawn
+    at 80); else the terminal's width on a terminal; either kept between
+    :data:`MIN_WIDTH` and what the layout uses at most. Into a pipe without
+    ``COLUMNS``: the layout's fixed width, so that the output is the same
+    wherever it runs. Files written with ``--output`` always get the fixed
+    width (:data:`FILE`). The layouts are listed in :data:`LAYOUTS`.
 
 Standard library only: the CLI imports this before anything heavy.
 """
@@ -62,7 +65,8 @@ class Terminal:
     is_terminal: bool
     color: bool
     columns: int | None = None
-    """The terminal's width in columns; None when the stream is not a terminal."""
+    """The width in columns: ``COLUMNS`` if set, else the terminal's; None for a pipe
+    without ``COLUMNS`` (each layout's fixed width)."""
 
     @classmethod
     def of(cls, stream: object, env: Mapping[str, str] | None = None) -> Terminal:
@@ -81,7 +85,7 @@ class Terminal:
             color = False
         else:
             color = tty
-        return cls(tty, color, _columns(stream, env) if tty else None)
+        return cls(tty, color, _columns(stream, env, tty))
 
     def width(self, layout: LayoutName) -> int:
         """The width to draw ``layout`` at on this stream."""
@@ -91,14 +95,26 @@ class Terminal:
         return max(MIN_WIDTH, min(spec.most, self.columns - spec.margin))
 
 
+def turn_off_color() -> None:
+    """``--no-color`` (before or after the command): the same as ``NO_COLOR=1``.
+
+    Set in the environment, so that every stream's :meth:`Terminal.of`, the
+    prompts (prompt_toolkit reads ``NO_COLOR`` too) and the processes this one
+    starts all see it.
+    """
+    os.environ["NO_COLOR"] = "1"
+
+
 #: A file written with ``--output``: no colour, the fixed widths.
 FILE: Final = Terminal(is_terminal=False, color=False)
 
 
-def _columns(stream: object, env: Mapping[str, str]) -> int:
+def _columns(stream: object, env: Mapping[str, str], tty: bool) -> int | None:
     raw = env.get("COLUMNS", "").strip()
     if raw.isdigit() and 0 < int(raw) < 10_000:
         return int(raw)
+    if not tty:
+        return None
     try:
         columns = os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
     except (AttributeError, OSError, ValueError):
@@ -106,4 +122,4 @@ def _columns(stream: object, env: Mapping[str, str]) -> int:
     return columns or 80  # a terminal that does not say: the usual 80
 
 
-__all__ = ["FILE", "LAYOUTS", "MIN_WIDTH", "Layout", "LayoutName", "Terminal"]
+__all__ = ["FILE", "LAYOUTS", "MIN_WIDTH", "Layout", "LayoutName", "Terminal", "turn_off_color"]

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
+from mutual_detector.cli.options import (
+    MinBandOpt,
+    MinScoreOpt,
+    NoColorOpt,
+    OutputOpt,
+    QuestionnaireOpt,
+)
 from mutual_detector.errors import InputError, Outcome, UsageError
 from mutual_detector.render import ResultFormat
 from mutual_detector.terminal import FILE, Terminal
@@ -387,6 +393,7 @@ def assess(
     ] = False,
     min_band: MinBandOpt = None,
     min_score: MinScoreOpt = None,
+    no_color: NoColorOpt = False,
 ) -> Outcome | None:
     """Score a service's answers: the verdict and its score range, caps, red flags, readiness
     for the stage, legal forms with reasons, governance, next steps, and what could change

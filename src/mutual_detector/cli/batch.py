@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mutual_detector import gcpause
-from mutual_detector.cli.options import MinBandOpt, MinScoreOpt, OutputOpt, QuestionnaireOpt
+from mutual_detector.cli.options import (
+    MinBandOpt,
+    MinScoreOpt,
+    NoColorOpt,
+    OutputOpt,
+    QuestionnaireOpt,
+)
 from mutual_detector.errors import Outcome, exit_code
 from mutual_detector.render.batch_formats import BatchFormat
 from mutual_detector.terminal import FILE, Terminal
@@ -67,6 +73,7 @@ def batch(
     quiet: Annotated[
         bool, typer.Option("--quiet", help="No progress bar and no closing summary on stderr.")
     ] = False,
+    no_color: NoColorOpt = False,
 ) -> Outcome:
     """Assess many services in one go: answers files (.yaml, .yml, .json), CSV files with one
     service per row (see `mutual-detector template --format csv`), folders (searched
@@ -133,7 +140,13 @@ def batch(
     )
     term = FILE if output is not None else Terminal.of(sys.stdout)
     to_terminal = term.is_terminal
-    renderer = chosen.renderer(context, width=term.width("table"), color=term.color)
+    renderer = chosen.renderer(
+        context,
+        width=term.width("table"),
+        color=term.color,
+        names=[s.name for s in sources],
+        csv_rows=any(s.kind == "csv" for s in sources),
+    )
     progress = None if quiet or not sys.stderr.isatty() else RichProgress()
     errors_shown_inline = chosen is BatchFormat.table and output is None
     report_errors = ErrorLines(progress)

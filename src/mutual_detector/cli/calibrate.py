@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from mutual_detector.cli.options import OutputOpt
+from mutual_detector.cli.options import NoColorOpt, OutputOpt
 from mutual_detector.errors import Outcome
 from mutual_detector.terminal import FILE, Terminal
 
@@ -45,6 +45,7 @@ def calibrate(
         typer.Option("--format", "-f", help="table, json or markdown."),
     ] = CalibrateFormat.table,
     output: OutputOpt = None,
+    no_color: NoColorOpt = False,
 ) -> Outcome:
     """Run calibration cases (service profiles with the verdict an adviser gave them) and show
     expected against got. Exit 1 if any case disagrees, 3 if one cannot be run."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mutual_detector.cli.options import OutputOpt, QuestionnaireOpt
+from mutual_detector.cli.options import NoColorOpt, OutputOpt, QuestionnaireOpt
 from mutual_detector.render.compare_format import CompareFormat
 from mutual_detector.terminal import FILE, Terminal
 
@@ -29,6 +29,7 @@ def compare(
         CompareFormat, typer.Option("--format", "-f", help="Output format.")
     ] = CompareFormat.text,
     output: OutputOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """Compare two assessments of one service (say, before and after a business case):
     how the verdict and its score range moved, which answers changed and what each change did

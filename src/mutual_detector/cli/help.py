@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from mutual_detector.cli.options import NoColorOpt
 from mutual_detector.errors import InputError, UsageError
 
 
@@ -20,6 +21,7 @@ def help(
             metavar="TOPIC",
         ),
     ] = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """Show the documentation: the condition language, the file formats, scoring, errors...
 

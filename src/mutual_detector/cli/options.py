@@ -86,4 +86,36 @@ MinScoreOpt = Annotated[
 ]
 """The score gate (assess, batch)."""
 
-__all__ = ["MinBandOpt", "MinScoreOpt", "OutputOpt", "QuestionnaireOpt", "output_file"]
+
+def no_color(value: bool) -> None:
+    """``--no-color``, wherever it is given: the terminal policy is told (see
+    :func:`mutual_detector.terminal.turn_off_color`) before the command runs."""
+    if value:
+        from mutual_detector.terminal import turn_off_color
+
+        turn_off_color()
+
+
+NoColorOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-color",
+        help="No colour in any output (as NO_COLOR=1 does).",
+        callback=no_color,
+        expose_value=False,
+        is_eager=True,
+        show_default=False,
+    ),
+]
+"""``--no-color``: accepted before the command (the root's option) and after it (every
+command's); the command never sees it, since the terminal policy is what decides colour."""
+
+__all__ = [
+    "MinBandOpt",
+    "MinScoreOpt",
+    "NoColorOpt",
+    "OutputOpt",
+    "QuestionnaireOpt",
+    "no_color",
+    "output_file",
+]

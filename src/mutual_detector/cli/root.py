@@ -16,6 +16,7 @@ from typing import Annotated, Any, Final, TypeVar
 import typer
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, RESULT_FORMAT, __version__
+from mutual_detector.cli.options import NoColorOpt
 from mutual_detector.errors import MutualDetectorError, Outcome, exit_code
 
 EXIT_CODES_HELP = """\
@@ -117,13 +118,8 @@ def _root(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
-    no_color: Annotated[
-        bool,
-        typer.Option("--no-color", help="No colour in any output (as NO_COLOR=1 does)."),
-    ] = False,
+    no_color: NoColorOpt = False,
 ) -> None:
-    if no_color:
-        os.environ["NO_COLOR"] = "1"
     if ctx.invoked_subcommand is None:
         # The main job with no arguments. At a terminal: assess a service with
         # the built-in questionnaire (asking the questions). Otherwise (a script,

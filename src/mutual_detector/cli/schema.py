@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mutual_detector.cli.options import OutputOpt
+from mutual_detector.cli.options import NoColorOpt, OutputOpt
 
 
 class SchemaKind(enum.StrEnum):
@@ -50,6 +50,7 @@ def schema(
         ),
     ] = None,
     output: OutputOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """Print the JSON Schema of a questionnaire, part, answers or result file, for editors and tools."""
     if questionnaire is not None:

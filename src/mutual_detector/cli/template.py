@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mutual_detector.cli.options import OutputOpt
+from mutual_detector.cli.options import NoColorOpt, OutputOpt
 
 
 class TemplateFormat(enum.StrEnum):
@@ -31,6 +31,7 @@ def template(
         ),
     ] = None,
     output: OutputOpt = None,
+    no_color: NoColorOpt = False,
 ) -> None:
     """Write a blank answers template for a questionnaire, with the allowed values explained.
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from mutual_detector.cli.options import OutputOpt
+from mutual_detector.cli.options import NoColorOpt, OutputOpt
 from mutual_detector.errors import Outcome
 from mutual_detector.render.findings import FindingsFormat
 from mutual_detector.terminal import Terminal
@@ -118,6 +118,7 @@ def validate(
     output: OutputOpt = None,
     ignore_unknown: IgnoreUnknownOpt = False,
     only_ours: OnlyOursOpt = False,
+    no_color: NoColorOpt = False,
 ) -> Outcome:
     """Check questionnaires and answers files: format, references, conditions, scores, answers.
 

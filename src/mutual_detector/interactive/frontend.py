@@ -6,7 +6,8 @@ prompt: ``select`` for single choice, scale and yes/no (with "Don't know" and
 "← Back" as choices), ``checkbox`` for multiple choice, and ``text`` with a
 validate callback for numbers and text (``?`` = don't know, ``<`` = back).
 Help, "why this matters" and sources are printed, dimmed, above each prompt,
-under a progress line such as ``Suitability · 7 of 31``. The review prints
+under a progress line such as ``Suitability · 7 of about 31`` (and, when the count
+moves, a line saying why). The review prints
 every answer (✎ marks those with a note or evidence), then offers to confirm,
 to change an answer, or to add or edit the note and evidence of one: two
 ``text`` prompts, pre-filled, where an empty line clears. The first choice
@@ -93,6 +94,47 @@ def _validator(check: Any) -> Any:
     return validate
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width``, broken between words (a word longer than
+    the whole column is the only thing ever cut)."""
+    return textwrap.wrap(text, max(1, width), break_on_hyphens=False) or [""]
+
+
+def review_lines(row: ReviewRow, width: int) -> list[list[tuple[str, str]]]:
+    """One row of the review as lines of styled parts, at most ``width`` columns each.
+
+    The number, then the question and the answer in two columns, each wrapped
+    between words (never cut inside one, as a terminal wrapping a long line
+    does); where the answer came from follows it, dimmed.
+    """
+    label_width = max(16, min(40, (width - 9) * 2 // 5))
+    answer_width = max(8, width - 9 - label_width)
+    labels = _wrap(row.label, label_width)
+    answers = _wrap(row.shown + (f" {NOTE_MARK}" if row.noted else ""), answer_width)
+    origins: list[str] = []
+    if row.origin not in (None, "typed"):
+        origin = f"({row.origin})"
+        if len(answers[-1]) + 2 + len(origin) <= answer_width:
+            answers[-1] += "\0" + origin  # on the answer's last line
+        else:
+            origins = [origin]
+    lines: list[list[tuple[str, str]]] = []
+    for n in range(max(len(labels), len(answers) + len(origins))):
+        number = f"  {row.number:>3}  " if n == 0 else " " * 7
+        label = labels[n] if n < len(labels) else ""
+        rest: list[tuple[str, str]] = []
+        if n < len(answers):
+            answer, _, origin = answers[n].partition("\0")
+            rest.append(("class:answer", answer))
+            if origin:
+                rest.append(("class:dim", f"  {origin}"))
+        elif n - len(answers) < len(origins):
+            rest.append(("class:dim", origins[n - len(answers)]))
+        label = f"{label:<{label_width}}  " if rest else label  # no spaces at a line's end
+        lines.append([("class:dim", number), ("", label), *rest])
+    return lines
+
+
 class QuestionaryFrontend:
     """Asks at a terminal with questionary; implements :class:`~.steps.PromptFrontend`."""
 
@@ -141,6 +183,8 @@ class QuestionaryFrontend:
                     self._print(("class:dim", self._wrapped(prompt.section_intro)))
         self._print(("", "\n"), ("class:progress", prompt.progress))
         lines: list[str] = []
+        if prompt.count_note:
+            lines.append(self._wrapped(prompt.count_note))
         if prompt.help:
             lines.append(self._wrapped(prompt.help))
         if prompt.why:
@@ -298,23 +342,14 @@ class QuestionaryFrontend:
 
     def review(self, review: ReviewPrompt) -> str | EditNote | None:
         width = self._width()
-        label_width = max(20, min(56, width - 34))
         self._print(("", "\n"), ("class:heading", "Your answers"))
         topic = None
         for row in review.rows:
             if row.topic != topic:
                 topic = row.topic
                 self._print(("class:heading", f"  {topic}"))
-            label = (
-                row.label if len(row.label) <= label_width else row.label[: label_width - 1] + "…"
-            )
-            origin = "" if row.origin in (None, "typed") else f"  ({row.origin})"
-            self._print(
-                ("class:dim", f"  {row.number:>3}  "),
-                ("", f"{label:<{label_width}}  "),
-                ("class:answer", row.shown + (f" {NOTE_MARK}" if row.noted else "")),
-                ("class:dim", origin),
-            )
+            for line in review_lines(row, width):
+                self._print(*line)
         if any(row.noted for row in review.rows):
             self._print(("class:dim", f"  {NOTE_MARK} = has a note or evidence"))
         actions = [

@@ -82,7 +82,32 @@ def meta_prompt(sheet: AnswerSheet, key: str, can_go_back: bool) -> MetaPrompt:
     return MetaPrompt(key, f, default, can_go_back)
 
 
-def question_prompt(sheet: AnswerSheet, qid: str, lang: str, can_go_back: bool) -> QuestionPrompt:
+def count_settled(sheet: AnswerSheet) -> bool:
+    """Whether the number of questions asked can no longer change going forward.
+
+    It can while a question's ``when:`` reads an answer still to come: a question
+    that applies and is not answered, or one that may come to apply (its own
+    condition reads such an answer). Read in asking order, which is the order
+    conditions read in (a condition reads only earlier questions).
+    """
+    applicable = set(sheet.applicable)
+    open_: set[str] = set()
+    for question in sheet.q.ordered_questions:
+        when = question.when
+        depends = when is not None and (
+            not when.refs.isdisjoint(open_) or bool(when.functions and open_)
+        )
+        if depends:
+            return False
+        if question.id in applicable and question.id not in sheet.answers:
+            open_.add(question.id)
+    return True
+
+
+def question_prompt(
+    sheet: AnswerSheet, qid: str, lang: str, can_go_back: bool, count_was: int | None = None
+) -> QuestionPrompt:
+    """``count_was``: the count shown at the question before (None: this is the first)."""
     q = sheet.q
     question = q.question_index[qid]
     section = q.section_index.get(question.section)
@@ -107,6 +132,8 @@ def question_prompt(sheet: AnswerSheet, qid: str, lang: str, can_go_back: bool) 
         section_intro=text(section.intro, lang) if section else "",
         position=sheet.applicable.index(qid) + 1,
         total=len(sheet.applicable),
+        settled=count_settled(sheet),
+        count_was=count_was,
         current=current if not isinstance(current, Nav) else None,
         choices=choices_for(question, lang),
         can_go_back=can_go_back,
@@ -181,6 +208,7 @@ def note_prompt(sheet: AnswerSheet, qid: str, field: NoteField, lang: str) -> No
 
 __all__ = [
     "choices_for",
+    "count_settled",
     "display_value",
     "meta_prompt",
     "note_prompt",

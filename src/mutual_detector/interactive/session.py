@@ -120,6 +120,10 @@ class Session:
         self._notices: list[str] = []
         #: The note being asked: (question id, "note" or "evidence").
         self._noting: tuple[str, NoteField] | None = None
+        #: The question count shown last, and the question asked with the count before it
+        #: (so that asking one question again says the same).
+        self._last_count: int | None = None
+        self._count_at: tuple[str, int | None] | None = None
         self._cursor: str | None = self._first_needed()
         self._editing = False
         self._done = False
@@ -199,7 +203,14 @@ class Session:
             return review_prompt(self.sheet, self.lang)
         if is_meta_key(key):
             return meta_prompt(self.sheet, key, self._can_go_back(key))
-        return question_prompt(self.sheet, key, self.lang, self._can_go_back(key))
+        if self._count_at is None or self._count_at[0] != key:
+            # A new question: the count the user saw last is the one at the question before.
+            self._count_at = (key, self._last_count)
+        step = question_prompt(
+            self.sheet, key, self.lang, self._can_go_back(key), count_was=self._count_at[1]
+        )
+        self._last_count = step.total
+        return step
 
     def _can_go_back(self, key: str | None) -> bool:
         keys = self._order()

@@ -35,6 +35,7 @@ from mutual_detector.interactive.steps import (
 )
 from mutual_detector.model.answers import Answer, AnswersFile, Metadata
 from mutual_detector.model.checks import check_answer, resolve
+from mutual_detector.model.findings import did_you_mean
 from mutual_detector.model.questionnaire import Questionnaire
 
 
@@ -119,8 +120,13 @@ class AnswerSheet:
                     (qid, "A211", f"was retired{now}, so this answer is set aside")
                 )
             else:
+                hint = did_you_mean(qid, self.q.question_index)
                 self.rejected.append(
-                    (qid, "A201", "is not a question of this questionnaire, so it is ignored")
+                    (
+                        qid,
+                        "A201",
+                        f"is not a question of this questionnaire{hint}, so it is ignored",
+                    )
                 )
             return False
         if answer.value is None:

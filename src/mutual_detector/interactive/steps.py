@@ -213,6 +213,11 @@ class QuestionPrompt:
     section_intro: str
     position: int
     total: int
+    """The questions that apply given the answers so far (the count as it stands)."""
+    settled: bool
+    """Whether ``total`` can no longer change (no answer to come opens or closes a question)."""
+    count_was: int | None
+    """The count shown at the question before; None at the first question of the session."""
     current: Value | None
     choices: tuple[ChoiceItem, ...]
     can_go_back: bool
@@ -223,8 +228,31 @@ class QuestionPrompt:
 
     @property
     def progress(self) -> str:
-        """``Suitability · 7 of 31``: the topic, and where this question stands."""
-        return f"{self.topic} · {self.position} of {self.total}"
+        """``Suitability · 7 of about 31``: the topic, and where this question stands.
+
+        "about" while answers still to come can open or close questions (then
+        :attr:`count_note` says why the count moved); ``7 of 31`` once it is settled.
+        """
+        about = "" if self.settled else "about "
+        return f"{self.topic} · {self.position} of {about}{self.total}"
+
+    @property
+    def count_note(self) -> str | None:
+        """Why the count is not fixed: said at the first question, and whenever it moves."""
+        was = self.count_was
+        if was is not None and was != self.total:
+            change = self.total - was
+            more = f"{change} more" if change > 0 else f"{-change} fewer"
+            return (
+                f"Now {self.total} questions, {more} than before: "
+                "your answers open or close questions as you go."
+            )
+        if was is None and not self.settled:
+            return (
+                f"{self.total} questions so far: the count changes as your answers "
+                "open or close questions."
+            )
+        return None
 
     @property
     def allows_dont_know(self) -> bool:

@@ -300,7 +300,11 @@ def parse_yaml(text: str, name: str) -> Document:
             long_key = _long_key(text, mark)
             if long_key is not None:
                 raise fail("E001", name, _LONG_KEY, mark.line + 1, long_key) from None
-        raise fail("E001", name, _yaml_problem(problem, text, mark), line, col) from None
+        opened = exc.context_mark
+        if opened is not None and exc.context and "quoted scalar" in exc.context:
+            # A quote never closed: the end of the file says nothing; its start does.
+            line, col = opened.line + 1, opened.column + 1
+        raise fail("E001", name, _yaml_problem(problem, text, mark, exc), line, col) from None
     except yaml.YAMLError as exc:
         raise fail("E001", name, (str(exc).splitlines() or ["invalid YAML"])[0]) from None
     except RecursionError:
@@ -358,9 +362,29 @@ def _line_col(text: str, index: int) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
-def _yaml_problem(problem: str, text: str, mark: Any) -> str:
+def _yaml_problem(problem: str, text: str, mark: Any, exc: Any = None) -> str:
+    """PyYAML's words, with where an open bracket or quote began and the likely cause."""
     if mark is not None and ("tab" in problem or "\t" in _line(text, mark.line)[: mark.column + 1]):
         return f"{problem} (tabs cannot indent YAML; use spaces)"
+    context = (getattr(exc, "context", None) or "") if exc is not None else ""
+    opened = getattr(exc, "context_mark", None) if exc is not None else None
+    if opened is not None and ("flow sequence" in context or "flow mapping" in context):
+        bracket = "[" if "sequence" in context else "{"
+        close = "]" if bracket == "[" else "}"
+        return (
+            f"{problem}; the {bracket!r} opened at line {opened.line + 1}, column "
+            f"{opened.column + 1} is not closed (add the {close!r} or a missing ',', or put "
+            "a text holding ':', ',' or brackets in quotes)"
+        )
+    if opened is not None and "quoted scalar" in context:
+        quote = _line(text, opened.line)[opened.column : opened.column + 1] or "quote"
+        inner = " (a ' inside '...' is written '')" if quote == "'" else ""
+        return f"the {quote!r} opened here is never closed; close it at the end of the text{inner}"
+    if "mapping values are not allowed" in problem:
+        return (
+            f"{problem}: a ': ' inside a text that is not in quotes; put the whole text in "
+            'quotes, e.g. title: "Why it matters: money"'
+        )
     return problem
 
 

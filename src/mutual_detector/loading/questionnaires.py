@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
+import copy
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -123,12 +125,91 @@ def load_questionnaire(
     doc = document if document is not None else read_document(path, reads)
     check_format(doc, ["questionnaire"])
     merged, files = merge_parts(doc, Path(path).parent, reads)
-    model: Questionnaire = validate_model(merged, Questionnaire)
+    try:
+        model: Questionnaire = validate_model(merged, Questionnaire)
+    except InputError as exc:
+        # The rest of the file is checked too, so that one run reports every problem.
+        rest = checked_despite(merged, exc.findings)
+        raise InputError(
+            exc.message, sorted([*exc.findings, *rest], key=Finding.sort_key)
+        ) from None
     findings = tuple(sorted((merged.locate(f) for f in lint(model)), key=Finding.sort_key))
     loaded = LoadedQuestionnaire(model, merged, files, findings)
     if loaded.errors:
         raise InputError(loaded.errors[0].one_line(), findings)
     return loaded
+
+
+def checked_despite(doc: Document, errors: Sequence[Finding]) -> list[Finding]:
+    """The lint findings of a questionnaire whose structure has ``errors``, found by
+    checking the rest of it with each part in error set aside, where that is safe.
+
+    First only the fields in error are left out (a ``when:`` that cannot be
+    parsed, a weight that is not a number: the item keeps its defaults). If
+    the rest still does not hold together, each item (a question, a flag, ...)
+    with an error is left out instead; findings naming its id, and those about
+    the questionnaire as a whole (nothing scored, an empty section, a condition
+    that can never hold), are then not reported, since they may only echo the
+    left-out item. Errors outside a list item (the top level, ``scoring``)
+    leave nothing safe to check: [].
+    """
+    from pydantic import ValidationError
+
+    from mutual_detector.model.checks import lint
+    from mutual_detector.model.questionnaire import Questionnaire
+
+    places: list[tuple[str, int, str | int]] = []
+    for error in errors:
+        path = error.path
+        if len(path) < 3 or path[0] not in _LIST_KEYS or not isinstance(path[1], int):
+            return []
+        items = doc.data.get(path[0])
+        if not (isinstance(items, list) and 0 <= path[1] < len(items)):
+            return []
+        if not isinstance(items[path[1]], dict):
+            return []
+        places.append((str(path[0]), path[1], path[2]))
+
+    # 1. Leave out the fields in error.
+    data = copy.deepcopy(doc.data)
+    for key, index, name in places:
+        data[key][index].pop(name, None)
+    aside: list[FieldPath] = [(key, index, name) for key, index, name in places]
+    kept: dict[str, list[int]] = {}
+    ids: set[str] = set()
+    try:
+        model = Questionnaire.model_validate(data)
+    except ValidationError:
+        # 2. Leave out the items in error.
+        data = copy.deepcopy(doc.data)
+        gone: dict[str, set[int]] = {}
+        for key, index, _ in places:
+            gone.setdefault(key, set()).add(index)
+        for key, indexes in gone.items():
+            items = data[key]
+            ids |= {str(items[i].get("id")) for i in indexes}
+            kept[key] = [i for i in range(len(items)) if i not in indexes]
+            data[key] = [items[i] for i in kept[key]]
+        aside = [(key, index) for key, index, _ in places]
+        try:
+            model = Questionnaire.model_validate(data)
+        except ValidationError:
+            return []
+    out: list[Finding] = []
+    for f in lint(model):
+        path = f.path
+        if len(path) > 1 and str(path[0]) in kept and isinstance(path[1], int):
+            path = (path[0], kept[str(path[0])][path[1]], *path[2:])
+        if any(path[: len(p)] == p for p in aside):
+            continue
+        if ids and (f.rule in _ECHOES or any(f"'{i}'" in f.message for i in ids)):
+            continue
+        out.append(doc.locate(replace(f, path=path)))
+    return out
+
+
+#: Findings about the questionnaire as a whole, which a left-out item may cause.
+_ECHOES: Final = frozenset({"Q109", "Q111", "Q115"})
 
 
 def get_questionnaire(
@@ -159,6 +240,7 @@ def _load_once(path: str, mtime: float) -> LoadedQuestionnaire:
 
 __all__ = [
     "LoadedQuestionnaire",
+    "checked_despite",
     "get_questionnaire",
     "load_questionnaire",
     "merge_parts",

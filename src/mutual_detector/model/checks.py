@@ -31,7 +31,14 @@ from mutual_detector.model.expr import (
     _walk,
     check,
 )
-from mutual_detector.model.findings import FieldPath, Finding, clip, dotted, finding
+from mutual_detector.model.findings import (
+    FieldPath,
+    Finding,
+    clip,
+    did_you_mean,
+    dotted,
+    finding,
+)
 from mutual_detector.model.questionnaire import Question, Questionnaire, text
 
 _MAX_UNREACHABLE_CASES: Final = 4096
@@ -93,7 +100,9 @@ def _citations(cites: Sequence[str], sources: set[str], path: FieldPath) -> Iter
     for i, cite in enumerate(cites):
         if cite not in sources:
             yield finding(
-                "Q107", f"unknown source {cite!r}; add it under sources:", (*path, "cite", i)
+                "Q107",
+                f"unknown source {cite!r}{did_you_mean(cite, sources)}; add it under sources:",
+                (*path, "cite", i),
             )
 
 
@@ -105,12 +114,15 @@ def _references(q: Questionnaire) -> list[Finding]:
     bands = {b.id for b in q.scoring.bands}
     for i, s in enumerate(q.sections):
         if s.topic not in topics:
-            out.append(finding("Q102", f"unknown topic {s.topic!r}", ("sections", i, "topic")))
+            message = f"unknown topic {s.topic!r}{did_you_mean(s.topic, topics)}"
+            out.append(finding("Q102", message, ("sections", i, "topic")))
     for i, question in enumerate(q.questions):
         if question.section not in sections:
             out.append(
                 finding(
-                    "Q102", f"unknown section {question.section!r}", ("questions", i, "section")
+                    "Q102",
+                    f"unknown section {question.section!r}{did_you_mean(question.section, sections)}",
+                    ("questions", i, "section"),
                 )
             )
         out += _citations(question.cite, sources, ("questions", i))
@@ -122,7 +134,8 @@ def _references(q: Questionnaire) -> list[Finding]:
     for i, flag in enumerate(q.flags):
         out += _citations(flag.cite, sources, ("flags", i))
         if flag.cap is not None and flag.cap not in bands:
-            out.append(finding("Q102", f"unknown band {flag.cap!r}", ("flags", i, "cap")))
+            message = f"unknown band {flag.cap!r}{did_you_mean(flag.cap, bands)}"
+            out.append(finding("Q102", message, ("flags", i, "cap")))
         if flag.cap is not None and flag.severity == "info":
             out.append(finding("Q119", "an info flag cannot cap the verdict", ("flags", i, "cap")))
         if flag.about == "readiness" and (flag.cap is not None or flag.severity == "blocker"):
@@ -137,9 +150,8 @@ def _references(q: Questionnaire) -> list[Finding]:
             out.append(finding("Q101", message, ("retired", i, "id")))
         for j, new in enumerate(old.replaced_by):
             if new not in q.question_index:
-                out.append(
-                    finding("Q102", f"unknown question {new!r}", ("retired", i, "replaced_by", j))
-                )
+                message = f"unknown question {new!r}{did_you_mean(new, q.question_index)}"
+                out.append(finding("Q102", message, ("retired", i, "replaced_by", j)))
     stages = set(q.stage_ids)
     for i, rec in enumerate(q.recommendations):
         out += _citations(rec.cite, sources, ("recommendations", i))
@@ -151,7 +163,8 @@ def _references(q: Questionnaire) -> list[Finding]:
             out.append(
                 finding(
                     "Q102",
-                    f"unknown stage {rec.stage!r} (stages: {', '.join(q.stage_ids)})",
+                    f"unknown stage {rec.stage!r}{did_you_mean(rec.stage, stages)} "
+                    f"(stages: {', '.join(q.stage_ids)})",
                     ("recommendations", i, "stage"),
                 )
             )
@@ -174,7 +187,8 @@ def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
         question = q.question_index.get(sq)
         path: FieldPath = ("scoring", "stage_question")
         if question is None:
-            out.append(finding("Q102", f"unknown question {sq!r}", path))
+            message = f"unknown question {sq!r}{did_you_mean(sq, q.question_index)}"
+            out.append(finding("Q102", message, path))
         elif question.kind != "single" or any(o.value not in stages for o in question.options):
             message = f"the stage question {sq!r} must be a single question whose options are stage ids ({known})"
             out.append(finding("Q120", message, path))
@@ -188,7 +202,9 @@ def _stage_references(q: Questionnaire, bands: set[str]) -> list[Finding]:
             continue
         fpath: FieldPath = ("sections", i, "floor")
         if section.floor.cap not in bands:
-            out.append(finding("Q102", f"unknown band {section.floor.cap!r}", (*fpath, "cap")))
+            cap = section.floor.cap
+            message = f"unknown band {cap!r}{did_you_mean(cap, bands)}"
+            out.append(finding("Q102", message, (*fpath, "cap")))
         if section.measure != "suitability" or not section.scored:
             message = "only a scored suitability section can have a floor (readiness never lowers suitability)"
             out.append(finding("Q119", message, fpath))
@@ -763,7 +779,10 @@ def resolve(
             continue
         old = retired.get(qid)
         if old is None:
-            findings.append(finding("A201", f"unknown question id {clip(qid)}", ("answers", qid)))
+            hint = did_you_mean(qid, q.question_index)
+            findings.append(
+                finding("A201", f"unknown question id {clip(qid)}{hint}", ("answers", qid))
+            )
             continue
         message = f"{qid!r} was retired"
         message += f" in version {old.since}" if old.since else ""

@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final, Literal, TypeAlias
 
+from mutual_detector.model.findings import did_you_mean
+
 #: Bounds that keep a hostile file from exhausting memory or the stack.
 MAX_EXPRESSION_LENGTH: Final = 2_000
 MAX_DEPTH: Final = 32
@@ -489,7 +491,10 @@ def check(
         if id(node) in flag_args and not isinstance(node, Call):
             continue
         if isinstance(node, Ref) and node.name not in questions:
-            problems.append(ExpressionError(f"unknown question id {node.name!r}", node.offset))
+            hint = did_you_mean(node.name, questions)
+            problems.append(
+                ExpressionError(f"unknown question id {node.name!r}{hint}", node.offset)
+            )
         elif isinstance(node, Call):
             problems.extend(_check_call(node, questions, sections, allow_scores, flags))
         elif isinstance(node, Compare):
@@ -513,7 +518,8 @@ def _check_call(
         if not isinstance(arg, Literal_) or not isinstance(arg.value, str):
             return [ExpressionError("section_score() takes a section id in quotes", node.offset)]
         if arg.value not in sections:
-            return [ExpressionError(f"unknown section id {arg.value!r}", arg.offset)]
+            hint = did_you_mean(arg.value, sections)
+            return [ExpressionError(f"unknown section id {arg.value!r}{hint}", arg.offset)]
         return []
     if node.name in FLAG_FUNCTIONS:
         items = arg.items if isinstance(arg, ListExpr) else None
@@ -528,7 +534,8 @@ def _check_call(
             elif item.value not in flags:
                 problems.append(
                     ExpressionError(
-                        f"unknown flag {item.value!r} (only flags listed earlier can be read)",
+                        f"unknown flag {item.value!r} (only flags listed earlier can be read)"
+                        + did_you_mean(item.value, flags),
                         item.offset,
                     )
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -418,4 +419,26 @@ def dotted(path: FieldPath) -> str:
     return out
 
 
-__all__ = ["RULES", "FieldPath", "Finding", "Level", "Rule", "clip", "dotted", "finding"]
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the known id closest to a mistyped ``name``, or "".
+
+    One suggestion, and only a close one (difflib's ratio of at least 0.75), so
+    that a guess is never far off.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(set(known)), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+__all__ = [
+    "RULES",
+    "FieldPath",
+    "Finding",
+    "Level",
+    "Rule",
+    "clip",
+    "did_you_mean",
+    "dotted",
+    "finding",
+]

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol, assert_never
 from mutual_detector.render import extension
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mutual_detector.batch.records import BatchContext, BatchItem, BatchTotals
 
 
@@ -52,12 +54,19 @@ class BatchFormat(enum.StrEnum):
         }.get(extension(name))
 
     def renderer(
-        self, context: BatchContext, *, width: int = 120, color: bool = False
+        self,
+        context: BatchContext,
+        *,
+        width: int = 120,
+        color: bool = False,
+        names: Sequence[str] = (),
+        csv_rows: bool = False,
     ) -> BatchRenderer:
+        """``names`` and ``csv_rows``: the inputs, for the table (see :class:`TableRenderer`)."""
         if self is BatchFormat.table:
             from mutual_detector.render.batch_table import TableRenderer
 
-            return TableRenderer(context, width=width, color=color)
+            return TableRenderer(context, width=width, color=color, names=names, csv_rows=csv_rows)
         if self is BatchFormat.json:
             from mutual_detector.render.batch_json import JsonRenderer
 
