@@ -26,6 +26,18 @@ Linux (it reads /proc). Run from the repository, with the project's interpreter:
     PYTHONPATH=/path/to/old/src .venv/bin/python fuzz/signals.py --runs 50   # another version
 
 It prints one line per failed run and a summary; exit status 1 if any check failed.
+
+``--startup`` sends the signals at random moments of the first ``--window``
+seconds instead (0.3 by default: the interpreter starting, our modules being
+imported, the command line being read) and checks the documented ending
+instead: exit code 130 (or the command's own code, if it had finished and
+written its output before the signal came), no traceback and no "Exception
+ignored" on stderr. A signal before the console script reaches the tool's
+entry point (the interpreter starting, and the script's own ``import re``:
+about 25 ms) gets the system's default, which no code of ours can change; those
+runs are counted apart, and only the others make the exit status 1::
+
+    .venv/bin/python fuzz/signals.py --startup --runs 100 --seed 1
 """
 
 from __future__ import annotations
@@ -233,6 +245,113 @@ def _one(command: Command, work: Path, rng: random.Random, limit: float, tally: 
         tally.anomalies["traceback"].append(f"{label}: exit {code} {last!r}")
 
 
+@dataclass
+class Startup:
+    runs: int = 0
+    codes: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[float, str]] = field(default_factory=list)
+
+
+def _early(command: Command, work: Path, rng: random.Random, window: float, tally: Startup) -> None:
+    """One run with a signal in the first ``window`` seconds: the documented ending, or a failure."""
+    command.output.write_bytes(OLD)
+    how = rng.choice(sorted(SIGNALS))
+    sig, group = SIGNALS[how]
+    delay = rng.uniform(0.0, window)
+    with open(work / "stderr.txt", "wb") as err:
+        proc = subprocess.Popen(
+            command.args,
+            cwd=work,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        with contextlib.suppress(ProcessLookupError):
+            if group:
+                os.killpg(proc.pid, sig)
+            else:
+                proc.send_signal(sig)
+        try:
+            code: int | str = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            code = "hung"
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    for pid in _session(proc.pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for name in _temporaries(work):
+        (work / name).unlink(missing_ok=True)
+    tally.runs += 1
+    tally.codes[str(code)] += 1
+    data = command.output.read_bytes() if command.output.exists() else b""
+    finished = code == command.code and data == command.reference
+    stderr = (work / "stderr.txt").read_text("utf-8", "replace")
+    problems = []
+    if code != 130 and not finished:
+        problems.append(f"exit {code}")
+    if "Traceback" in stderr or "Exception ignored" in stderr:
+        problems.append("a traceback on stderr")
+    if problems:
+        last = " | ".join(stderr.strip().splitlines()[-2:])
+        tally.failures.append(
+            (
+                delay,
+                f"{command.name} {how} at {delay * 1000:.0f} ms: {', '.join(problems)} {last!r}",
+            )
+        )
+
+
+_TO_ENTRY = (
+    "import re, sys\n"  # what the console script does before it imports the entry point
+    "from mutual_detector.cli import main\n"
+    "sys.stdout.write('x'); sys.stdout.flush()\n"
+)
+
+
+def _entry_time(tries: int = 15) -> float:
+    """How long after it is started the console script reaches its entry point (the median).
+
+    Until then no code of the tool has run: a signal gets the system's default
+    (SIGTERM ends the process, Ctrl-C is Python's own KeyboardInterrupt).
+    """
+    times = []
+    for _ in range(tries):
+        start = time.monotonic()
+        with subprocess.Popen([sys.executable, "-c", _TO_ENTRY], stdout=subprocess.PIPE) as proc:
+            assert proc.stdout is not None
+            proc.stdout.read(1)
+            times.append(time.monotonic() - start)
+    return statistics.median(times)
+
+
+def startup(
+    commands: list[Command], work: Path, rng: random.Random, runs: int, window: float
+) -> bool:
+    """``--startup``: signals within the first ``window`` seconds.
+
+    True if every run whose signal came after the entry point ended as documented.
+    """
+    entry = _entry_time()
+    tally = Startup()
+    for _ in range(runs):
+        _early(rng.choice(commands), work, rng, window, tally)
+    early = [line for delay, line in tally.failures if delay < entry]
+    late = [line for delay, line in tally.failures if delay >= entry]
+    print(
+        f"\nstart-up ({window * 1000:.0f} ms): {tally.runs} runs; "
+        f"exit codes {dict(sorted(tally.codes.items()))}; failed: {len(tally.failures)}: "
+        f"{len(early)} with the signal before the entry point (reached after "
+        f"{entry * 1000:.0f} ms, the median), {len(late)} after it"
+    )
+    for _, line in sorted(tally.failures)[:25]:
+        print("  FAIL", line)
+    return not late
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -241,6 +360,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--limit", type=float, default=10.0, help="seconds a run may take")
     parser.add_argument("--copies", type=int, default=40, help="copies of each example")
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="signal within the first --window seconds; check the code (130) and stderr",
+    )
+    parser.add_argument("--window", type=float, default=0.3, help="seconds (--startup)")
     args = parser.parse_args()
     if not sys.platform.startswith("linux"):
         print("signals.py reads /proc: Linux only")
@@ -251,13 +376,15 @@ def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory(prefix="md-signals-") as tmp:
         work = Path(tmp)
-        commands = _setup(work, args.copies)
+        commands = _setup(work, 2 if args.startup else args.copies)
         for command in commands:
             _reference(command, work)
             print(
                 f"{command.name}: an uninterrupted run takes {command.duration:.2f}s, "
                 f"exit {command.code}, {len(command.reference):,} bytes"
             )
+        if args.startup:
+            return 0 if startup(commands, work, rng, args.runs, args.window) else 1
         groups = {"batch -j 2": commands[:2], "assess -o": commands[2:]}
         for group, members in groups.items():
             tally = Tally()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mutual_detector.errors import (
+    EXIT_CLOSED_PIPE,
     EXIT_FINDINGS,
     EXIT_INCOMPLETE,
     EXIT_INPUT,
@@ -43,6 +44,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "mutual_detector"
         (Interrupted("x"), EXIT_INTERRUPTED),
         (KeyboardInterrupt(), EXIT_INTERRUPTED),
         (ValueError("a bug"), EXIT_INTERNAL),
+        (BrokenPipeError(), EXIT_CLOSED_PIPE),  # `| head`: ends quietly, 128 + SIGPIPE
     ],
 )
 def test_the_table(what: object, code: int) -> None:

@@ -214,12 +214,13 @@ class TestAnswersAgainstTheirQuestionnaire:
         report = validate_paths([root / "a.yaml"], questionnaire=str(root / "good.yaml"))
         assert [f.rule for f in report.findings] == ["A206"]
 
-    def test_unknown_questionnaire_option_is_a_usage_error(self, runner: CliRunner) -> None:
-        """An id that is neither a file nor a built-in: exit 2, one line naming the built-ins."""
+    def test_unknown_questionnaire_option_is_an_input_error(self, runner: CliRunner) -> None:
+        """An id that is neither a file nor a built-in: exit 3 (as in every command), one line
+        naming the built-ins."""
         result = runner.invoke(app, ["validate", "--questionnaire", "nosuch"])
-        assert result.exit_code == 2
+        assert result.exit_code == 3
         assert result.stderr.strip().splitlines() == [
-            "mutual-detector: error: --questionnaire: no questionnaire 'nosuch': not a file, "
+            "mutual-detector: error: no questionnaire 'nosuch': not a file, "
             "nor a built-in id (built-ins: " + ", ".join(p.stem for p in builtin_paths()) + ")"
         ]
 

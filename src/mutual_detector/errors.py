@@ -22,6 +22,12 @@ EXIT_OUTPUT = 4  #: an output could not be written
 EXIT_INCOMPLETE = 5  #: required answers are missing and no prompting is possible
 EXIT_INTERNAL = 70  #: a bug in mutual-detector itself (one line; please report it)
 EXIT_INTERRUPTED = 130  #: Ctrl-C or SIGTERM; work so far was saved
+#: Standard output was closed by the program reading it (``| head``): the run ends
+#: quietly. 141 is 128 + SIGPIPE, the status the shell reports for ``cat``, ``grep``
+#: or ``git`` in the same place, so ``set -o pipefail`` treats every tool alike; it
+#: is not 0 because the output is incomplete, and not 4 because nothing failed that
+#: the user must fix (a full disk or an unwritable file is 4).
+EXIT_CLOSED_PIPE = 141
 
 
 class MutualDetectorError(Exception):
@@ -78,6 +84,23 @@ class Outcome:
     """Findings (``validate``), or an assessment below ``--min-band``/``--min-score`` (1)."""
 
 
+def interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C or SIGTERM, or an error raised because of one.
+
+    A signal can come at any moment, also while a library is defining a class,
+    and some of them wrap the KeyboardInterrupt (Python 3.11 wraps an error in
+    ``__set_name__`` in a RuntimeError): the cause or context counts too.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt | Interrupted):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
 def exit_code(outcome: Outcome | BaseException | None) -> int:
     """The exit code for what a command returned (an Outcome, or None: success) or raised.
 
@@ -87,10 +110,10 @@ def exit_code(outcome: Outcome | BaseException | None) -> int:
         return EXIT_OK
     if isinstance(outcome, MutualDetectorError):
         return outcome.exit_code
-    if isinstance(outcome, KeyboardInterrupt):
-        return EXIT_INTERRUPTED
+    if isinstance(outcome, BrokenPipeError):
+        return EXIT_CLOSED_PIPE
     if isinstance(outcome, BaseException):
-        return EXIT_INTERNAL
+        return EXIT_INTERRUPTED if interrupted(outcome) else EXIT_INTERNAL
     if outcome.unreadable:
         return EXIT_INPUT
     if outcome.failing:

@@ -21,12 +21,21 @@ Width
     wherever it runs. Files written with ``--output`` always get the fixed
     width (:data:`FILE`). The layouts are listed in :data:`LAYOUTS`.
 
+Standard streams
+    :func:`standard_streams` is the console script's first step: a standard
+    stream closed when the tool started gets ``/dev/null`` (no file opened
+    later takes its number), and a standard output in an encoding that is not
+    UTF-8 replaces what it cannot show instead of failing. Writing to standard
+    output is ``cli/outputs.py``'s job (:func:`~mutual_detector.cli.outputs.write_stdout`).
+
 Standard library only: the CLI imports this before anything heavy.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -122,4 +131,57 @@ def _columns(stream: object, env: Mapping[str, str], tty: bool) -> int | None:
     return columns or 80  # a terminal that does not say: the usual 80
 
 
-__all__ = ["FILE", "LAYOUTS", "MIN_WIDTH", "Layout", "LayoutName", "Terminal", "turn_off_color"]
+def standard_streams() -> None:
+    """Make the standard streams safe to use; the console script calls this first.
+
+    A stream closed when the tool started (``<&-``, ``>&-``, ``2>&-``; Python sets
+    ``sys.stdin`` and the like to None) gets ``/dev/null`` as its descriptor, so a
+    file opened later (an output, say) cannot take its number and receive what
+    is meant for the terminal. Standard input then reads as empty and messages to
+    a closed standard error are lost, as asked; ``sys.stdout`` stays None, and the
+    commands that write to it refuse (exit 4), since the output is what was asked
+    for. A standard output in an encoding other than UTF-8 (``PYTHONIOENCODING=cp1252``,
+    a Windows redirect) replaces what it cannot show rather than failing: the
+    machine formats are written to it as UTF-8 bytes anyway, and the text
+    report is drawn in characters it can show first.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            spare = os.open(os.devnull, os.O_RDWR)
+            if spare != fd:
+                os.dup2(spare, fd)
+                os.close(spare)
+    if sys.stdin is None:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 (for the whole run)
+    if sys.stderr is None:
+        sys.stderr = open(  # noqa: SIM115 (for the whole run)
+            2, "w", encoding="utf-8", errors="backslashreplace", closefd=False
+        )
+    out = sys.stdout
+    if out is not None and not is_utf8(getattr(out, "encoding", None)):
+        reconfigure = getattr(out, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+def is_utf8(encoding: str | None) -> bool:
+    """Whether ``encoding`` is UTF-8 (by any of its names)."""
+    try:
+        return codecs.lookup(encoding or "").name in ("utf-8", "utf-8-sig")
+    except LookupError:
+        return False
+
+
+__all__ = [
+    "FILE",
+    "LAYOUTS",
+    "MIN_WIDTH",
+    "Layout",
+    "LayoutName",
+    "Terminal",
+    "is_utf8",
+    "standard_streams",
+    "turn_off_color",
+]

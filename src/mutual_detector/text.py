@@ -46,6 +46,76 @@ def printable(text: str) -> str:
     return _UNSAFE.sub(_escape, text)
 
 
+#: What the text outputs draw with, as one ASCII character each (so columns stay aligned),
+#: for a standard output that cannot show them (``PYTHONIOENCODING=cp1252``).
+_ASCII: Final = str.maketrans(
+    {
+        "█": "#",
+        "▓": "#",
+        "▒": ":",
+        "░": ".",
+        "─": "-",
+        "━": "-",
+        "═": "=",
+        "│": "|",
+        "┃": "|",
+        "║": "|",
+        **dict.fromkeys("┌┐└┘├┤┬┴┼╭╮╯╰╔╗╚╝╠╣╦╩╬", "+"),
+        "→": ">",
+        "←": "<",
+        "↑": "^",
+        "↓": "v",
+        "✎": "*",
+        "•": "*",
+        "·": ".",
+        "—": "-",
+        "–": "-",
+        "…": ".",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "✓": "v",
+        "✗": "x",
+        "×": "x",
+        "\u00a0": " ",
+    }
+)
+
+
+def for_encoding(text: str, encoding: str | None) -> str:
+    """``text`` as ``encoding`` can show it: drawing characters as ASCII, accents dropped, else ``?``.
+
+    Text that fits is returned as it is (always, for UTF-8).
+
+    >>> for_encoding("Score █████ 3 → 4 · café", "ascii")
+    'Score ##### 3 > 4 . cafe'
+    """
+    encoding = encoding or "utf-8"
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        pass
+    except LookupError:  # an encoding Python does not know: keep to ASCII
+        encoding = "ascii"
+    else:
+        return text
+    import unicodedata
+
+    out = []
+    for char in text:
+        try:
+            char.encode(encoding)
+        except UnicodeEncodeError:
+            plain = char.translate(_ASCII)
+            if plain == char:
+                decomposed = unicodedata.normalize("NFKD", char)
+                plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+            char = plain.encode(encoding, "replace").decode(encoding) if plain else "?"
+        out.append(char)
+    return "".join(out)
+
+
 def reason(exc: OSError) -> str:
     """An OS error in a few plain words ("the disk is full", "permission denied")."""
     if exc.errno == errno.ENOSPC:
@@ -57,4 +127,4 @@ def reason(exc: OSError) -> str:
     return exc.strerror.lower() if exc.strerror else str(exc)
 
 
-__all__ = ["printable", "reason"]
+__all__ = ["for_encoding", "printable", "reason"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final, Literal
 
-from mutual_detector.errors import InputError, Outcome, UsageError, exit_code
+from mutual_detector.errors import InputError, Outcome, exit_code
 from mutual_detector.loading import (
     Document,
     Finder,
@@ -133,8 +133,8 @@ def validate_paths(
     ``<(cat file)`` works): its bytes serve every later step. A folder in which
     no questionnaire or answers file is found is an input error (E008).
     """
-    override = _resolve_override(questionnaire)
-    validator = _Validator(override, ignore_unknown or only_ours, only_ours)
+    validator = _Validator(None, ignore_unknown or only_ours, only_ours)
+    validator.override = _resolve_override(questionnaire, validator)
     if not paths:
         report = validator.run([(p, True) for p in builtin_paths()])
         if not report.files:
@@ -156,17 +156,20 @@ def validate_paths(
     return replace(report, strict=strict)
 
 
-def _resolve_override(questionnaire: str | None) -> Path | None:
-    """``--questionnaire``, found as every command finds it; a usage error (2) naming the path."""
+def _resolve_override(questionnaire: str | None, validator: _Validator) -> Path | None:
+    """``--questionnaire``, found and loaded as every command does.
+
+    One that is not found, cannot be read or has errors is an input error (3)
+    listing its errors, exactly as in ``assess``, ``batch``, ``compare`` and
+    ``template``; it is loaded once, by ``validator``, which checks answers
+    against it later.
+    """
     if questionnaire is None:
         return None
-    try:
-        path = questionnaire_path(questionnaire)
-    except InputError as exc:
-        why = exc.findings[0].one_line() if exc.findings else exc.message
-        raise UsageError(f"--questionnaire: {why}") from None
-    if not path.exists():
-        raise UsageError(f"--questionnaire: {display_path(path)}: no such file")
+    path = questionnaire_path(questionnaire)  # InputError naming what was looked for
+    loaded, found = validator.questionnaire(path)
+    if loaded is None:
+        raise InputError(f"--questionnaire: {display_path(path)} cannot be used", found)
     return path
 
 

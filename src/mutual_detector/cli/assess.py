@@ -445,8 +445,9 @@ def assess(
         color=chosen is ResultFormat.text and term.color,
     )
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        from mutual_detector.cli.outputs import write_stdout
+
+        write_stdout(text, machine=chosen is not ResultFormat.text)
     else:
         from mutual_detector.atomic import atomic_write
         from mutual_detector.loading import display_path

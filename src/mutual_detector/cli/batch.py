@@ -153,7 +153,7 @@ def batch(
     totals = BatchTotals()
     ranker = Ranker() if rank else None
     tasks = inputs.tasks(sources, inputs.known_columns(q.question_index))
-    sink = open_output(output)
+    sink = open_output(output, machine=chosen is not BatchFormat.table)
     with sink:
         emit = _emitter(sink, progress if to_terminal else None)
         emit(renderer.begin())

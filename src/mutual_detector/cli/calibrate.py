@@ -67,8 +67,9 @@ def calibrate(
         term = FILE if output is not None else Terminal.of(sys.stdout)
         text = render.render_text(outcomes, term.width("cases"))
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        from mutual_detector.cli.outputs import write_stdout
+
+        write_stdout(text, machine=format is not CalibrateFormat.table)
     else:
         from mutual_detector.atomic import atomic_write
 

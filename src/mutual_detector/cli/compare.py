@@ -60,8 +60,10 @@ def compare(
     if output is not None:
         atomic_write(output, text)
     else:
-        sys.stdout.write(text)  # not typer.echo: it strips colour by rules of its own
-        sys.stdout.flush()
+        from mutual_detector.cli.outputs import write_stdout
+
+        # not typer.echo: it strips colour by rules of its own
+        write_stdout(text, machine=fmt is not CompareFormat.text)
 
 
 def _assess(loaded: LoadedAnswers, q: LoadedQuestionnaire) -> Result:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated
 
 import typer
 
 from mutual_detector.cli.options import NoColorOpt
+from mutual_detector.cli.outputs import write_stdout
 from mutual_detector.errors import InputError, UsageError
 
 
@@ -49,8 +49,7 @@ def help(
         page = help_topics.text(found)
     except OSError as exc:  # a broken installation
         raise InputError(f"cannot read the help on {found}: {exc.strerror or exc}") from None
-    sys.stdout.write(page if page.endswith("\n") else page + "\n")
-    sys.stdout.flush()
+    write_stdout(page if page.endswith("\n") else page + "\n", machine=False)
 
 
 def _list(topics: dict[str, str]) -> None:
@@ -64,7 +63,7 @@ def _list(topics: dict[str, str]) -> None:
         "Commands (mutual-detector help COMMAND, or COMMAND --help):",
         "  " + ", ".join(c for c in COMMANDS if c != "help"),
     ]
-    sys.stdout.write("\n".join(lines) + "\n")
+    write_stdout("\n".join(lines) + "\n", machine=False)
 
 
 def _command_help(name: str) -> None:
@@ -78,4 +77,4 @@ def _command_help(name: str) -> None:
     command = group.get_command(root, name)  # type: ignore[attr-defined]
     assert command is not None
     with typer.Context(command, info_name=name, parent=root) as ctx:
-        sys.stdout.write(command.get_help(ctx) + "\n")
+        write_stdout(command.get_help(ctx) + "\n", machine=False)

@@ -7,7 +7,6 @@ that need them, so ``--help`` stays fast.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
@@ -17,13 +16,14 @@ import typer
 
 from mutual_detector import ANSWERS_FORMAT, QUESTIONNAIRE_FORMAT, RESULT_FORMAT, __version__
 from mutual_detector.cli.options import NoColorOpt
-from mutual_detector.errors import MutualDetectorError, Outcome, exit_code
+from mutual_detector.errors import MutualDetectorError, Outcome, exit_code, interrupted
 
 EXIT_CODES_HELP = """\
 Exit codes: 0 ok · 1 findings, or an assessment below --min-band/--min-score ·
 2 usage error · 3 an input file could not be read, parsed or validated ·
 4 an output could not be written · 5 answers missing and prompting impossible ·
-70 internal error (a bug: please report it) · 130 interrupted (work so far saved)."""
+70 internal error (a bug: please report it) · 130 interrupted (work so far saved) ·
+141 standard output closed by its reader (| head)."""
 
 _app = typer.Typer(
     name="mutual-detector",
@@ -61,9 +61,18 @@ def run_guarded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> int:
     except KeyboardInterrupt as exc:
         sys.stderr.write("mutual-detector: interrupted\n")
         return exit_code(exc)
+    except BrokenPipeError as exc:
+        # Standard output was closed by its reader (`| head`): end quietly (141).
+        from mutual_detector.cli.outputs import silence_stdout
+
+        silence_stdout()
+        return exit_code(exc)
     except (typer.Exit, typer.Abort, SystemExit):
         raise  # typer's and click's own exits (usage errors: 2) keep their codes
     except Exception as exc:
+        if interrupted(exc):  # a library wrapped the KeyboardInterrupt (130)
+            sys.stderr.write("mutual-detector: interrupted\n")
+            return exit_code(exc)
         # A bug of ours: one line, not a traceback (MUTUAL_DETECTOR_DEBUG=1 shows it).
         if os.environ.get("MUTUAL_DETECTOR_DEBUG"):
             raise
@@ -104,9 +113,13 @@ def _print_error(exc: MutualDetectorError) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"mutual-detector {__version__}")
-        typer.echo(f"reads {QUESTIONNAIRE_FORMAT}, {ANSWERS_FORMAT}; writes {RESULT_FORMAT}")
-        raise typer.Exit()
+        from mutual_detector.cli.outputs import write_stdout
+
+        text = (
+            f"mutual-detector {__version__}\n"
+            f"reads {QUESTIONNAIRE_FORMAT}, {ANSWERS_FORMAT}; writes {RESULT_FORMAT}\n"
+        )
+        raise typer.Exit(run_guarded(write_stdout, text, machine=False))
 
 
 @_app.callback(invoke_without_command=True)
@@ -124,17 +137,22 @@ def _root(
         # The main job with no arguments. At a terminal: assess a service with
         # the built-in questionnaire (asking the questions). Otherwise (a script,
         # CI): check the built-in questionnaires and say how to assess.
-        if sys.stdin.isatty() and sys.stdout.isatty():
+        from mutual_detector.terminal import Terminal
+
+        if Terminal.of(sys.stdin).is_terminal and Terminal.of(sys.stdout).is_terminal:
             from mutual_detector.cli import assess
 
             raise typer.Exit(run_guarded(assess.assess))
         from mutual_detector.cli import validate
+        from mutual_detector.cli.outputs import write_stdout
 
         code = run_guarded(validate.run)
         if code == 0:
-            typer.echo(
+            code = run_guarded(
+                write_stdout,
                 "\nNext: run `mutual-detector assess` in a terminal to answer the questions, "
-                "or `mutual-detector assess --answers FILE` to score an answers file."
+                "or `mutual-detector assess --answers FILE` to score an answers file.\n",
+                machine=False,
             )
         raise typer.Exit(code)
 
@@ -197,23 +215,44 @@ def completion_shell_given(args: Sequence[str]) -> bool:
     return False
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    """SIGTERM behaves as Ctrl-C: answers so far are saved, outputs are not left half-written."""
-    raise KeyboardInterrupt
-
-
-def main() -> None:
-    """Run the tool for ``sys.argv``.
+def main(ready: Callable[[], None] | None = None) -> None:
+    """Run the tool for ``sys.argv`` (the console script, :func:`mutual_detector.cli.main`,
+    has set up the signals and the standard streams first).
 
     Only the command being run is registered: building every command's options
     (and importing its module) would cost a tenth of the start-up. ``--help``,
     the bare tool and tab completion, which list them all, get them all.
+    ``ready`` is called then, before the command line is read.
+
+    What click writes itself (``--help``, a usage error) is not a command's
+    output, so it is not guarded by :func:`run_guarded`; it ends as a command's
+    output would: a closed pipe quietly (141), a full disk as an output error (4).
     """
-    signal.signal(signal.SIGTERM, _interrupt)
     if completion_shell_given(sys.argv[1:]):
         os.environ["_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION"] = "1"
     _register(invoked_command(sys.argv[1:]))
-    _app()
+    if ready is not None:
+        ready()
+    try:
+        _app()
+    except SystemExit as done:
+        # click ends a closed pipe with 1, having made stdout and stderr quiet.
+        if done.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            raise SystemExit(run_guarded(_closed)) from None
+        raise
+    except OSError as exc:  # click could not write --help (a full disk, say)
+        raise SystemExit(run_guarded(_cannot_write, exc)) from None
+
+
+def _closed() -> None:
+    raise BrokenPipeError
+
+
+def _cannot_write(exc: OSError) -> None:
+    from mutual_detector.errors import OutputError
+    from mutual_detector.text import reason
+
+    raise OutputError(f"standard output: cannot write: {reason(exc)}")
 
 
 def __getattr__(name: str) -> Any:

@@ -75,7 +75,9 @@ def schema(
 
         text = schema_json(kind.value, draft.value)
     if output is None:
-        typer.echo(text, nl=False)
+        from mutual_detector.cli.outputs import write_stdout
+
+        write_stdout(text, machine=True)
         return
     from mutual_detector.atomic import atomic_write
 

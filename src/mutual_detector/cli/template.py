@@ -55,4 +55,6 @@ def template(
         refuse_input_as_output(output, loaded.files)  # never over the questionnaire (exit 2)
         atomic_write(output, body)
         return
-    typer.echo(body, nl=False)
+    from mutual_detector.cli.outputs import write_stdout
+
+    write_stdout(body, machine=True)

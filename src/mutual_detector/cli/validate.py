@@ -104,9 +104,11 @@ def run(
         atomic_write(output, output_format.render(report))
         typer.echo(f"{summary(report)} Report written to {printable(str(output))}.", err=True)
     else:
-        color = output_format is FindingsFormat.text and Terminal.of(sys.stdout).color
-        sys.stdout.write(output_format.render(report, color=color))
-        sys.stdout.flush()
+        from mutual_detector.cli.outputs import write_stdout
+
+        human = output_format is FindingsFormat.text
+        color = human and Terminal.of(sys.stdout).color
+        write_stdout(output_format.render(report, color=color), machine=not human)
     return report.outcome
 
 

@@ -39,9 +39,21 @@ _O_FLAGS: Final = (
 def real_path(path: os.PathLike[str] | str) -> Path:
     """The absolute path with symbolic links resolved; never raises, even for a link loop.
 
-    (``Path.resolve()`` raises RuntimeError on a loop before Python 3.13.)
+    (``Path.resolve()`` raises RuntimeError on a loop before Python 3.13.) A path
+    no file can have (one holding a NUL, from an ``include:`` line, say) is made
+    absolute only: reading it is refused by :func:`read_raw`, in words.
     """
-    return Path(os.path.realpath(path))
+    try:
+        return Path(os.path.realpath(path))
+    except ValueError:
+        return Path(os.path.abspath(path))
+
+
+def unusable(exc: ValueError) -> str:
+    """Why the operating system refused a path outright (a NUL character in it), in words."""
+    if "null" in str(exc):
+        return "a file name cannot hold a NUL character (\\x00); remove it from the path"
+    return f"not a usable path ({exc})"
 
 
 def display_path(path: os.PathLike[str] | str) -> str:
@@ -73,6 +85,8 @@ def read_raw(path: os.PathLike[str] | str, name: str) -> bytes:
         raise fail("E008", name, what) from None
     except OSError as exc:
         raise fail("E008", name, exc.strerror or str(exc)) from None
+    except ValueError as exc:  # a NUL in the path: the one place paths from files are opened
+        raise fail("E008", name, unusable(exc)) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
@@ -152,4 +166,5 @@ __all__ = [
     "fail",
     "read_raw",
     "real_path",
+    "unusable",
 ]

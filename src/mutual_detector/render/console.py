@@ -23,11 +23,16 @@ def text_console(
     """A Console ``width`` columns wide, with ANSI styles only if ``color``.
 
     ``markup``: read ``[bold]`` and the like in strings (off where user data is printed).
+    Without ``file`` it draws into a string of its own, never to standard output
+    (a renderer returns its text; rich would otherwise look at standard output's
+    encoding and write to it, failing when it is full or closed).
     """
+    import io
+
     from rich.console import Console
 
     return Console(
-        file=file,
+        file=file if file is not None else io.StringIO(),
         width=width,
         color_system=color_system if color else None,
         force_terminal=color,
