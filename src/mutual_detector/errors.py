@@ -84,13 +84,27 @@ class Outcome:
     """Findings (``validate``), or an assessment below ``--min-band``/``--min-score`` (1)."""
 
 
+#: Ctrl-C or SIGTERM received by the console script (its handler notes each one).
+_signals: list[int] = []
+
+
+def note_signal(signum: int) -> None:
+    """The console script's signal handler: a signal came (see :func:`interrupted`)."""
+    _signals.append(signum)
+
+
 def interrupted(exc: BaseException) -> bool:
     """Whether ``exc`` is Ctrl-C or SIGTERM, or an error raised because of one.
 
-    A signal can come at any moment, also while a library is defining a class,
-    and some of them wrap the KeyboardInterrupt (Python 3.11 wraps an error in
-    ``__set_name__`` in a RuntimeError): the cause or context counts too.
+    A signal can come at any moment, also while a library is defining a class or
+    building a schema, and some of them turn the KeyboardInterrupt into errors
+    of their own: Python 3.11 wraps an error in ``__set_name__`` in a
+    RuntimeError (the cause or context counts), pydantic-core raises a
+    SchemaError that keeps only the words. So an error after a signal came
+    (:func:`note_signal`) counts as the interruption it most likely is.
     """
+    if _signals:
+        return True
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:

@@ -47,13 +47,22 @@ _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _pending: list[int] = []
 
 
+#: Where :func:`_interrupt` notes a signal: ``errors.note_signal`` once loaded.
+_noted = _pending.append
+
+
 def _note(signum: int, frame: FrameType | None) -> None:
     """Start-up: remember the signal (raising in the middle of an import is not safe)."""
     _pending.append(signum)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    """Ctrl-C, and SIGTERM as Ctrl-C: answers so far are saved, outputs are not left half-written."""
+    """Ctrl-C, and SIGTERM as Ctrl-C: answers so far are saved, outputs are not left half-written.
+
+    The signal is noted (:func:`mutual_detector.errors.note_signal`), so that an
+    error a library makes of the KeyboardInterrupt still ends as an interruption.
+    """
+    _noted(signum)
     raise KeyboardInterrupt
 
 
@@ -65,6 +74,12 @@ def _handle(handler: Any) -> None:
 
 def _ready() -> None:
     """Start-up is over: signals raise KeyboardInterrupt from now on, and one noted is raised now."""
+    from mutual_detector.errors import note_signal
+
+    global _noted
+    _noted = note_signal
+    for signum in _pending:
+        note_signal(signum)
     _handle(_interrupt)
     if _pending:
         raise KeyboardInterrupt
