@@ -94,7 +94,7 @@ CASES = [
     (
         "unknown-question",
         "\"apetite != 'few'\"",
-        "49:12: error: questions[1].when: unknown question id 'apetite' (at character 1) "
+        "49:12: error: questions[1].when: unknown question id 'apetite' (did you mean 'appetite'?) (at character 1) "
         "[Q102 unknown-reference]",
     ),
 ]
