@@ -57,6 +57,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 OLD = b"the old output\n"
@@ -138,6 +139,28 @@ def _env() -> dict[str, str]:
     return {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "MUTUAL_DETECTOR_NO_CACHE": "1"}
 
 
+def _start_and_signal(
+    command: Command, work: Path, err: IO[bytes], sig: int, group: bool, delay: float
+) -> subprocess.Popen[bytes]:
+    """Start ``command`` in a session of its own, and send ``sig`` after ``delay`` seconds
+    (to its whole process group if ``group``)."""
+    proc = subprocess.Popen(
+        command.args,
+        cwd=work,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=err,
+        start_new_session=True,
+    )
+    time.sleep(delay)
+    with contextlib.suppress(ProcessLookupError):
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+    return proc
+
+
 def _session(sid: int) -> list[int]:
     out = []
     for pid in os.listdir("/proc"):
@@ -173,20 +196,7 @@ def _one(command: Command, work: Path, rng: random.Random, limit: float, tally: 
     delay = rng.uniform(0.0, command.duration * 1.1)
     with open(work / "stderr.txt", "wb") as err:
         start = time.monotonic()
-        proc = subprocess.Popen(
-            command.args,
-            cwd=work,
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
-        time.sleep(delay)
-        with contextlib.suppress(ProcessLookupError):
-            if group:
-                os.killpg(proc.pid, sig)
-            else:
-                proc.send_signal(sig)
+        proc = _start_and_signal(command, work, err, sig, group, delay)
         sent = time.monotonic()
         try:
             code: int | str = proc.wait(timeout=max(0.1, limit - (sent - start)))
@@ -261,20 +271,7 @@ def _early(command: Command, work: Path, rng: random.Random, window: float, tall
     sig, group = SIGNALS[how]
     delay = rng.uniform(0.0, window)
     with open(work / "stderr.txt", "wb") as err:
-        proc = subprocess.Popen(
-            command.args,
-            cwd=work,
-            env=_env(),
-            stdout=subprocess.DEVNULL,
-            stderr=err,
-            start_new_session=True,
-        )
-        time.sleep(delay)
-        with contextlib.suppress(ProcessLookupError):
-            if group:
-                os.killpg(proc.pid, sig)
-            else:
-                proc.send_signal(sig)
+        proc = _start_and_signal(command, work, err, sig, group, delay)
         try:
             code: int | str = proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
